@@ -1,0 +1,37 @@
+"""The attention core: a NumPy reference implementation of multi-head self-attention.
+
+Pure NumPy, no Qt: the command line, the app and anyone's script use it alike.
+
+>>> from attention_stepper.core import Parameters, compute
+>>> computation = compute(Parameters(sentence="猫吃鱼", heads=2, d_model=8, d_k=4))
+>>> computation.trace["weights"].shape
+(2, 3, 3)
+"""
+
+__version__ = "0.1.0"
+
+from .attention import TRACE_KEYS, Trace, forward, softmax  # noqa: E402
+from .embedding import embed, sinusoidal_positions, token_vector  # noqa: E402
+from .export import export_computation, manifest, table_text  # noqa: E402
+from .limits import MAX_D_K, MAX_D_MODEL, MAX_HEADS, MAX_TOKENS  # noqa: E402
+from .pipeline import (  # noqa: E402
+    DEFAULT_SENTENCE,
+    STEP_KEYS,
+    STEPS,
+    Computation,
+    Parameters,
+    Step,
+    Stepper,
+    compute,
+    pipeline_steps,
+)
+from .tokenize import tokenize  # noqa: E402
+from .weights import Weights, WeightsFileError, init_weights, load_weights, save_weights  # noqa: E402
+
+__all__ = [
+    "DEFAULT_SENTENCE", "MAX_D_K", "MAX_D_MODEL", "MAX_HEADS", "MAX_TOKENS", "STEPS", "STEP_KEYS",
+    "TRACE_KEYS", "Computation", "Parameters", "Step", "Stepper", "Trace", "Weights", "WeightsFileError",
+    "__version__", "compute", "embed", "export_computation", "forward", "init_weights", "load_weights",
+    "manifest", "pipeline_steps", "save_weights", "sinusoidal_positions", "softmax", "table_text",
+    "token_vector", "tokenize",
+]

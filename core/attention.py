@@ -1,0 +1,119 @@
+"""Multi-head self-attention, one small function per step.
+
+Every function takes and returns plain float64 arrays with the heads as the
+leading axis, so all heads are computed in one batched matmul (the
+"split into heads" is only a reshape) and every intermediate matrix is kept
+for a person to look at. ``forward`` strings the steps together in the
+order the pipeline shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import numpy as np
+
+from .weights import Weights
+
+#: Trace keys in the order they are computed; "masked" only when causal.
+TRACE_KEYS = ("embed", "q", "k", "v", "scores", "scaled", "masked", "weights", "head_output", "concat", "output")
+PER_HEAD_KEYS = frozenset({"q", "k", "v", "scores", "scaled", "masked", "weights", "head_output"})
+
+
+def project(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Q_i = X W_i for every head i at once: (n, d_model) @ (h, d_model, d) -> (h, n, d)."""
+    return np.matmul(x, w)
+
+
+def attention_scores(q: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """scores_i = Q_i K_iᵀ: row t, column s is query t's dot product with key s."""
+    return np.matmul(q, k.transpose(0, 2, 1))
+
+
+def scale(scores: np.ndarray, d_k: int) -> np.ndarray:
+    """scores / √d_k: keeps the logits near unit size whatever d_k is."""
+    return scores / np.sqrt(d_k)
+
+
+def causal_mask(scaled_scores: np.ndarray) -> np.ndarray:
+    """Set every score above the diagonal to −inf: token t may not look at later tokens."""
+    n = scaled_scores.shape[-1]
+    later = np.triu(np.ones((n, n), dtype=bool), k=1)
+    return np.where(later, -np.inf, scaled_scores)
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax, stable for any finite logits (and −inf for masked ones).
+
+    Subtracting each row's maximum before exp changes nothing mathematically
+    but keeps exp from overflowing, so scores of 1e6 still give finite weights.
+    """
+    weights = logits - logits.max(axis=-1, keepdims=True)
+    np.exp(weights, out=weights)
+    weights /= weights.sum(axis=-1, keepdims=True)
+    return weights
+
+
+def weighted_sum(attention_weights: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """head_i = A_i V_i: each output row is the average of the value rows, weighted by attention."""
+    return np.matmul(attention_weights, v)
+
+
+def concat_heads(head_output: np.ndarray) -> np.ndarray:
+    """[head_1 | head_2 | … | head_h]: (h, n, d_v) -> (n, h·d_v), head 1's columns first."""
+    heads, n, d_v = head_output.shape
+    return head_output.transpose(1, 0, 2).reshape(n, heads * d_v)
+
+
+def output_projection(concat: np.ndarray, w_o: np.ndarray) -> np.ndarray:
+    """concat · W_O: mixes what the heads found back into d_model numbers per token."""
+    return concat @ w_o
+
+
+class Trace(Mapping):
+    """The read-only record of one forward pass: step key -> float64 array."""
+
+    def __init__(self, matrices: dict[str, np.ndarray]):
+        for array in matrices.values():
+            array.flags.writeable = False
+        self._matrices = matrices
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self._matrices[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._matrices)
+
+    def __len__(self) -> int:
+        return len(self._matrices)
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{key}={array.shape}" for key, array in self._matrices.items())
+        return f"Trace({shapes})"
+
+    def nbytes(self) -> int:
+        return sum(array.nbytes for array in self._matrices.values())
+
+
+def forward(x: np.ndarray, weights: Weights, causal: bool = False) -> Trace:
+    """Run multi-head self-attention on X (n, d_model) and keep every intermediate.
+
+    Returns a :class:`Trace` with keys embed, q, k, v, scores, scaled,
+    masked (only when ``causal``), weights, head_output, concat, output.
+    """
+    x = np.array(x, dtype=np.float64, copy=True)
+    if x.ndim != 2 or x.shape[1] != weights.d_model:
+        raise ValueError(f"X must have shape (n, d_model={weights.d_model}); it has shape {x.shape}")
+    trace: dict[str, np.ndarray] = {"embed": x}
+    trace["q"] = q = project(x, weights.w_q)
+    trace["k"] = k = project(x, weights.w_k)
+    trace["v"] = v = project(x, weights.w_v)
+    trace["scores"] = scores = attention_scores(q, k)
+    trace["scaled"] = logits = scale(scores, weights.d_k)
+    if causal:
+        trace["masked"] = logits = causal_mask(logits)
+    trace["weights"] = attention_weights = softmax(logits)
+    trace["head_output"] = head_output = weighted_sum(attention_weights, v)
+    trace["concat"] = concat = concat_heads(head_output)
+    trace["output"] = output_projection(concat, weights.w_o)
+    return Trace(trace)

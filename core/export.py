@@ -1,0 +1,111 @@
+"""A computation as files: one CSV per matrix, a manifest and the weights.
+
+The format is a public contract (see the README): ``manifest.json`` lists
+every CSV with its step key, head and shape; CSVs are UTF-8 with a
+byte-order mark so Excel shows Chinese, and hold every value at full
+float64 precision (``repr``), so reading them back gives the same doubles.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .attention import TRACE_KEYS
+from .files import atomic_folder
+from .pipeline import Computation
+from .weights import WEIGHT_NAMES
+
+CSV_ENCODING = "utf-8-sig"
+
+
+def _rows(matrix: np.ndarray, row_labels: list[str], column_labels: list[str]) -> Iterable[list[str]]:
+    yield ["", *column_labels]
+    for label, values in zip(row_labels, matrix.tolist()):
+        yield [label, *map(repr, values)]
+
+
+def write_table(stream: io.TextIOBase, matrix: np.ndarray, row_labels: list[str], column_labels: list[str],
+                delimiter: str = ",") -> None:
+    """Write a labelled matrix: an empty corner cell, column labels, then one labelled row per matrix row.
+
+    ``repr`` of a Python float is the shortest text that reads back as the
+    same double, and writes masked cells as ``-inf``.
+    """
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
+    writer.writerows(_rows(np.asarray(matrix, dtype=np.float64), row_labels, column_labels))
+
+
+def table_text(matrix: np.ndarray, row_labels: list[str], column_labels: list[str], delimiter: str = "\t") -> str:
+    """The same table as text (tab-separated by default: it pastes into a spreadsheet)."""
+    stream = io.StringIO()
+    write_table(stream, matrix, row_labels, column_labels, delimiter)
+    return stream.getvalue()
+
+
+def matrix_files(computation: Computation) -> list[dict]:
+    """The manifest's ``matrices`` entries: one per trace matrix and head, in computing order."""
+    entries = []
+    for key in TRACE_KEYS:
+        if key not in computation.trace:
+            continue
+        array = computation.trace[key]
+        if computation.is_per_head(key):
+            for head in range(array.shape[0]):
+                entries.append({"step": key, "head": head + 1, "file": f"{key}_head{head + 1}.csv",
+                                "shape": list(array.shape[1:])})
+        else:
+            entries.append({"step": key, "head": None, "file": f"{key}.csv", "shape": list(array.shape)})
+    return entries
+
+
+def manifest(computation: Computation) -> dict:
+    """What the export folder holds and how it was computed."""
+    p = computation.parameters
+    return {
+        "tokens": list(computation.tokens),
+        "heads": p.heads,
+        "d_model": p.d_model,
+        "d_k": p.d_k,
+        "d_v": p.value_dim,
+        "seed": p.seed,
+        "causal": p.causal,
+        "positional_encoding": p.positional_encoding,
+        "version": __version__,
+        "matrices": matrix_files(computation),
+    }
+
+
+def write_matrix_csv(path: str | os.PathLike, computation: Computation, key: str, head: int | None = None) -> None:
+    """Write one matrix (one head's, for per-head keys; ``head`` is 0-based) as a CSV file."""
+    rows, columns = computation.labels(key)
+    with open(path, "w", encoding=CSV_ENCODING, newline="") as stream:
+        write_table(stream, computation.matrix(key, head), rows, columns)
+
+
+def export_computation(computation: Computation, out_dir: str | os.PathLike, force: bool = False) -> Path:
+    """Write manifest.json, weights.npz and every matrix's CSV into ``out_dir``, atomically.
+
+    The folder appears complete or not at all; an existing non-empty folder
+    is refused with FileExistsError unless ``force``.
+    """
+    contents = manifest(computation)
+
+    def fill(folder: Path) -> None:
+        for entry in contents["matrices"]:
+            head = None if entry["head"] is None else entry["head"] - 1
+            write_matrix_csv(folder / entry["file"], computation, entry["step"], head)
+        with open(folder / "weights.npz", "wb") as stream:
+            np.savez(stream, **{name: getattr(computation.weights, name) for name in WEIGHT_NAMES})
+        with open(folder / "manifest.json", "w", encoding="utf-8") as stream:
+            json.dump(contents, stream, ensure_ascii=False, indent=2)
+            stream.write("\n")
+
+    return atomic_folder(out_dir, fill, force=force)

@@ -1,0 +1,342 @@
+"""The computation as a sequence of steps a person walks through.
+
+``Parameters`` is what a person chooses, ``compute`` turns it into a
+``Computation`` (tokens, X, weights, trace), ``STEPS`` says what each step
+shows, and ``Stepper`` remembers where the person is while any parameter
+changes underneath. Nothing here knows about Qt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from .attention import PER_HEAD_KEYS, Trace, forward
+from .embedding import embed
+from .limits import check_matrix_budget, check_whole_number
+from .tokenize import tokenize, unique_labels
+from .weights import Weights, init_weights
+
+DEFAULT_SENTENCE = "我 爱 机器 学习"
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Everything that determines one computation. ``d_v=None`` means d_v follows d_k."""
+
+    sentence: str = DEFAULT_SENTENCE
+    heads: int = 2
+    d_model: int = 8
+    d_k: int = 4
+    d_v: int | None = None
+    seed: int = 0
+    causal: bool = False
+    positional_encoding: bool = False
+
+    @property
+    def value_dim(self) -> int:
+        return self.d_k if self.d_v is None else self.d_v
+
+    def validated(self) -> Parameters:
+        """Return a copy with every number checked (ValueError names the bad one)."""
+        if not isinstance(self.sentence, str):
+            raise ValueError(f"the sentence must be text, not {type(self.sentence).__name__}")
+        return dataclasses.replace(
+            self,
+            heads=check_whole_number("heads", self.heads),
+            d_model=check_whole_number("d_model", self.d_model),
+            d_k=check_whole_number("d_k", self.d_k),
+            d_v=None if self.d_v is None else check_whole_number("d_v", self.d_v),
+            seed=check_whole_number("seed", self.seed),
+            causal=bool(self.causal),
+            positional_encoding=bool(self.positional_encoding),
+        )
+
+    def shapes_match(self, weights: Weights) -> bool:
+        return (weights.heads, weights.d_model, weights.d_k, weights.d_v) == (
+            self.heads, self.d_model, self.d_k, self.value_dim)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stage of the pipeline: what it computes and which matrices it shows."""
+
+    key: str
+    title: str
+    formula: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    explanation: str
+
+
+STEPS: tuple[Step, ...] = (
+    Step("embed", "Embed the tokens", "X = [x₁; x₂; …; xₙ]", (), ("embed",),
+         "Each token becomes a row of numbers, its word vector. Stacked, the rows form X, "
+         "one row per token. The same word always gets the same row; with positional "
+         "encoding on, a position-dependent wave pattern is added so word order counts."),
+    Step("project", "Project to queries, keys and values", "Qᵢ = X W_Qᵢ,  Kᵢ = X W_Kᵢ,  Vᵢ = X W_Vᵢ",
+         ("embed", "w_q", "w_k", "w_v"), ("q", "k", "v"),
+         "Three matrix products give every token three new vectors per head: a query (what it is "
+         "looking for), a key (what it offers to be found by) and a value (what it passes on). "
+         "Each head has its own W matrices, so each head can look for something different; "
+         "all heads are one big matrix product, split into blocks."),
+    Step("scores", "Compare every query with every key", "scoresᵢ = Qᵢ Kᵢᵀ",
+         ("q", "k"), ("scores",),
+         "A dot product is large when two vectors point the same way, so row t, column s measures "
+         "how well token t's query matches token s's key. K is transposed so that its rows (one per "
+         "token) become columns: then one matrix product computes every query-key pair at once."),
+    Step("scale", "Divide by √d_k", "scaledᵢ = scoresᵢ / √d_k",
+         ("scores",), ("scaled",),
+         "A dot product of d_k random terms grows like √d_k. Dividing by √d_k keeps the scores "
+         "near unit size whatever d_k is; without it, large d_k pushes softmax towards one-hot "
+         "rows whose gradients vanish."),
+    Step("mask", "Hide later tokens (causal mask)", "maskedᵢ[t, s] = −∞ for s > t",
+         ("scaled",), ("masked",),
+         "When a model generates text it must not peek at tokens that come later. Setting "
+         "those scores to −∞ makes their softmax weight exactly zero."),
+    Step("softmax", "Turn scores into attention weights", "Aᵢ = softmax(scaledᵢ)  (row by row)",
+         ("scaled",), ("weights",),
+         "Softmax exponentiates each score and divides by the row's total, so every row becomes "
+         "positive weights that sum to 1: how token t shares its attention among all tokens. "
+         "Bigger scores get a disproportionately bigger share."),
+    Step("weighted_sum", "Mix the values", "headᵢ = Aᵢ Vᵢ",
+         ("weights", "v"), ("head_output",),
+         "Each token's new vector is the weighted average of all value vectors, using its row "
+         "of attention weights. A token that attends mostly to one word ends up close to "
+         "that word's value."),
+    Step("concat", "Join the heads", "concat = [head₁ | head₂ | … | head_h]",
+         ("head_output",), ("concat",),
+         "The heads' outputs are placed side by side, head 1's columns first. Nothing is "
+         "computed: it is the split into heads undone."),
+    Step("output", "Project back to d_model", "output = concat · W_O",
+         ("concat", "w_o"), ("output",),
+         "W_O mixes what the heads found into one d_model-sized vector per token, so the "
+         "result can be added back to X in a Transformer layer and heads can combine their findings."),
+)
+
+STEP_KEYS: tuple[str, ...] = tuple(step.key for step in STEPS)
+_STEPS_BY_KEY = {step.key: step for step in STEPS}
+
+
+def pipeline_steps(causal: bool) -> tuple[Step, ...]:
+    """The steps in order; with ``causal`` the mask step is in and softmax reads its output."""
+    if causal:
+        return tuple(
+            dataclasses.replace(step, inputs=("masked",)) if step.key == "softmax" else step for step in STEPS
+        )
+    return tuple(step for step in STEPS if step.key != "mask")
+
+
+def step_by_key(key: str) -> Step:
+    try:
+        return _STEPS_BY_KEY[key]
+    except KeyError:
+        raise ValueError(f"unknown step {key!r}; the steps are {', '.join(STEP_KEYS)}") from None
+
+
+WEIGHT_KEYS = ("w_q", "w_k", "w_v", "w_o")
+PER_HEAD_MATRICES = PER_HEAD_KEYS | {"w_q", "w_k", "w_v"}
+
+
+@dataclass(frozen=True, eq=False)
+class Computation:
+    """One complete computation: the parameters, tokens, X, weights and trace."""
+
+    parameters: Parameters
+    tokens: tuple[str, ...]
+    weights: Weights
+    trace: Trace
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return pipeline_steps(self.parameters.causal)
+
+    @property
+    def token_labels(self) -> list[str]:
+        return unique_labels(list(self.tokens))
+
+    def is_per_head(self, key: str) -> bool:
+        return key in PER_HEAD_MATRICES
+
+    def matrix(self, key: str, head: int | None = None) -> np.ndarray:
+        """A trace or weight matrix; for per-head keys, ``head`` (0-based) picks one head."""
+        if key in WEIGHT_KEYS:
+            array = getattr(self.weights, key)
+        else:
+            array = self.trace[key]
+        if head is not None and self.is_per_head(key):
+            return array[head]
+        return array
+
+    def labels(self, key: str) -> tuple[list[str], list[str]]:
+        """Row and column labels of one head's (or the whole) matrix ``key``."""
+        tokens = self.token_labels
+        p = self.parameters
+        d_v = p.value_dim
+
+        def dims(count: int) -> list[str]:
+            return [f"d{i + 1}" for i in range(count)]
+
+        head_dims = [f"h{h + 1}:d{i + 1}" for h in range(p.heads) for i in range(d_v)]
+        table = {
+            "embed": (tokens, dims(p.d_model)),
+            "q": (tokens, dims(p.d_k)),
+            "k": (tokens, dims(p.d_k)),
+            "v": (tokens, dims(d_v)),
+            "head_output": (tokens, dims(d_v)),
+            "concat": (tokens, head_dims),
+            "output": (tokens, dims(p.d_model)),
+            "w_q": (dims(p.d_model), dims(p.d_k)),
+            "w_k": (dims(p.d_model), dims(p.d_k)),
+            "w_v": (dims(p.d_model), dims(d_v)),
+            "w_o": (head_dims, dims(p.d_model)),
+        }
+        if key in ("scores", "scaled", "masked", "weights"):
+            return tokens, tokens
+        return table[key]
+
+
+def compute(parameters: Parameters, weights: Weights | None = None) -> Computation:
+    """Tokenise, embed and run attention; ValueError for anything out of range.
+
+    ``weights`` overrides the seeded ones (they must match the parameters' sizes).
+    """
+    parameters = parameters.validated()
+    tokens = tokenize(parameters.sentence)
+    check_matrix_budget(len(tokens), parameters.heads, parameters.d_model, parameters.d_k,
+                        parameters.value_dim, parameters.causal)
+    if weights is None:
+        weights = init_weights(parameters.d_model, parameters.heads, parameters.d_k, parameters.d_v,
+                               parameters.seed)
+    elif not parameters.shapes_match(weights):
+        raise ValueError(
+            f"the weights are for heads {weights.heads}, d_model {weights.d_model}, d_k {weights.d_k}, "
+            f"d_v {weights.d_v}, not heads {parameters.heads}, d_model {parameters.d_model}, "
+            f"d_k {parameters.d_k}, d_v {parameters.value_dim}"
+        )
+    x = embed(tokens, parameters.d_model, parameters.seed, parameters.positional_encoding)
+    trace = forward(x, weights, causal=parameters.causal)
+    return Computation(parameters, tuple(tokens), weights, trace)
+
+
+_SHAPE_PARAMETERS = ("heads", "d_model", "d_k", "d_v", "seed")
+
+
+class Stepper:
+    """The parameters, their computation and the step a person is looking at.
+
+    Changing a parameter recomputes at once and keeps the current step; if
+    that step disappears (the mask, when causal is switched off) the stepper
+    moves to softmax, which shows the same scores. A change that is invalid
+    raises ValueError and leaves everything as it was.
+    """
+
+    def __init__(self, parameters: Parameters | None = None, weights: Weights | None = None):
+        self._computation = compute(parameters or Parameters(), weights)
+        self._custom_weights = weights is not None
+        self._index = 0
+
+    # --- what there is to see -------------------------------------------------
+    @property
+    def computation(self) -> Computation:
+        return self._computation
+
+    @property
+    def parameters(self) -> Parameters:
+        return self._computation.parameters
+
+    @property
+    def trace(self) -> Trace:
+        return self._computation.trace
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return self._computation.tokens
+
+    @property
+    def weights(self) -> Weights:
+        return self._computation.weights
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self._computation.steps
+
+    @property
+    def index(self) -> int:
+        return self._index
+
+    @property
+    def step(self) -> Step:
+        return self.steps[self._index]
+
+    # --- changing the computation ---------------------------------------------
+    def set(self, **changes) -> None:
+        """Change parameters (``heads=4``, ``sentence="…"``…) and recompute.
+
+        Seeded weights follow the sizes and the seed; weights given by
+        :meth:`set_weights` are kept while only the sentence, mask or
+        positions change, and replaced by seeded ones when a size or the seed does.
+        """
+        parameters = dataclasses.replace(self.parameters, **changes)
+        keep_weights = self._custom_weights and not any(
+            getattr(parameters, name) != getattr(self.parameters, name) for name in _SHAPE_PARAMETERS
+        )
+        self._replace(compute(parameters, self.weights if keep_weights else None), keep_weights)
+
+    def set_weights(self, weights: Weights | None) -> None:
+        """Use these weights (their sizes become the parameters'); None returns to seeded ones."""
+        if weights is None:
+            self._replace(compute(self.parameters), False)
+            return
+        parameters = dataclasses.replace(
+            self.parameters, heads=weights.heads, d_model=weights.d_model, d_k=weights.d_k,
+            d_v=None if weights.d_v == weights.d_k else weights.d_v,
+        )
+        self._replace(compute(parameters, weights), True)
+
+    @property
+    def has_custom_weights(self) -> bool:
+        return self._custom_weights
+
+    def _replace(self, computation: Computation, custom_weights: bool) -> None:
+        key = self.step.key
+        self._computation = computation
+        self._custom_weights = custom_weights
+        keys = [step.key for step in self.steps]
+        self._index = keys.index(key if key in keys else "softmax")
+
+    # --- moving through the steps ---------------------------------------------
+    def go_to(self, step: str | int) -> None:
+        """Go to a step by key (``"softmax"``) or by index in :attr:`steps`."""
+        keys = [s.key for s in self.steps]
+        if isinstance(step, str):
+            if step not in keys:
+                step_by_key(step)  # raises for unknown keys
+                raise ValueError(f"the step {step!r} appears only with the causal mask on")
+            self._index = keys.index(step)
+        else:
+            if not 0 <= step < len(keys):
+                raise ValueError(f"step index must be from 0 to {len(keys) - 1}; got {step}")
+            self._index = step
+
+    def next(self) -> bool:
+        """Move one step on; False (and no move) at the last step."""
+        if self._index + 1 < len(self.steps):
+            self._index += 1
+            return True
+        return False
+
+    def previous(self) -> bool:
+        """Move one step back; False (and no move) at the first step."""
+        if self._index > 0:
+            self._index -= 1
+            return True
+        return False
+
+    def first(self) -> None:
+        self._index = 0
+
+    def last(self) -> None:
+        self._index = len(self.steps) - 1

@@ -1,0 +1,114 @@
+"""Text to tokens, in a way a learner can predict by eye.
+
+Words are separated by white space. Chinese and Japanese are written
+without spaces, so in a text with no white space at all each such
+character becomes a token (``猫吃鱼`` → 猫 / 吃 / 鱼); once a person types
+spaces (``我 爱 机器 学习``) the spaces decide, and 机器 stays one word. Punctuation and symbols stand alone, so that
+"learning." and "learning" get the same vector.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from .limits import MAX_TOKENS
+
+#: Scripts written without spaces between words: each character is a token.
+_CHARACTER_SCRIPTS = (
+    (0x2E80, 0x2FDF),  # CJK radicals, Kangxi radicals
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x3100, 0x312F),  # Bopomofo
+    (0x31F0, 0x31FF),  # Katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x20000, 0x3134F),  # CJK extensions B-G and supplement
+)
+
+_JOINERS = {"\u200c", "\u200d"}  # zero-width (non-)joiner: part of the token they sit in
+
+
+def _is_character_script(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _CHARACTER_SCRIPTS)
+
+
+def _kind(char: str, split_characters: bool) -> str:
+    """Classify one character: 'space', 'attach', 'alone' or 'word'."""
+    if char in _JOINERS:
+        return "attach"
+    category = unicodedata.category(char)
+    if char.isspace() or category in ("Cc", "Cf", "Zs", "Zl", "Zp", "Cs", "Cn", "Co"):
+        return "space"  # includes zero-width space and other invisible format characters
+    if category.startswith("M"):
+        return "attach"  # combining marks belong to the character before them
+    if category.startswith(("P", "S")) or (split_characters and _is_character_script(char)):
+        return "alone"
+    return "word"
+
+
+def tokenize(text: str) -> list[str]:
+    """Split ``text`` into tokens (see the module docstring for the rules).
+
+    The text is NFC-normalised first, so the same word typed with a composed
+    or a decomposed accent is the same token (and gets the same vector).
+    Raises ValueError when there is no token or more than MAX_TOKENS.
+    """
+    text = unicodedata.normalize("NFC", text)
+    split_characters = not any(_kind(char, False) == "space" for char in text.strip())
+    tokens: list[str] = []
+    current = ""  # the word being built
+    last_alone = False  # whether tokens[-1] was a stand-alone character marks may attach to
+    for char in text:
+        kind = _kind(char, split_characters)
+        if kind == "alone" and last_alone and tokens[-1].endswith("\u200d"):
+            kind = "attach"  # an emoji sequence joined by ZWJ (👨‍👩‍👧) is one token
+        if kind == "word":
+            current += char
+            last_alone = False
+            continue
+        if kind == "attach":
+            if current:
+                current += char
+            elif last_alone:
+                tokens[-1] += char
+            else:
+                current = char
+            continue
+        if current:
+            tokens.append(current)
+            current = ""
+        if kind == "alone":
+            tokens.append(char)
+            last_alone = True
+        else:
+            last_alone = False
+        if len(tokens) > MAX_TOKENS:
+            break
+    if current:
+        tokens.append(current)
+    if not tokens:
+        raise ValueError("the sentence has no tokens: type at least one word or character")
+    if len(tokens) > MAX_TOKENS:
+        raise ValueError(
+            f"the sentence has more than {MAX_TOKENS} tokens; at most {MAX_TOKENS} are allowed"
+        )
+    return tokens
+
+
+def unique_labels(tokens: list[str]) -> list[str]:
+    """Row labels for tables: the tokens, with ``#2``, ``#3``… on repeats.
+
+    A CSV or a spreadsheet needs distinct row names, and a learner needs to
+    tell the first "the" from the second.
+    """
+    used: set[str] = set()
+    labels = []
+    for token in tokens:
+        label, repeat = token, 1
+        while label in used:
+            repeat += 1
+            label = f"{token}#{repeat}"
+        used.add(label)
+        labels.append(label)
+    return labels

@@ -1,0 +1,176 @@
+"""The projection matrices W_Q, W_K, W_V (one per head) and W_O.
+
+Weights are drawn per head from a generator seeded by (seed, head, matrix,
+sizes), so adding a third head leaves heads 1 and 2 exactly as they were and
+a learner can compare like with like. The scale 1/sqrt(fan-in) keeps the
+entries of Q, K and V near unit size, so the default softmax is neither
+uniform nor one-hot.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .files import atomic_write
+from .limits import check_whole_number
+
+_WEIGHT_STREAM = 1  # embedding.py uses stream 0
+WEIGHT_NAMES = ("w_q", "w_k", "w_v", "w_o")
+
+
+@dataclass(frozen=True, eq=False)
+class Weights:
+    """W_Q (h, d_model, d_k), W_K (h, d_model, d_k), W_V (h, d_model, d_v), W_O (h*d_v, d_model).
+
+    The arrays are float64 copies made read-only, so a trace computed from
+    them can never disagree with the weights it claims to come from.
+    """
+
+    w_q: np.ndarray
+    w_k: np.ndarray
+    w_v: np.ndarray
+    w_o: np.ndarray
+
+    def __post_init__(self) -> None:
+        for name in WEIGHT_NAMES:
+            array = np.array(getattr(self, name), dtype=np.float64, copy=True)
+            array.flags.writeable = False
+            object.__setattr__(self, name, array)
+        problem = shape_problem(self.w_q, self.w_k, self.w_v, self.w_o)
+        if problem:
+            raise ValueError(problem)
+        for name in WEIGHT_NAMES:
+            if not np.isfinite(getattr(self, name)).all():
+                raise ValueError(f"{name} holds NaN or infinite values; every weight must be a finite number")
+
+    @property
+    def heads(self) -> int:
+        return self.w_q.shape[0]
+
+    @property
+    def d_model(self) -> int:
+        return self.w_q.shape[1]
+
+    @property
+    def d_k(self) -> int:
+        return self.w_q.shape[2]
+
+    @property
+    def d_v(self) -> int:
+        return self.w_v.shape[2]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in WEIGHT_NAMES}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Weights):
+            return NotImplemented
+        return all(np.array_equal(getattr(self, n), getattr(other, n)) for n in WEIGHT_NAMES)
+
+
+def shape_problem(w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray, w_o: np.ndarray) -> str:
+    """Describe what is wrong with the four shapes, or return '' when they fit together."""
+    for name, array in zip(WEIGHT_NAMES, (w_q, w_k, w_v, w_o)):
+        expected = 2 if name == "w_o" else 3
+        if array.ndim != expected:
+            return f"{name} must have {expected} dimensions; it has shape {tuple(array.shape)}"
+    heads, d_model, d_k = w_q.shape
+    d_v = w_v.shape[2]
+    if min(heads, d_model, d_k, d_v) == 0:
+        return f"w_q and w_v must not have an empty dimension; they have shapes {w_q.shape} and {w_v.shape}"
+    if w_k.shape != w_q.shape:
+        return f"w_k must have the shape of w_q, (h, d_model, d_k) = {w_q.shape}; it has {w_k.shape}"
+    if w_v.shape[:2] != (heads, d_model):
+        return f"w_v must have shape (h, d_model, d_v) = ({heads}, {d_model}, d_v); it has {w_v.shape}"
+    if w_o.shape != (heads * d_v, d_model):
+        return f"w_o must have shape (h*d_v, d_model) = ({heads * d_v}, {d_model}); it has {w_o.shape}"
+    for name, value in (("heads", heads), ("d_model", d_model), ("d_k", d_k), ("d_v", d_v)):
+        try:
+            check_whole_number(name, value)
+        except ValueError as error:
+            return str(error)
+    return ""
+
+
+def _draw(seed: int, head: int, matrix: int, rows: int, cols: int) -> np.ndarray:
+    rng = np.random.default_rng([_WEIGHT_STREAM, seed, head, matrix, rows, cols])
+    return rng.standard_normal((rows, cols)) / np.sqrt(rows)
+
+
+def init_weights(d_model: int, heads: int, d_k: int, d_v: int | None = None, seed: int = 0) -> Weights:
+    """Seeded random weights with entries of variance 1/fan-in (see module docstring)."""
+    d_model = check_whole_number("d_model", d_model)
+    heads = check_whole_number("heads", heads)
+    d_k = check_whole_number("d_k", d_k)
+    d_v = d_k if d_v is None else check_whole_number("d_v", d_v)
+    seed = check_whole_number("seed", seed)
+    w_q = np.stack([_draw(seed, head, 0, d_model, d_k) for head in range(heads)])
+    w_k = np.stack([_draw(seed, head, 1, d_model, d_k) for head in range(heads)])
+    w_v = np.stack([_draw(seed, head, 2, d_model, d_v) for head in range(heads)])
+    w_o = np.concatenate([_draw(seed, head, 3, d_v, d_model) for head in range(heads)]) / np.sqrt(heads)
+    return Weights(w_q, w_k, w_v, w_o)
+
+
+class WeightsFileError(ValueError):
+    """A weights file that cannot be used; the message names the file and the problem."""
+
+
+def save_weights(weights: Weights, path: str | os.PathLike) -> Path:
+    """Write the four arrays to an uncompressed ``.npz``, atomically."""
+
+    def write(temporary: Path) -> None:
+        with open(temporary, "wb") as stream:
+            np.savez(stream, **weights.arrays())
+
+    return atomic_write(path, write)
+
+
+def load_weights(path: str | os.PathLike) -> Weights:
+    """Read weights written by :func:`save_weights` (or by hand with ``np.savez``).
+
+    Never unpickles: object arrays are refused. Checks the names, dtypes,
+    shapes and that every value is finite, and says which file and what is
+    wrong when a check fails.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as stream:
+            magic = stream.read(4)
+        if not magic:
+            raise WeightsFileError(f"{path}: the file is empty; expected an .npz archive of w_q, w_k, w_v, w_o")
+        if magic[:2] != b"PK":
+            raise WeightsFileError(f"{path}: not an .npz archive (a zip of w_q, w_k, w_v, w_o saved with numpy.savez)")
+        with np.load(path, allow_pickle=False) as archive:
+            missing = [name for name in WEIGHT_NAMES if name not in archive.files]
+            if missing:
+                raise WeightsFileError(
+                    f"{path}: missing {', '.join(missing)}; a weights file holds w_q, w_k, w_v and w_o "
+                    f"(it has {', '.join(archive.files) or 'nothing'})"
+                )
+            arrays = {name: archive[name] for name in WEIGHT_NAMES}
+    except WeightsFileError:
+        raise
+    except FileNotFoundError:
+        raise WeightsFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise WeightsFileError(f"{path}: is a folder, not a weights file") from None
+    except PermissionError:
+        raise WeightsFileError(f"{path}: permission denied") from None
+    except ValueError as error:
+        if "pickle" in str(error).lower():
+            raise WeightsFileError(f"{path}: holds pickled objects, which are never loaded; save plain number arrays") from None
+        raise WeightsFileError(f"{path}: not a readable .npz weights file ({error})") from None
+    except (OSError, EOFError, zipfile.BadZipFile) as error:
+        raise WeightsFileError(f"{path}: not a readable .npz weights file ({error or 'empty or truncated'})") from None
+    for name, array in arrays.items():
+        if array.dtype.kind not in "fiu":
+            raise WeightsFileError(f"{path}: {name} has dtype {array.dtype}; weights must be real numbers")
+    try:
+        return Weights(**arrays)
+    except ValueError as error:
+        raise WeightsFileError(f"{path}: {error}") from None

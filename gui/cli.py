@@ -1,0 +1,197 @@
+"""The ``attention-stepper`` command.
+
+With no sub-command it opens the app. ``export`` runs the core alone and
+never imports Qt; ``screenshot`` imports the window only when asked. Every
+mistake a person can make on the command line ends with exit status 2 and
+one line on stderr that says what is wrong and what would be accepted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from attention_stepper.core import __version__
+from attention_stepper.core.limits import RANGES, range_text
+from attention_stepper.core.pipeline import DEFAULT_SENTENCE, STEP_KEYS, Parameters
+
+PROGRAM = "attention-stepper"
+
+
+class UsageError(Exception):
+    """A mistake in what the person asked for; its text is the whole message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but every error is one line and exit status 2 (no usage dump)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _whole_number(name: str):
+    low, high = RANGES[name]
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a whole number {range_text(name)}, not {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number {range_text(name)}; got {value}")
+        return value
+
+    parse.__name__ = name
+    return parse
+
+
+def _add_computation_arguments(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--sentence", help=f"the text to attend over (default: {DEFAULT_SENTENCE!r})")
+    source.add_argument("--sentence-file", metavar="FILE|-",
+                        help="read the text from a UTF-8 file, or from standard input with '-'")
+    defaults = Parameters()
+    parser.add_argument("--heads", type=_whole_number("heads"), help=f"number of heads, {range_text('heads')} "
+                        f"(default {defaults.heads})")
+    parser.add_argument("--d-model", type=_whole_number("d_model"),
+                        help=f"width of the word vectors, {range_text('d_model')} (default {defaults.d_model})")
+    parser.add_argument("--d-k", type=_whole_number("d_k"),
+                        help=f"width of queries and keys, {range_text('d_k')} (default {defaults.d_k})")
+    parser.add_argument("--d-v", type=_whole_number("d_v"),
+                        help=f"width of values, {range_text('d_v')} (default: d_k)")
+    parser.add_argument("--seed", type=_whole_number("seed"), default=defaults.seed,
+                        help=f"seed of the random word vectors and weights, {range_text('seed')} (default 0)")
+    parser.add_argument("--causal", action="store_true", help="apply the causal mask (no looking ahead)")
+    parser.add_argument("--positions", action="store_true", help="add sinusoidal positional encoding to X")
+    parser.add_argument("--weights", metavar="FILE.npz",
+                        help="use weights from an .npz with w_q, w_k, w_v, w_o (sizes come from the file)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROGRAM, description="Watch multi-head self-attention being computed, step by step. "
+                     "With no command, opens the app.")
+    parser.add_argument("--version", action="version", version=f"{PROGRAM} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    export = commands.add_parser("export", help="write every matrix as CSV, with manifest.json and weights.npz",
+                                 description="Compute attention and write every intermediate matrix to a folder.")
+    _add_computation_arguments(export)
+    export.add_argument("--out", required=True, metavar="DIR", help="the folder to create")
+    export.add_argument("--force", action="store_true", help="replace DIR if it exists and is not empty")
+
+    screenshot = commands.add_parser("screenshot", help="render the main window at one step to a PNG",
+                                     description="Render the real main window offscreen and save it as PNG.")
+    _add_computation_arguments(screenshot)
+    screenshot.add_argument("--step", required=True, choices=STEP_KEYS, metavar="STEP",
+                            help=f"the step to show: {' '.join(STEP_KEYS)}")
+    screenshot.add_argument("--out", required=True, metavar="FILE.png", help="the PNG file to write")
+    screenshot.add_argument("--size", default="1280x800", metavar="WxH", help="window size (default 1280x800)")
+    screenshot.add_argument("--head", type=int, default=None, metavar="N",
+                            help="show head N (1-based) large; default: all heads side by side")
+    return parser
+
+
+def _read_sentence(args: argparse.Namespace) -> str:
+    if args.sentence_file is None:
+        return DEFAULT_SENTENCE if args.sentence is None else args.sentence
+    if args.sentence_file == "-":
+        data = sys.stdin.buffer.read()
+        name = "standard input"
+    else:
+        try:
+            data = Path(args.sentence_file).read_bytes()
+        except OSError as error:
+            raise UsageError(f"cannot read the sentence file {args.sentence_file}: {error.strerror}") from None
+        name = args.sentence_file
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{name} is not UTF-8 text; save the sentence as UTF-8") from None
+
+
+def computation_from(args: argparse.Namespace):
+    """Build the core Computation the arguments describe (UsageError for bad values)."""
+    from attention_stepper.core.pipeline import compute
+    from attention_stepper.core.weights import WeightsFileError, load_weights
+
+    defaults = Parameters()
+    sentence = _read_sentence(args)
+    weights = None
+    sizes = {"heads": args.heads, "d_model": args.d_model, "d_k": args.d_k, "d_v": args.d_v}
+    if args.weights:
+        try:
+            weights = load_weights(args.weights)
+        except WeightsFileError as error:
+            raise UsageError(str(error)) from None
+        from_file = {"heads": weights.heads, "d_model": weights.d_model, "d_k": weights.d_k, "d_v": weights.d_v}
+        clashes = [f"--{name.replace('_', '-')} {value} (the file has {from_file[name]})"
+                   for name, value in sizes.items() if value is not None and value != from_file[name]]
+        if clashes:
+            raise UsageError(f"{args.weights} does not fit {', '.join(clashes)}; leave those out to use the file's sizes")
+        sizes = from_file
+    parameters = Parameters(
+        sentence=sentence,
+        heads=defaults.heads if sizes["heads"] is None else sizes["heads"],
+        d_model=defaults.d_model if sizes["d_model"] is None else sizes["d_model"],
+        d_k=defaults.d_k if sizes["d_k"] is None else sizes["d_k"],
+        d_v=sizes["d_v"],
+        seed=args.seed,
+        causal=args.causal,
+        positional_encoding=args.positions,
+    )
+    try:
+        return compute(parameters, weights)
+    except MemoryError:
+        raise UsageError("not enough memory for these sizes; lower heads, d_model, d_k or the sentence length") from None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from attention_stepper.core.export import export_computation
+
+    computation = computation_from(args)
+    try:
+        folder = export_computation(computation, args.out, force=args.force)
+    except FileExistsError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"cannot write {args.out}: {error.strerror or error}") from None
+    count = sum(1 for _ in folder.glob("*.csv"))
+    print(f"wrote {count} CSV files, manifest.json and weights.npz to {folder}")
+    return 0
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"--size must look like 1280x800, not {text!r}") from None
+    if not (200 <= width <= 8000 and 200 <= height <= 8000):
+        raise UsageError(f"--size must be from 200x200 to 8000x8000; got {text}")
+    return width, height
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "export":
+            return run_export(args)
+        if args.command == "screenshot":
+            from attention_stepper.gui.screenshot import run_screenshot
+
+            return run_screenshot(args)
+        from attention_stepper.gui.app import main as run_app
+
+        return run_app()
+    except UsageError as error:
+        print(f"{PROGRAM}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

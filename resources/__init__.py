@@ -1,0 +1,1 @@
+"""Icons, translations and texts shipped with the app (located with importlib.resources)."""
