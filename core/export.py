@@ -50,13 +50,18 @@ def table_text(matrix: np.ndarray, row_labels: list[str], column_labels: list[st
     return stream.getvalue()
 
 
-def matrix_files(computation: Computation) -> list[dict]:
-    """The manifest's ``matrices`` entries: one per trace matrix and head, in computing order."""
+def matrix_files(computation: Computation, keys: Iterable[str] | None = None) -> list[dict]:
+    """The manifest's ``matrices`` entries: one per matrix and head, in computing order.
+
+    ``keys`` (trace keys, or the weight names w_q, w_k, w_v, w_o) picks a
+    subset, as for exporting one step; by default every trace matrix.
+    """
+    wanted = TRACE_KEYS if keys is None else tuple(keys)
     entries = []
-    for key in TRACE_KEYS:
-        if key not in computation.trace:
+    for key in wanted:
+        if key not in computation.trace and key not in WEIGHT_NAMES:
             continue
-        array = computation.trace[key]
+        array = computation.matrix(key)
         if computation.is_per_head(key):
             for head in range(array.shape[0]):
                 entries.append({"step": key, "head": head + 1, "file": f"{key}_head{head + 1}.csv",
@@ -66,8 +71,8 @@ def matrix_files(computation: Computation) -> list[dict]:
     return entries
 
 
-def manifest(computation: Computation) -> dict:
-    """What the export folder holds and how it was computed."""
+def manifest(computation: Computation, keys: Iterable[str] | None = None) -> dict:
+    """What the export folder holds and how it was computed (``keys`` as in :func:`matrix_files`)."""
     p = computation.parameters
     return {
         "tokens": list(computation.tokens),
@@ -79,7 +84,7 @@ def manifest(computation: Computation) -> dict:
         "causal": p.causal,
         "positional_encoding": p.positional_encoding,
         "version": __version__,
-        "matrices": matrix_files(computation),
+        "matrices": matrix_files(computation, keys),
     }
 
 
@@ -90,13 +95,15 @@ def write_matrix_csv(path: str | os.PathLike, computation: Computation, key: str
         write_table(stream, computation.matrix(key, head), rows, columns)
 
 
-def export_computation(computation: Computation, out_dir: str | os.PathLike, force: bool = False) -> Path:
+def export_computation(computation: Computation, out_dir: str | os.PathLike, force: bool = False,
+                       keys: Iterable[str] | None = None) -> Path:
     """Write manifest.json, weights.npz and every matrix's CSV into ``out_dir``, atomically.
 
     The folder appears complete or not at all; an existing non-empty folder
-    is refused with FileExistsError unless ``force``.
+    is refused with FileExistsError unless ``force``. ``keys`` limits the
+    CSVs to some matrices (the app's "Export this step").
     """
-    contents = manifest(computation)
+    contents = manifest(computation, keys)
 
     def fill(folder: Path) -> None:
         for entry in contents["matrices"]:

@@ -340,3 +340,44 @@ class Stepper:
 
     def last(self) -> None:
         self._index = len(self.steps) - 1
+
+
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def subscript(number: int) -> str:
+    """1 -> '₁', 12 -> '₁₂': head numbers as formulas write them."""
+    return str(number).translate(_SUBSCRIPT_DIGITS)
+
+
+def shape_lines(computation: Computation, step_key: str, head: int = 0) -> list[str]:
+    """The step's formula with the live sizes, e.g. ``scores₁ = Q₁ K₁ᵀ : 4×4 = (4×4)(4×4)ᵀ``.
+
+    ``head`` is 0-based; per-head formulas are written for that head.
+    """
+    p = computation.parameters
+    n, h, d_model, d_k, d_v = len(computation.tokens), p.heads, p.d_model, p.d_k, p.value_dim
+    i = subscript(head + 1)
+
+    def size(rows: int, cols: int) -> str:
+        return f"{rows}×{cols}"
+
+    lines = {
+        "embed": [f"X : {size(n, d_model)}  ({n} tokens × d_model {d_model})"],
+        "project": [
+            f"Q{i} = X W_Q{i} : {size(n, d_k)} = ({size(n, d_model)})({size(d_model, d_k)})",
+            f"K{i} = X W_K{i} : {size(n, d_k)} = ({size(n, d_model)})({size(d_model, d_k)})",
+            f"V{i} = X W_V{i} : {size(n, d_v)} = ({size(n, d_model)})({size(d_model, d_v)})",
+            f"all {h} heads at once: X [W_Q₁ | … | W_Q{subscript(h)}] : {size(n, h * d_k)}",
+        ],
+        "scores": [f"scores{i} = Q{i} K{i}ᵀ : {size(n, n)} = ({size(n, d_k)})({size(n, d_k)})ᵀ"],
+        "scale": [f"scaled{i} = scores{i} / √{d_k} : {size(n, n)}"],
+        "mask": [f"masked{i} = scaled{i} with −∞ above the diagonal : {size(n, n)}"],
+        "softmax": [f"A{i} = softmax(scaled{i}) : {size(n, n)}, each row sums to 1"],
+        "weighted_sum": [f"head{i} = A{i} V{i} : {size(n, d_v)} = ({size(n, n)})({size(n, d_v)})"],
+        "concat": [f"concat = [head₁ | … | head{subscript(h)}] : {size(n, h * d_v)} = {h} × ({size(n, d_v)})"],
+        "output": [f"output = concat W_O : {size(n, d_model)} = ({size(n, h * d_v)})({size(h * d_v, d_model)})"],
+    }
+    if p.causal and step_key == "softmax":
+        lines["softmax"] = [f"A{i} = softmax(masked{i}) : {size(n, n)}, each row sums to 1"]
+    return lines[step_by_key(step_key).key]

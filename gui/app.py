@@ -1,0 +1,29 @@
+"""main(): QApplication, settings, model and window, in that order."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from .errors import install_excepthook
+from .fonts import apply_app_font
+from .main_window import MainWindow
+from .model import AttentionModel
+from .settings import load_parameters, restore_view
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setOrganizationName("AttentionStepper")
+    app.setApplicationName("attention-stepper")
+    apply_app_font(app)
+    settings = QSettings()
+    model = AttentionModel(load_parameters(settings))
+    restore_view(settings, model)
+    window = MainWindow(model, settings)
+    window.restore_geometry()
+    install_excepthook(window)
+    window.show()
+    return app.exec()

@@ -1,0 +1,234 @@
+"""The parameter controls: one small class per control.
+
+Each control pushes the person's edits to the model and echoes the model's
+state back with its own signals blocked (no feedback loops). A refused
+value shows its reason in red under the control; the panels keep the last
+valid computation meanwhile.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from attention_stepper.core import limits
+from attention_stepper.core.pipeline import Parameters
+
+from .model import AttentionModel
+
+#: How long typing must pause before the sentence is recomputed.
+TYPING_DEBOUNCE_MS = 250
+
+
+class ErrorLabel(QLabel):
+    """A red, word-wrapped message under a control; hidden when there is nothing to say."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #c62828;")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        self.setText(message)
+        self.setVisible(bool(message))
+
+
+class _ParameterControl(QWidget):
+    """Base: a control bound to one model parameter, with its error label below."""
+
+    name = ""
+
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.error_label = ErrorLabel(self)
+        model.changed.connect(self._echo)
+        model.errorChanged.connect(self._on_error)
+
+    def _layout(self, editor: QWidget) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(editor)
+        layout.addWidget(self.error_label)
+
+    def _on_error(self, name: str, message: str) -> None:
+        if name == self.name:
+            self.error_label.show_message(message)
+
+    def _echo(self) -> None:
+        raise NotImplementedError
+
+
+class SentenceEdit(_ParameterControl):
+    """The sentence; recomputes once typing pauses, or at once on Enter."""
+
+    name = "sentence"
+    #: Emitted when the debounced text has been handed to the model.
+    submitted = Signal()
+
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(model, parent)
+        self.editor = QLineEdit(model.parameters.sentence, self)
+        self.editor.setClearButtonEnabled(True)
+        self.editor.setPlaceholderText(self.tr("Type a sentence, e.g. 我 爱 机器 学习 or 猫吃鱼"))
+        self.editor.setToolTip(self.tr(
+            "The text to attend over. Words are split at spaces; Chinese typed without any spaces "
+            "is split into single characters. At most {0} tokens.").format(limits.MAX_TOKENS))
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(TYPING_DEBOUNCE_MS)
+        self._timer.timeout.connect(self.submit)
+        self.editor.textEdited.connect(lambda _text: self._timer.start())
+        self.editor.returnPressed.connect(self.submit)
+        self._layout(self.editor)
+
+    def submit(self) -> None:
+        self._timer.stop()
+        self.model.set_parameter("sentence", self.editor.text())
+        self.submitted.emit()
+
+    def _echo(self) -> None:
+        if self._timer.isActive() or self.name in self.model.errors:
+            return  # the person is typing or fixing a refused text: don't overwrite it
+        if self.editor.text() != self.model.parameters.sentence:
+            self.editor.blockSignals(True)
+            self.editor.setText(self.model.parameters.sentence)
+            self.editor.blockSignals(False)
+
+
+class NumberSpinBox(_ParameterControl):
+    """A whole-number parameter (heads, d_model, d_k, seed) within its documented range."""
+
+    def __init__(self, model: AttentionModel, name: str, tooltip: str, parent=None):
+        super().__init__(model, parent)
+        self.name = name
+        low, high = limits.RANGES[name]
+        self.editor = QSpinBox(self)
+        self.editor.setRange(low, high)
+        self.editor.setAccelerated(True)
+        self.editor.setValue(getattr(model.parameters, name))
+        self.editor.setToolTip(f"{tooltip}\n" + self.tr("Allowed: {0} to {1}.").format(low, high))
+        self.editor.valueChanged.connect(lambda value: self.model.set_parameter(self.name, value))
+        self._layout(self.editor)
+
+    def _echo(self) -> None:
+        value = getattr(self.model.parameters, self.name)
+        if self.editor.value() != value and self.name not in self.model.errors:
+            self.editor.blockSignals(True)
+            self.editor.setValue(value)
+            self.editor.blockSignals(False)
+
+
+class ValueDimControl(_ParameterControl):
+    """d_v: follows d_k while "= d_k" is ticked, its own value otherwise."""
+
+    name = "d_v"
+
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(model, parent)
+        low, high = limits.RANGES["d_v"]
+        self.editor = QSpinBox(self)
+        self.editor.setRange(low, high)
+        self.editor.setToolTip(self.tr("Width of the value vectors (and of each head's output).\n"
+                                       "Allowed: {0} to {1}.").format(low, high))
+        self.linked = QCheckBox(self.tr("= d_k"), self)
+        self.linked.setToolTip(self.tr("Keep d_v equal to d_k, as in most Transformers"))
+        row = QWidget(self)
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.addWidget(self.editor, 1)
+        row_layout.addWidget(self.linked)
+        self._layout(row)
+        self._echo()
+        self.editor.valueChanged.connect(self._value_changed)
+        self.linked.toggled.connect(self._link_toggled)
+
+    def _value_changed(self, value: int) -> None:
+        if not self.linked.isChecked():
+            self.model.set_parameter("d_v", value)
+
+    def _link_toggled(self, linked: bool) -> None:
+        self.editor.setEnabled(not linked)
+        self.model.set_parameter("d_v", None if linked else self.editor.value())
+
+    def _echo(self) -> None:
+        parameters = self.model.parameters
+        for widget in (self.editor, self.linked):
+            widget.blockSignals(True)
+        self.linked.setChecked(parameters.d_v is None)
+        self.editor.setEnabled(parameters.d_v is not None)
+        if "d_v" not in self.model.errors:
+            self.editor.setValue(parameters.value_dim)
+        for widget in (self.editor, self.linked):
+            widget.blockSignals(False)
+
+
+class FlagCheckBox(_ParameterControl):
+    """A yes/no parameter (causal mask, positional encoding)."""
+
+    def __init__(self, model: AttentionModel, name: str, text: str, tooltip: str, parent=None):
+        super().__init__(model, parent)
+        self.name = name
+        self.editor = QCheckBox(text, self)
+        self.editor.setToolTip(tooltip)
+        self.editor.setChecked(getattr(model.parameters, name))
+        self.editor.toggled.connect(lambda checked: self.model.set_parameter(self.name, checked))
+        self._layout(self.editor)
+
+    def _echo(self) -> None:
+        value = getattr(self.model.parameters, self.name)
+        if self.editor.isChecked() != value:
+            self.editor.blockSignals(True)
+            self.editor.setChecked(value)
+            self.editor.blockSignals(False)
+
+
+class ControlsPanel(QWidget):
+    """All parameter controls in a form, top to bottom in the order the computation uses them."""
+
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(parent)
+        defaults = Parameters()
+        self.sentence = SentenceEdit(model, self)
+        self.heads = NumberSpinBox(model, "heads", self.tr(
+            "Number of attention heads h. Each head has its own W_Q, W_K, W_V (default {0}).").format(defaults.heads), self)
+        self.d_model = NumberSpinBox(model, "d_model", self.tr(
+            "Width of each word vector (the columns of X and of the output; default {0}).").format(defaults.d_model), self)
+        self.d_k = NumberSpinBox(model, "d_k", self.tr(
+            "Width of queries and keys; scores are divided by √d_k (default {0}). "
+            "Free: not tied to d_model / h.").format(defaults.d_k), self)
+        self.d_v = ValueDimControl(model, self)
+        self.seed = NumberSpinBox(model, "seed", self.tr(
+            "Seed of the random word vectors and weights: same seed, same numbers."), self)
+        self.causal = FlagCheckBox(model, "causal", self.tr("Causal mask"), self.tr(
+            "Hide later tokens: each token attends only to itself and earlier tokens (as in GPT)."), self)
+        self.positional_encoding = FlagCheckBox(model, "positional_encoding", self.tr("Positional encoding"), self.tr(
+            "Add the sinusoidal position pattern to X, so word order matters."), self)
+
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("&Sentence"), self.sentence)
+        form.addRow(self.tr("&Heads h"), self.heads)
+        form.addRow(self.tr("d_&model"), self.d_model)
+        form.addRow(self.tr("d_&k"), self.d_k)
+        form.addRow(self.tr("d_&v"), self.d_v)
+        form.addRow(self.tr("S&eed"), self.seed)
+        form.addRow("", self.causal)
+        form.addRow("", self.positional_encoding)
+        for label_widget, control in ((form.labelForField(c), c) for c in
+                                      (self.sentence, self.heads, self.d_model, self.d_k, self.d_v, self.seed)):
+            if isinstance(label_widget, QLabel):
+                label_widget.setBuddy(control.editor)
+                label_widget.setToolTip(control.editor.toolTip())

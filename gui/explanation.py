@@ -1,0 +1,40 @@
+"""The explanation pane: the current step's formula, its live shapes and why it is done."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import QTextBrowser
+
+from attention_stepper.core.pipeline import shape_lines
+
+from .model import AttentionModel
+
+
+class ExplanationPane(QTextBrowser):
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.setOpenExternalLinks(False)
+        self.setMinimumWidth(240)
+        self.setToolTip(self.tr("What the current step computes, with the sizes of the matrices right now"))
+        model.changed.connect(self.refresh)
+        model.stepChanged.connect(self.refresh)
+        model.headChanged.connect(lambda _head: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        model = self.model
+        step = model.step
+        head = model.head or 0
+        number = model.step_index + 1
+        shapes = "<br>".join(html.escape(line) for line in shape_lines(model.computation, step.key, head))
+        self.setHtml(
+            f"<h3>{number}. {html.escape(self.tr(step.title))}</h3>"
+            f"<p style='font-size: 15px;'><b>{html.escape(step.formula)}</b></p>"
+            f"<p style='font-family: monospace;'>{shapes}</p>"
+            f"<p>{html.escape(self.tr(step.explanation))}</p>"
+        )
+
+    def plain_text(self) -> str:
+        return self.toPlainText()

@@ -1,0 +1,131 @@
+"""File → Export… actions: dialogs in front, the core's export behind.
+
+Every action takes its path as an argument when called from code (tests
+inject paths; no dialog opens) and asks with a file dialog otherwise.
+Failures become one message box; nothing half-written is left behind
+because the core and ``atomic_write`` write to temporary names first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from attention_stepper.core.export import export_computation, table_text
+from attention_stepper.core.files import atomic_write
+
+from .model import AttentionModel
+from .step_view import StepView
+
+
+class Exporter:
+    def __init__(self, model: AttentionModel, step_view: StepView, parent: QWidget, settings=None):
+        self.model = model
+        self.step_view = step_view
+        self.parent = parent
+        self.settings = settings
+        #: The last message shown to the person (tests read it instead of a dialog).
+        self.last_message = ""
+
+    # --- helpers ---------------------------------------------------------------
+    def _start_folder(self) -> str:
+        if self.settings is not None:
+            return str(self.settings.value("export/folder", str(Path.home())))
+        return str(Path.home())
+
+    def _remember_folder(self, path: Path) -> None:
+        if self.settings is not None:
+            self.settings.setValue("export/folder", str(path.parent))
+
+    def _report(self, title: str, message: str, error: bool = False, interactive: bool = True) -> None:
+        self.last_message = message
+        if interactive:
+            box = QMessageBox.warning if error else QMessageBox.information
+            box(self.parent, title, message)
+
+    def _confirm_replace(self, folder: Path) -> bool:
+        answer = QMessageBox.question(
+            self.parent, self.parent.tr("Replace folder?"),
+            self.parent.tr("{0} is not empty. Replace its contents with the export?").format(folder))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _export_folder(self, folder, force, keys, title: str) -> Path | None:
+        interactive = folder is None
+        if folder is None:
+            chosen = QFileDialog.getSaveFileName(self.parent, title, self._start_folder(),
+                                                 self.parent.tr("Folder (*)"))[0]
+            if not chosen:
+                return None
+            folder = chosen
+        folder = Path(folder)
+        if force is None:
+            force = False
+            if folder.is_dir() and any(folder.iterdir()):
+                if not interactive or not self._confirm_replace(folder):
+                    self._report(title, self.parent.tr("{0} is not empty; nothing was written.").format(folder),
+                                 True, interactive)
+                    return None
+                force = True
+        try:
+            written = export_computation(self.model.computation, folder, force=force, keys=keys)
+        except (OSError, ValueError) as error:
+            self._report(title, self.parent.tr("Could not export to {0}: {1}. Nothing was written.").format(
+                folder, getattr(error, "strerror", None) or error), True, interactive)
+            return None
+        self._remember_folder(written)
+        self.last_message = self.parent.tr("Exported to {0}").format(written)
+        return written
+
+    # --- actions ---------------------------------------------------------------
+    def export_all(self, folder: str | Path | None = None, force: bool | None = None) -> Path | None:
+        """Every matrix, manifest.json and weights.npz: what ``attention-stepper export`` writes."""
+        return self._export_folder(folder, force, None, self.parent.tr("Export all matrices"))
+
+    def export_step(self, folder: str | Path | None = None, force: bool | None = None) -> Path | None:
+        """The current step's matrices (all heads), in the export format."""
+        step = self.model.step
+        keys = list(step.inputs) + list(step.outputs)
+        return self._export_folder(folder, force, keys, self.parent.tr("Export this step as CSV"))
+
+    def save_panel_png(self, path: str | Path | None = None) -> Path | None:
+        """The selected panel (or the step's first output) as a PNG picture."""
+        interactive = path is None
+        key, head = self.step_view.current_matrix()
+        if path is None:
+            suggested = Path(self._start_folder()) / f"{key}{'' if head is None else f'_head{head + 1}'}.png"
+            path = QFileDialog.getSaveFileName(self.parent, self.parent.tr("Save panel as PNG"), str(suggested),
+                                               self.parent.tr("PNG images (*.png)"))[0]
+            if not path:
+                return None
+        path = Path(path)
+        try:
+            self.step_view.panel(key, head).grab_png(path)
+        except OSError as error:
+            self._report(self.parent.tr("Save panel as PNG"), self.parent.tr(
+                "Could not save {0}: {1}").format(path, error.strerror or error), True, interactive)
+            return None
+        self._remember_folder(path)
+        return path
+
+    def copy_matrix(self) -> str:
+        """Put the selected matrix on the clipboard as tab-separated text (pastes into a spreadsheet)."""
+        key, head = self.step_view.current_matrix()
+        computation = self.model.computation
+        rows, columns = computation.labels(key)
+        text = table_text(computation.matrix(key, head), rows, columns, "\t")
+        QGuiApplication.clipboard().setText(text)
+        self.last_message = self.parent.tr("Copied {0} to the clipboard").format(
+            key if head is None else f"{key} (head {head + 1})")
+        return text
+
+    def save_window_png(self, path: str | Path, window: QWidget) -> Path:
+        """The whole window as PNG (used by the screenshot command)."""
+        image = window.grab().toImage()
+
+        def write(temporary: Path) -> None:
+            if not image.save(str(temporary), "PNG"):
+                raise OSError(f"could not encode or write {path}")
+
+        return atomic_write(path, write)

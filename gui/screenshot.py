@@ -1,0 +1,43 @@
+"""``attention-stepper screenshot``: the real main window, rendered offscreen to a PNG."""
+
+from __future__ import annotations
+
+import os
+
+
+def run_screenshot(args) -> int:
+    from .cli import UsageError, computation_from, parse_size
+
+    width, height = parse_size(args.size)
+    computation = computation_from(args)
+    parameters = computation.parameters
+    if args.step == "mask" and not parameters.causal:
+        raise UsageError("the mask step exists only with --causal")
+    if args.head is not None and not 1 <= args.head <= parameters.heads:
+        raise UsageError(f"--head must be from 1 to {parameters.heads} (the number of heads); got {args.head}")
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from .fonts import apply_app_font
+    from .main_window import MainWindow
+    from .model import AttentionModel
+
+    app = QApplication.instance() or QApplication([])
+    apply_app_font(app)
+    weights = computation.weights if args.weights else None
+    model = AttentionModel(parameters, weights)
+    model.go_to(args.step)
+    model.set_head(None if args.head is None else args.head - 1)
+    window = MainWindow(model)
+    window.resize(width, height)
+    window.show()
+    app.processEvents()
+    try:
+        path = window.exporter.save_window_png(args.out, window)
+    except OSError as error:
+        raise UsageError(f"cannot write {args.out}: {error.strerror or error}") from None
+    finally:
+        window.close()
+    print(f"wrote {path} ({width}x{height}, step {args.step})")
+    return 0

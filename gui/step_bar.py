@@ -1,0 +1,199 @@
+"""The pipeline drawn as clickable stages, with navigation and play/pause.
+
+embed → project → QKᵀ → ÷√d_k → (mask) → softmax → A·V → concat → ·W_O
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QWidget,
+)
+
+from attention_stepper.core.pipeline import STEPS
+
+from .model import AttentionModel
+
+#: Short stage names as drawn on the bar.
+STAGE_LABELS = {
+    "embed": "embed",
+    "project": "project",
+    "scores": "QKᵀ",
+    "scale": "÷√d_k",
+    "mask": "mask",
+    "softmax": "softmax",
+    "weighted_sum": "A·V",
+    "concat": "concat",
+    "output": "·W_O",
+}
+
+_CURRENT_STYLE = (
+    "QToolButton:checked { background: #1565c0; color: white; font-weight: bold; border-radius: 4px; }"
+    "QToolButton { padding: 3px 8px; }"
+)
+
+
+class StageButtons(QWidget):
+    """One checkable button per step; the current one is highlighted. Clicking goes there."""
+
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: dict[str, QToolButton] = {}
+        self._arrows: dict[str, QLabel] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for index, step in enumerate(STEPS):
+            if index:
+                arrow = QLabel("→", self)
+                layout.addWidget(arrow)
+                self._arrows[step.key] = arrow
+            button = QToolButton(self)
+            button.setText(STAGE_LABELS[step.key])
+            button.setCheckable(True)
+            button.setToolTip(f"{self.tr(step.title)}\n{step.formula}")
+            button.setStyleSheet(_CURRENT_STYLE)
+            button.clicked.connect(lambda _checked=False, key=step.key: self.model.go_to(key))
+            self.group.addButton(button)
+            layout.addWidget(button)
+            self.buttons[step.key] = button
+        layout.addStretch(1)
+        model.changed.connect(self._sync)
+        model.stepChanged.connect(self._sync)
+        self._sync()
+
+    def _sync(self) -> None:
+        causal = self.model.parameters.causal
+        self.buttons["mask"].setVisible(causal)
+        self._arrows["mask"].setVisible(causal)
+        self.buttons[self.model.step.key].setChecked(True)
+
+    def visible_keys(self) -> list[str]:
+        return [key for key, button in self.buttons.items() if not button.isHidden()]
+
+
+class Navigator(QWidget):
+    """First / Previous / Play-Pause / Next / Last and the play speed."""
+
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+
+        def tool(text: str, tip: str, slot) -> QToolButton:
+            button = QToolButton(self)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            layout.addWidget(button)
+            return button
+
+        self.first_button = tool("⏮", self.tr("First step (Home)"), model.first)
+        self.previous_button = tool("◀", self.tr("Previous step (←)"), model.previous)
+        self.play_button = tool("▶", self.tr("Play / pause (Space): step forward automatically"), self.toggle_play)
+        self.play_button.setCheckable(True)
+        self.next_button = tool("▶|", self.tr("Next step (→)"), model.next)
+        self.last_button = tool("⏭", self.tr("Last step (End)"), model.last)
+        self.speed = QDoubleSpinBox(self)
+        self.speed.setRange(0.2, 10.0)
+        self.speed.setSingleStep(0.2)
+        self.speed.setValue(1.5)
+        self.speed.setSuffix(self.tr(" s/step"))
+        self.speed.setToolTip(self.tr("Seconds per step while playing"))
+        layout.addWidget(self.speed)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._advance)
+        self.speed.valueChanged.connect(lambda seconds: self.timer.setInterval(int(seconds * 1000)))
+        model.stepChanged.connect(self._sync)
+        model.changed.connect(self._sync)
+        self._sync()
+
+    @property
+    def playing(self) -> bool:
+        return self.timer.isActive()
+
+    def toggle_play(self) -> None:
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        if self.model.step_index == len(self.model.steps) - 1:
+            self.model.first()  # playing from the end starts over
+        self.timer.start(int(self.speed.value() * 1000))
+        self._sync()
+
+    def pause(self) -> None:
+        self.timer.stop()
+        self._sync()
+
+    def _advance(self) -> None:
+        if not self.model.next():
+            self.pause()
+        elif self.model.step_index == len(self.model.steps) - 1:
+            self.pause()
+
+    def _sync(self) -> None:
+        index, count = self.model.step_index, len(self.model.steps)
+        self.first_button.setEnabled(index > 0)
+        self.previous_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < count - 1)
+        self.last_button.setEnabled(index < count - 1)
+        self.play_button.blockSignals(True)
+        self.play_button.setChecked(self.playing)
+        self.play_button.setText("⏸" if self.playing else "▶")
+        self.play_button.blockSignals(False)
+
+
+class HeadSelector(QComboBox):
+    """All heads side by side, or one head large."""
+
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.setToolTip(self.tr("Show all heads side by side, or one head large"))
+        self.currentIndexChanged.connect(self._chosen)
+        model.changed.connect(self._sync)
+        model.headChanged.connect(lambda _head: self._sync())
+        self._sync()
+
+    def _chosen(self, index: int) -> None:
+        self.model.set_head(None if index <= 0 else index - 1)
+
+    def _sync(self) -> None:
+        self.blockSignals(True)
+        heads = self.model.parameters.heads
+        if self.count() != heads + 1:
+            self.clear()
+            self.addItem(self.tr("All heads"))
+            for head in range(heads):
+                self.addItem(self.tr("Head {0}").format(head + 1))
+        self.setCurrentIndex(0 if self.model.head is None else self.model.head + 1)
+        self.blockSignals(False)
+
+
+class StepBar(QWidget):
+    """The stages, the navigator and the head selector in one row."""
+
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(parent)
+        self.stages = StageButtons(model, self)
+        self.navigator = Navigator(model, self)
+        self.head_selector = HeadSelector(model, self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.stages, 1)
+        layout.addWidget(self.head_selector)
+        layout.addWidget(self.navigator)

@@ -1,0 +1,166 @@
+"""The current step's matrices as heatmap panels.
+
+Inputs first, then outputs. With all heads shown, per-head matrices get one
+row per head and shared ones (X, concat, W_O…) span the rows; with one head
+chosen, that head's matrices fill one row. Panels are kept in a pool and
+reused, so stepping and editing never create graphics items afresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from attention_stepper.core.pipeline import subscript
+
+from .matrix_panel import MatrixPanel
+from .model import AttentionModel
+
+#: How each matrix is named above its panel ({i}: the head's subscript).
+MATRIX_TITLES = {
+    "embed": "X",
+    "w_q": "W_Q{i}",
+    "w_k": "W_K{i}",
+    "w_v": "W_V{i}",
+    "q": "Q{i}",
+    "k": "K{i}",
+    "v": "V{i}",
+    "scores": "scores{i} = Q{i}K{i}ᵀ",
+    "scaled": "scaled{i} = scores{i} / √d_k",
+    "masked": "masked{i}",
+    "weights": "A{i} = softmax",
+    "head_output": "head{i} = A{i}V{i}",
+    "concat": "concat",
+    "w_o": "W_O",
+    "output": "output = concat · W_O",
+}
+#: Weight matrices are shown per head only when one head is chosen (all heads would be too many panels).
+_PER_HEAD_WEIGHTS = {"w_q", "w_k", "w_v"}
+MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT = 150, 130
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One panel's place: which matrix, which head (None for shared ones), where in the grid."""
+
+    key: str
+    head: int | None
+    row: int
+    column: int
+    row_span: int = 1
+
+
+def matrix_title(key: str, head: int | None, shape: tuple[int, ...]) -> str:
+    title = MATRIX_TITLES[key].format(i="" if head is None else subscript(head + 1))
+    return f"{title}  ({'×'.join(map(str, shape))})"
+
+
+def layout_slots(model: AttentionModel) -> list[Slot]:
+    """Where each matrix of the current step goes (a pure function of the model's state)."""
+    computation = model.computation
+    step = model.step
+    keys = list(step.inputs) + list(step.outputs)
+    if model.head is None:
+        keys = [key for key in keys if key not in _PER_HEAD_WEIGHTS]
+        heads = list(range(computation.parameters.heads))
+    else:
+        heads = [model.head]
+    slots = []
+    for column, key in enumerate(keys):
+        if computation.is_per_head(key):
+            slots.extend(Slot(key, head, row, column) for row, head in enumerate(heads))
+        else:
+            slots.append(Slot(key, None, 0, column, len(heads)))
+    return slots
+
+
+class StepView(QWidget):
+    """The grid of MatrixPanels for the model's current step and head."""
+
+    #: Hover text of the cell under the mouse ("" when it leaves).
+    hovered = Signal(str)
+    #: A cell was clicked: (matrix key, head or -1, row, column).
+    cellClicked = Signal(str, int, int, int)
+
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(2, 2, 2, 2)
+        self.grid.setSpacing(4)
+        self._pool: list[MatrixPanel] = []
+        self._shown: list[tuple[Slot, MatrixPanel]] = []
+        self.selected: tuple[str, int | None] | None = None
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555;")
+        model.changed.connect(self.refresh)
+        model.stepChanged.connect(self.refresh)
+        model.headChanged.connect(lambda _head: self.refresh())
+        self.refresh()
+
+    # --- what is shown ----------------------------------------------------------
+    def panels(self) -> list[tuple[str, int | None, MatrixPanel]]:
+        """(matrix key, head or None, panel) for every panel on screen, in reading order."""
+        return [(slot.key, slot.head, panel) for slot, panel in self._shown]
+
+    def panel(self, key: str, head: int | None = None) -> MatrixPanel:
+        for slot, panel in self._shown:
+            if slot.key == key and slot.head == head:
+                return panel
+        raise KeyError(f"no panel for {key!r} head {head} at step {self.model.step.key!r}")
+
+    def current_matrix(self) -> tuple[str, int | None]:
+        """The matrix that Copy and Export-this-panel act on: the last clicked one, else the step's first output."""
+        shown = [(slot.key, slot.head) for slot, _ in self._shown]
+        if self.selected in shown:
+            return self.selected
+        key = self.model.step.outputs[0]
+        if self.model.computation.is_per_head(key):
+            return key, self.model.head or 0
+        return key, None
+
+    # --- updating ---------------------------------------------------------------
+    def _panel_from_pool(self, index: int) -> MatrixPanel:
+        while len(self._pool) <= index:
+            panel = MatrixPanel(self)
+            panel.setMinimumSize(MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT)
+            panel.hovered.connect(self.hovered)
+            panel.cellClicked.connect(lambda row, column, clicked=panel: self._clicked(clicked, row, column))
+            self._pool.append(panel)
+        return self._pool[index]
+
+    def refresh(self) -> None:
+        computation = self.model.computation
+        slots = layout_slots(self.model)
+        for _, panel in self._shown:
+            self.grid.removeWidget(panel)
+        self.grid.removeWidget(self.note)
+        self._shown = []
+        for index, slot in enumerate(slots):
+            panel = self._panel_from_pool(index)
+            matrix = computation.matrix(slot.key, slot.head)
+            rows, columns = computation.labels(slot.key)
+            panel.set_matrix(matrix, rows, columns, matrix_title(slot.key, slot.head, matrix.shape),
+                             kind="probability" if slot.key == "weights" else "signed")
+            self.grid.addWidget(panel, slot.row, slot.column, slot.row_span, 1)
+            panel.show()
+            self._shown.append((slot, panel))
+        for panel in self._pool[len(slots):]:
+            panel.hide()
+        note = ""
+        if self.model.head is None and any(key in _PER_HEAD_WEIGHTS for key in self.model.step.inputs):
+            note = self.tr("Choose one head to see its W_Q, W_K and W_V as well.")
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        if note:
+            self.grid.addWidget(self.note, max(slot.row + slot.row_span for slot in slots), 0, 1, -1)
+
+    def _clicked(self, clicked: MatrixPanel, row: int, column: int) -> None:
+        for slot, panel in self._shown:
+            if panel is clicked:
+                self.selected = (slot.key, slot.head)
+                self.cellClicked.emit(slot.key, -1 if slot.head is None else slot.head, row, column)
+                return
