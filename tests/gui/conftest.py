@@ -1,0 +1,24 @@
+"""Fixtures for driving the real main window offscreen."""
+
+import pytest
+
+from attention_stepper.core.pipeline import Parameters, compute
+
+
+@pytest.fixture
+def model():
+    from attention_stepper.gui.model import AttentionModel
+
+    return AttentionModel(Parameters())
+
+
+@pytest.fixture
+def window(qtbot, model):
+    from attention_stepper.gui.main_window import MainWindow
+
+    window = MainWindow(model)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    return window

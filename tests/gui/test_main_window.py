@@ -1,0 +1,265 @@
+"""The main window driven as a person drives it: typing, spin boxes, buttons and keys."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage
+
+from attention_stepper.core.export import table_text
+from attention_stepper.core.pipeline import STEP_KEYS, Parameters, compute
+
+from panel_checks import assert_panels_show_core, type_text
+
+
+def test_opens_on_the_seed_sentence_with_its_tokens_on_the_axes(window):
+    assert window.controls.sentence.editor.text() == "我 爱 机器 学习"
+    assert window.model.step.key == "embed"
+    assert_panels_show_core(window, Parameters())
+    x_panel = window.step_view.panel("embed")
+    assert x_panel.row_labels() == ["我", "爱", "机器", "学习"]
+
+
+def test_typing_a_sentence_recomputes_after_the_pause(window, qtbot):
+    editor = window.controls.sentence.editor
+    window.model.go_to("scores")
+    editor.selectAll()
+    with qtbot.waitSignal(window.model.changed, timeout=3000):
+        type_text(qtbot, editor, "猫吃鱼")
+    assert window.model.step.key == "scores", "the current step is kept"
+    assert_panels_show_core(window, Parameters(sentence="猫吃鱼"))
+    assert window.step_view.panel("scores", 0).row_labels() == ["猫", "吃", "鱼"]
+
+
+def test_changing_heads_and_d_k_repaints_every_panel(window):
+    window.model.go_to("softmax")
+    window.controls.heads.editor.setValue(3)
+    assert_panels_show_core(window, Parameters(heads=3))
+    assert sorted(head for key, head, _ in window.step_view.panels() if key == "weights") == [0, 1, 2]
+    window.controls.d_k.editor.setValue(6)
+    assert_panels_show_core(window, Parameters(heads=3, d_k=6))
+    window.controls.d_model.editor.setValue(12)
+    window.controls.seed.editor.setValue(7)
+    assert_panels_show_core(window, Parameters(heads=3, d_k=6, d_model=12, seed=7))
+    assert window.model.step.key == "softmax"
+
+
+def test_d_v_follows_d_k_until_unlinked(window):
+    control = window.controls.d_v
+    assert control.linked.isChecked() and not control.editor.isEnabled()
+    window.controls.d_k.editor.setValue(5)
+    assert control.editor.value() == 5
+    control.linked.setChecked(False)
+    control.editor.setValue(3)
+    window.model.go_to("weighted_sum")
+    assert_panels_show_core(window, Parameters(d_k=5, d_v=3))
+
+
+def test_next_previous_buttons_and_keys_walk_the_pipeline(window, qtbot):
+    navigator = window.step_bar.navigator
+    navigator.next_button.click()
+    assert window.model.step.key == "project"
+    assert_panels_show_core(window)
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.model.step.key == "scores"
+    assert_panels_show_core(window)
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    navigator.previous_button.click()
+    assert window.model.step.key == "embed"
+    qtbot.keyClick(window, Qt.Key.Key_End)
+    assert window.model.step.key == "output"
+    assert not navigator.next_button.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_Home)
+    assert window.model.step.key == "embed"
+    assert not navigator.previous_button.isEnabled()
+
+
+def test_every_step_can_be_reached_and_shows_its_matrices(window):
+    window.controls.causal.editor.setChecked(True)
+    for key in STEP_KEYS:
+        window.step_bar.stages.buttons[key].click()
+        assert window.model.step.key == key
+        assert window.step_bar.stages.buttons[key].isChecked()
+        assert_panels_show_core(window, Parameters(causal=True))
+        shown = {panel_key for panel_key, _, _ in window.step_view.panels()}
+        step = window.model.step
+        assert shown == (set(step.inputs) | set(step.outputs)) - {"w_q", "w_k", "w_v"}
+        assert step.title in window.explanation.plain_text()
+
+
+def test_one_head_shows_it_large_with_its_weight_matrices(window):
+    window.step_bar.head_selector.setCurrentIndex(2)  # "Head 2"
+    assert window.model.head == 1
+    window.model.go_to("project")
+    panels = window.step_view.panels()
+    assert {key for key, _, _ in panels} == {"embed", "w_q", "w_k", "w_v", "q", "k", "v"}
+    assert {head for _, head, _ in panels} == {None, 1}
+    assert_panels_show_core(window)
+    assert "Q₂ = X W_Q₂ : 4×4 = (4×8)(8×4)" in window.explanation.plain_text()
+
+
+def test_the_mask_step_comes_and_goes_with_its_check_box(window):
+    stages = window.step_bar.stages
+    assert "mask" not in stages.visible_keys()
+    window.controls.causal.editor.setChecked(True)
+    assert "mask" in stages.visible_keys()
+    stages.buttons["mask"].click()
+    assert_panels_show_core(window, Parameters(causal=True))
+    masked = window.step_view.panel("masked", 0).image_data()
+    assert np.isnan(masked[0, 1]) and not np.isnan(masked[1, 0])
+    window.controls.causal.editor.setChecked(False)
+    assert "mask" not in stages.visible_keys()
+    assert window.model.step.key == "softmax"
+    assert_panels_show_core(window, Parameters())
+
+
+def test_an_empty_sentence_is_explained_and_the_panels_stay(window, qtbot):
+    before = {(key, head): panel.image_data().copy() for key, head, panel in window.step_view.panels()}
+    editor = window.controls.sentence.editor
+    editor.clear()
+    window.controls.sentence.submit()
+    label = window.controls.sentence.error_label
+    assert label.isVisible()
+    assert "no tokens" in label.text()
+    assert editor.text() == ""
+    for key, head, panel in window.step_view.panels():
+        np.testing.assert_array_equal(panel.image_data(), before[(key, head)])
+    type_text(qtbot, editor, "猫吃鱼")
+    window.controls.sentence.submit()
+    assert not label.isVisible()
+    assert_panels_show_core(window, Parameters(sentence="猫吃鱼"))
+
+
+def test_sizes_too_large_for_memory_are_refused_next_to_the_control(window):
+    window.controls.d_model.editor.setValue(4096)
+    window.controls.d_k.editor.setValue(1024)
+    window.controls.heads.editor.setValue(64)
+    label = window.controls.heads.error_label
+    assert label.isVisible() and "GiB" in label.text()
+    assert window.controls.heads.editor.value() == 64, "the person's value stays to be corrected"
+    assert window.model.parameters.heads == 2
+    assert_panels_show_core(window, Parameters(d_model=4096, d_k=1024))
+    window.controls.heads.editor.setValue(1)
+    assert not label.isVisible()
+
+
+def test_export_from_the_app_writes_what_the_command_writes(window, tmp_path):
+    from attention_stepper.gui.cli import main as cli_main
+
+    window.controls.causal.editor.setChecked(True)
+    window.controls.heads.editor.setValue(3)
+    app_folder = window.exporter.export_all(tmp_path / "app")
+    assert app_folder == tmp_path / "app"
+    assert cli_main(["export", "--heads", "3", "--causal", "--out", str(tmp_path / "cli")]) == 0
+    app_files = sorted(p.name for p in (tmp_path / "app").iterdir())
+    assert app_files == sorted(p.name for p in (tmp_path / "cli").iterdir())
+    for name in app_files:
+        if name.endswith((".csv", ".json")):
+            assert (tmp_path / "app" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    with np.load(tmp_path / "app" / "weights.npz") as ours, np.load(tmp_path / "cli" / "weights.npz") as theirs:
+        for name in ("w_q", "w_k", "w_v", "w_o"):
+            np.testing.assert_array_equal(ours[name], theirs[name])
+
+
+def test_export_this_step_writes_its_matrices(window, tmp_path):
+    window.model.go_to("scores")
+    folder = window.exporter.export_step(tmp_path / "step")
+    names = sorted(p.name for p in folder.glob("*.csv"))
+    assert names == ["k_head1.csv", "k_head2.csv", "q_head1.csv", "q_head2.csv", "scores_head1.csv", "scores_head2.csv"]
+
+
+def test_export_into_a_non_empty_folder_without_asking_writes_nothing(window, tmp_path):
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "mine.txt").write_text("keep me")
+    assert window.exporter.export_all(tmp_path / "taken") is None
+    assert "not empty" in window.exporter.last_message
+    assert [p.name for p in (tmp_path / "taken").iterdir()] == ["mine.txt"]
+
+
+def test_copy_puts_tab_separated_text_on_the_clipboard(window):
+    window.model.go_to("softmax")
+    window.copy_action.trigger()
+    text = QGuiApplication.clipboard().text()
+    computation = compute(Parameters())
+    rows, columns = computation.labels("weights")
+    assert text == table_text(computation.matrix("weights", 0), rows, columns, "\t")
+    first_row = text.splitlines()[1].split("\t")
+    assert first_row[0] == "我" and float(first_row[1]) == computation.trace["weights"][0, 0, 0]
+
+
+def test_hovering_a_cell_shows_its_value_in_the_status_bar(window):
+    window.model.go_to("softmax")
+    panel = window.step_view.panel("weights", 0)
+    panel.hover_cell(1, 2)
+    text = window.hover_label.text()
+    assert "爱" in text and "机器" in text
+    assert f"{compute(Parameters()).trace['weights'][0, 1, 2]:.4f}" in text
+
+
+def test_settings_are_remembered(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from attention_stepper.gui.main_window import MainWindow
+    from attention_stepper.gui.model import AttentionModel
+    from attention_stepper.gui.settings import load_parameters, restore_view
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(AttentionModel(load_parameters(settings)), settings)
+    qtbot.addWidget(window)
+    window.controls.sentence.editor.setText("猫吃鱼")
+    window.controls.sentence.submit()
+    window.controls.heads.editor.setValue(4)
+    window.controls.causal.editor.setChecked(True)
+    window.model.go_to("mask")
+    window.close()
+    again = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    parameters = load_parameters(again)
+    assert parameters == Parameters(sentence="猫吃鱼", heads=4, causal=True)
+    model = AttentionModel(parameters)
+    restore_view(again, model)
+    assert model.step.key == "mask"
+
+
+def test_damaged_settings_fall_back_to_defaults(tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from attention_stepper.gui.settings import load_parameters
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue("parameters/heads", "many")
+    settings.setValue("parameters/d_k", 99999)
+    settings.setValue("parameters/sentence", "  ")
+    assert load_parameters(settings) == Parameters()
+
+
+def test_every_control_has_a_tooltip(window):
+    controls = window.controls
+    for control in (controls.sentence, controls.heads, controls.d_model, controls.d_k, controls.d_v,
+                    controls.seed, controls.causal, controls.positional_encoding):
+        assert control.editor.toolTip()
+    assert "1 to 64" in controls.heads.editor.toolTip()
+
+
+@pytest.mark.parametrize("step", ["scores", "mask"])
+def test_screenshot_command_writes_a_png_of_the_asked_size(tmp_path, step):
+    out = tmp_path / "shot.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "attention_stepper.gui.cli", "screenshot", "--step", step, "--causal",
+         "--size", "900x600", "--out", str(out)],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (900, 600)
+    colours = {image.pixel(x, y) for x in range(0, 900, 15) for y in range(0, 600, 15)}
+    assert len(colours) > 20, "the picture is blank"
+
+
+def test_screenshot_of_the_mask_without_causal_is_a_clear_error(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "attention_stepper.gui.cli", "screenshot", "--step", "mask",
+         "--out", str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "--causal" in result.stderr
+    assert not (tmp_path / "x.png").exists()
