@@ -1,0 +1,288 @@
+"""The labelled heatmap panel: what it holds, what it draws, hover, copy and PNG."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from attention_stepper.gui.matrix_panel import MAX_TEXT_CELLS, MatrixPanel
+
+TOKENS = ["我", "爱", "机器", "学习"]
+
+
+def dims(count: int) -> list[str]:
+    return [f"d{i + 1}" for i in range(count)]
+
+
+@pytest.fixture
+def panel(qtbot):
+    panel = MatrixPanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, 320)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def causal_scores(seed: int = 0) -> np.ndarray:
+    scores = np.random.default_rng(seed).normal(size=(4, 4))
+    scores[np.triu_indices(4, 1)] = -np.inf
+    return scores
+
+
+def test_shows_the_float32_of_the_matrix_with_its_labels_and_title(panel):
+    matrix = np.random.default_rng(1).normal(size=(4, 6))
+    panel.set_matrix(matrix, TOKENS, dims(6), "Q₁  (4×6)")
+    shown = panel.image_data()
+    assert shown.dtype == np.float32 and shown.shape == (4, 6) and shown.flags.c_contiguous
+    np.testing.assert_array_equal(shown, matrix.astype(np.float32))
+    assert panel.row_labels() == TOKENS
+    assert panel.column_labels() == dims(6)
+    assert panel.title() == "Q₁  (4×6)"
+
+
+def test_the_shown_array_is_a_copy(panel):
+    matrix = np.ones((2, 2))
+    panel.set_matrix(matrix, ["a", "b"], ["c", "d"], "M")
+    matrix[0, 0] = 5.0
+    assert panel.image_data()[0, 0] == 1.0
+
+
+def test_signed_levels_are_symmetric_around_zero(panel):
+    matrix = np.array([[0.5, -3.0], [2.0, 1.0]])
+    panel.set_matrix(matrix, ["a", "b"], ["c", "d"], "M", kind="signed")
+    assert panel.levels() == (-3.0, 3.0)
+    panel.set_matrix(np.array([[0.5, 0.25]]), ["a"], ["c", "d"], "M")
+    assert panel.levels() == (-0.5, 0.5)
+
+
+def test_all_zero_signed_matrix_gets_unit_levels(panel):
+    panel.set_matrix(np.zeros((3, 3)), ["a", "b", "c"], ["x", "y", "z"], "zero")
+    assert panel.levels() == (-1.0, 1.0)
+
+
+def test_probability_levels_are_fixed_from_0_to_1(panel):
+    weights = np.full((4, 4), 0.25)
+    panel.set_matrix(weights, TOKENS, TOKENS, "A₁", kind="probability")
+    assert panel.levels() == (0.0, 1.0)
+    assert panel.kind() == "probability"
+
+
+def test_unknown_kind_and_mismatched_labels_are_refused(panel):
+    with pytest.raises(ValueError):
+        panel.set_matrix(np.zeros((2, 2)), ["a", "b"], ["c", "d"], "M", kind="rainbow")
+    with pytest.raises(ValueError):
+        panel.set_matrix(np.zeros((2, 2)), ["a"], ["c", "d"], "M")
+    with pytest.raises(ValueError):
+        panel.set_matrix(np.zeros(4), ["a"], ["c", "d"], "M")
+
+
+def test_masked_cells_show_as_nan_and_minus_infinity(panel):
+    scores = causal_scores()
+    panel.set_matrix(scores, TOKENS, TOKENS, "masked₁  (4×4)")
+    shown = panel.image_data()
+    assert np.isnan(shown[0, 1]) and np.isnan(shown[2, 3])
+    np.testing.assert_array_equal(np.isnan(shown), np.isneginf(scores))
+    finite = np.isfinite(scores)
+    np.testing.assert_array_equal(shown[finite], scores[finite].astype(np.float32))
+    peak = float(np.abs(scores[finite]).astype(np.float32).max())
+    assert panel.levels() == (-peak, peak)
+    assert panel.cell_text(0, 1) == "−∞"
+    assert panel.cell_text(0, 0) == f"{scores[0, 0]:.2f}".replace("-", "−")
+    panel.grab()  # painting a matrix with masked cells must not fail
+
+
+def test_a_fully_masked_matrix_still_shows(panel):
+    panel.set_matrix(np.full((2, 2), -np.inf), ["a", "b"], ["c", "d"], "M")
+    assert np.isnan(panel.image_data()).all()
+    assert panel.levels() == (-1.0, 1.0)
+    panel.grab()
+
+
+def test_values_are_written_in_small_matrices_only(panel):
+    small = np.arange(12, dtype=float).reshape(3, 4) / 10 - 0.5
+    panel.set_matrix(small, ["a", "b", "c"], dims(4), "small")
+    assert panel.value_text_count() == 12
+    assert panel.cell_text(0, 0) == "−0.50"
+    assert panel.cell_text(2, 3) == "0.60"
+    assert panel.cell_text(1, 0) == "−0.10"
+    panel.set_matrix(np.zeros((30, 30)), dims(30), dims(30), "big")
+    assert panel.value_text_count() == 0
+    assert panel.cell_text(0, 0) is None
+    edge = int(np.sqrt(MAX_TEXT_CELLS))
+    panel.set_matrix(np.zeros((edge, edge)), dims(edge), dims(edge), "edge")
+    assert panel.value_text_count() == MAX_TEXT_CELLS
+    panel.set_matrix(small, ["a", "b", "c"], dims(4), "never", show_values=False)
+    assert panel.value_text_count() == 0
+    panel.set_matrix(np.zeros((30, 30)), dims(30), dims(30), "forced", show_values=True)
+    assert panel.value_text_count() == 900
+
+
+def test_negative_zero_is_written_as_zero(panel):
+    panel.set_matrix(np.array([[-0.001, 0.004]]), ["a"], ["b", "c"], "M")
+    assert panel.cell_text(0, 0) == "0.00"
+
+
+def test_no_graphics_items_are_added_across_many_updates(panel, qtbot):
+    rng = np.random.default_rng(2)
+    panel.set_matrix(rng.normal(size=(12, 12)), dims(12), dims(12), "warm-up")
+    panel.grab()
+    before = panel.graphics_item_count()
+    for index in range(200):
+        rows, cols = int(rng.integers(1, 40)), int(rng.integers(1, 40))
+        matrix = rng.normal(size=(rows, cols))
+        if index % 3 == 0:
+            matrix[0, -1] = -np.inf
+        kind = "probability" if index % 2 else "signed"
+        panel.set_matrix(matrix, dims(rows), [f"c{i}" for i in range(cols)], f"M{index}", kind=kind)
+        panel.highlight_row(0 if index % 4 else None)
+        panel.set_block_outlines([(0, 1, "h1")] if index % 5 == 0 else [])
+        if index % 50 == 0:
+            panel.grab()
+        assert panel.value_text_count() <= max(MAX_TEXT_CELLS, 0)
+    panel.grab()
+    assert panel.graphics_item_count() == before
+
+
+def test_hover_names_the_cell_and_emits_it(panel, qtbot):
+    scores = np.random.default_rng(3).normal(size=(4, 4))
+    panel.set_matrix(scores, TOKENS, TOKENS, "scores₁ = Q₁K₁ᵀ  (4×4)")
+    with qtbot.waitSignal(panel.hovered, timeout=1000) as blocker:
+        text = panel.hover_cell(1, 2)
+    assert blocker.args == [text]
+    assert text == f"scores₁[爱, 机器] = {scores[1, 2]:.4f}  (row 2, column 3)"
+
+
+def test_hover_over_a_masked_cell_says_so(panel, qtbot):
+    panel.set_matrix(causal_scores(), TOKENS, TOKENS, "masked₁  (4×4)")
+    text = panel.hover_cell(0, 3)
+    assert "[我, 学习]" in text and "−∞" in text
+
+
+def test_moving_the_mouse_over_a_cell_hovers_it_and_leaving_clears(panel, qtbot):
+    scores = np.random.default_rng(4).normal(size=(4, 4))
+    panel.set_matrix(scores, TOKENS, TOKENS, "scores₁  (4×4)")
+    qtbot.wait(10)
+    box = panel._box
+    scene_pos = box.mapViewToScene(pg_point(3, 0))
+    with qtbot.waitSignal(panel.hovered, timeout=1000) as blocker:
+        panel._view.scene().sigMouseMoved.emit(scene_pos)
+    assert blocker.args[0].startswith("scores₁[我, 学习]")
+    with qtbot.waitSignal(panel.hovered, timeout=1000) as blocker:
+        panel._view.scene().sigMouseMoved.emit(box.mapViewToScene(pg_point(-5, -5)))
+    assert blocker.args == [""]
+
+
+def test_clicking_a_cell_reports_its_row_and_column(panel, qtbot):
+    from PySide6.QtCore import QPoint, Qt
+
+    panel.set_matrix(np.zeros((4, 4)), TOKENS, TOKENS, "M")
+    qtbot.wait(10)
+    box = panel._box
+    view = panel._view
+    scene_pos = box.mapViewToScene(pg_point(2, 1))
+    widget_pos = view.mapFromScene(scene_pos)
+    with qtbot.waitSignal(panel.cellClicked, timeout=1000) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(widget_pos.x(), widget_pos.y()))
+    assert blocker.args == [1, 2]
+
+
+def pg_point(x: float, y: float):
+    from PySide6.QtCore import QPointF
+
+    return QPointF(x, y)
+
+
+def test_chinese_labels_are_kept_and_used_in_hover(panel):
+    sentence = ["猫", "吃", "鱼"]
+    panel.set_matrix(np.eye(3), sentence, sentence, "A₁ = softmax  (3×3)", kind="probability")
+    assert panel.row_labels() == sentence and panel.column_labels() == sentence
+    assert "[吃, 鱼]" in panel.hover_cell(1, 2)
+
+
+def test_copy_text_round_trips_every_value(panel):
+    from attention_stepper.core.export import table_text
+
+    matrix = np.random.default_rng(5).normal(size=(4, 3)) * 1e-3 + 1 / 3
+    matrix[0, 2] = -np.inf
+    panel.set_matrix(matrix, TOKENS, dims(3), "M")
+    text = panel.copy_text()
+    assert text == table_text(matrix, TOKENS, dims(3), "\t")
+    lines = text.splitlines()
+    assert lines[0].split("\t") == ["", *dims(3)]
+    for row, line in enumerate(lines[1:]):
+        cells = line.split("\t")
+        assert cells[0] == TOKENS[row]
+        assert [float(cell) for cell in cells[1:]] == matrix[row].tolist()
+
+
+def test_grab_png_writes_a_picture_with_colour(panel, tmp_path):
+    from PySide6.QtGui import QImage
+
+    panel.set_matrix(causal_scores(), TOKENS, TOKENS, "masked₁  (4×4)")
+    path = tmp_path / "panel.png"
+    panel.grab_png(path)
+    assert path.stat().st_size > 0
+    assert [p.name for p in tmp_path.iterdir()] == ["panel.png"], "no temporary file is left behind"
+    image = QImage(str(path))
+    assert not image.isNull() and image.width() > 100 and image.height() > 100
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 10
+
+
+def test_grab_png_into_a_missing_folder_raises_and_leaves_nothing(panel, tmp_path):
+    panel.set_matrix(np.zeros((2, 2)), ["a", "b"], ["c", "d"], "M")
+    with pytest.raises(OSError):
+        panel.grab_png(tmp_path / "missing" / "panel.png")
+
+
+def test_highlight_row_and_block_outlines(panel):
+    panel.set_matrix(np.zeros((4, 8)), TOKENS, dims(8), "concat  (4×8)")
+    panel.highlight_row(2)
+    assert panel.highlighted_row() == 2
+    panel.set_block_outlines([(0, 4, "head 1"), (4, 4, "head 2")])
+    assert panel.block_outlines() == [(0, 4, "head 1"), (4, 4, "head 2")]
+    panel.grab()
+    panel.set_matrix(np.ones((4, 8)), TOKENS, dims(8), "concat  (4×8)")
+    assert panel.block_outlines() == [(0, 4, "head 1"), (4, 4, "head 2")], "same matrix: outlines stay"
+    panel.set_matrix(np.ones((3, 3)), TOKENS[:3], dims(3), "other")
+    assert panel.block_outlines() == [], "another matrix: outlines go"
+    assert panel.highlighted_row() == 2
+    panel.set_matrix(np.ones((2, 3)), TOKENS[:2], dims(3), "other")
+    assert panel.highlighted_row() is None, "a row that no longer exists is not outlined"
+    panel.highlight_row(1)
+    panel.highlight_row(None)
+    assert panel.highlighted_row() is None
+    panel.set_block_outlines([])
+    assert panel.block_outlines() == []
+
+
+def test_many_labels_are_thinned_but_all_kept(panel):
+    columns = dims(300)
+    panel.set_matrix(np.zeros((4, 300)), TOKENS, columns, "X  (4×300)")
+    panel.grab()
+    axis = panel._top
+    ((_, values),) = axis.tickValues(-0.5, 299.5, 400)
+    assert 1 < len(values) <= 40
+    assert panel.column_labels() == columns
+    assert "d300" in panel.hover_cell(0, 299)
+
+
+def test_cjk_font_family_is_found_when_installed(qapp):
+    from PySide6.QtGui import QFontDatabase
+
+    from attention_stepper.gui.fonts import apply_app_font, cjk_font_family
+
+    families = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+    if not families:
+        pytest.skip("no font with Simplified Chinese is installed")
+    family = cjk_font_family()
+    assert family in families
+    size = qapp.font().pointSizeF()
+    original = qapp.font()
+    try:
+        assert apply_app_font(qapp) == family
+        assert qapp.font().family() == family
+        assert qapp.font().pointSizeF() == size
+    finally:
+        qapp.setFont(original)
