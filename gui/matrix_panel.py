@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from .fonts import cjk_font
@@ -168,29 +168,51 @@ class _LabelAxis(pg.AxisItem):
 
 
 class _Backdrop(pg.GraphicsObject):
-    """Hatched grey behind the image: shows through where the image is NaN (masked cells)."""
+    """Hatched grey under the masked cells; the image is transparent (NaN) there, so it shows through.
+
+    Only the masked cells are filled (as runs along each row), and the item
+    is hidden when nothing is masked, so unmasked matrices cost nothing.
+    """
 
     def __init__(self):
         super().__init__()
         self._rect = QRectF()
+        self._runs: list[QRectF] = []
         self._hatch = QBrush(MASKED_HATCH, Qt.BrushStyle.BDiagPattern)
 
-    def set_shape(self, rows: int, cols: int) -> None:
-        self.prepareGeometryChange()
-        self._rect = QRectF(-0.5, -0.5, cols, rows)
+    def set_cells(self, masked: np.ndarray | None, rows: int, cols: int) -> None:
+        """``masked``: boolean rows × cols array of cells to hatch (None: none)."""
+        rect = QRectF(-0.5, -0.5, cols, rows)
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+        runs = []
+        if masked is not None:
+            for row, line in enumerate(masked):
+                # Start and end of each run of True in the row.
+                edges = np.flatnonzero(np.diff(np.concatenate(([0], line.view(np.int8), [0]))))
+                for start, stop in zip(edges[::2], edges[1::2]):
+                    runs.append(QRectF(start - 0.5, row - 0.5, stop - start, 1))
+        self._runs = runs
+        self.setVisible(bool(runs))
         self.update()
+
+    def has_cells(self) -> bool:
+        return bool(self._runs)
 
     def boundingRect(self):  # noqa: N802
         return QRectF(self._rect)
 
     def paint(self, painter, option, widget=None):
-        if self._rect.isEmpty():
+        if not self._runs:
             return
-        device = painter.transform().mapRect(self._rect)
+        transform = painter.transform()
         painter.save()
         painter.resetTransform()  # hatch in screen pixels, whatever the zoom
-        painter.fillRect(device, MASKED_FILL)
-        painter.fillRect(device, self._hatch)
+        for run in self._runs:
+            device = transform.mapRect(run)
+            painter.fillRect(device, MASKED_FILL)
+            painter.fillRect(device, self._hatch)
         painter.restore()
 
 
@@ -199,35 +221,40 @@ class _CellTexts(pg.GraphicsObject):
 
     One item instead of a TextItem per cell: nothing is created or destroyed
     when the matrix changes, and the strings are only formatted when first
-    needed. Font size follows the cell size on screen; when the cells are
-    too small for readable text, nothing is drawn there.
+    needed (painting, or a test asking). The font size follows the cell size
+    on screen; when cells are too small for readable text nothing is drawn.
     """
 
     MIN_PIXEL_SIZE = 6.0
     MAX_PIXEL_SIZE = 13.0
+    DARK_LUMINANCE = 0.45
 
     def __init__(self, font: QFont):
         super().__init__()
-        self._font = QFont(font)
+        self._fonts: dict[int, QFont] = {}
+        self._all_metrics: dict[int, QFontMetricsF] = {}
+        self._base_font = QFont(font)
+        self._metrics = QFontMetricsF(self._sized_font(10))
         self._matrix: np.ndarray | None = None
         self._levels = (0.0, 1.0)
-        self._lut: np.ndarray | None = None
+        self._luminance: list[float] = [0.0]
         self._rows = 0
         self._cols = 0
         self._texts: list[str] | None = None
         self._dark: list[bool] | None = None
-        self._widest_at_10px = 0.0
-        self.setFlag(self.GraphicsItemFlag.ItemUsesExtendedStyleOption, False)
+        self._widest_at_10px = 1.0
+        self._light_pen = QPen(QColor("#ffffff"))
+        self._dark_pen = QPen(QColor("#000000"))
 
-    def set_values(self, matrix: np.ndarray | None, levels: tuple[float, float], lut: np.ndarray) -> None:
-        """Show ``matrix``'s values (None: show none). Formatting waits until they are needed."""
+    def set_values(self, matrix: np.ndarray | None, levels: tuple[float, float], luminance: list[float]) -> None:
+        """Show ``matrix``'s values (None: none). ``luminance``: of each lookup-table entry, to pick the text colour."""
         rows, cols = (0, 0) if matrix is None else matrix.shape
         if (rows, cols) != (self._rows, self._cols):
             self.prepareGeometryChange()
             self._rows, self._cols = rows, cols
         self._matrix = matrix
         self._levels = levels
-        self._lut = lut
+        self._luminance = luminance
         self._texts = None
         self._dark = None
         self.update()
@@ -244,25 +271,38 @@ class _CellTexts(pg.GraphicsObject):
     def _prepare(self) -> None:
         if self._texts is not None or self._matrix is None:
             return
-        matrix = np.asarray(self._matrix, dtype=np.float64)
-        values = matrix.ravel().tolist()
+        values = np.asarray(self._matrix, dtype=np.float64).ravel().tolist()
         self._texts = [format_cell(value) for value in values]
-        # Text colour: white on dark cells, black on light ones (relative luminance of the cell's colour).
+        # White text on dark cells, black on light ones; masked cells sit on the dark hatch.
+        # (A plain loop: at most a few hundred cells, where NumPy's per-call overhead dominates.)
         low, high = self._levels
-        lut = self._lut
-        finite = np.nan_to_num(matrix, nan=low, posinf=high, neginf=low)
-        index = np.clip(((finite - low) / (high - low) * len(lut)).astype(np.int64), 0, len(lut) - 1).ravel()
-        rgb = lut[index, :3].astype(np.float64) / 255.0
-        luminance = rgb @ np.array([0.2126, 0.7152, 0.0722])
-        masked = ~np.isfinite(matrix.ravel())
-        self._dark = ((luminance < 0.45) | masked).tolist()  # masked cells sit on the dark hatch
-        metrics = QFontMetricsF(self._sized_font(10.0))
-        longest = sorted(set(self._texts), key=len)[-8:]
-        self._widest_at_10px = max((metrics.horizontalAdvance(text) for text in longest), default=1.0)
+        luminance = self._luminance
+        last = len(luminance) - 1
+        scale = len(luminance) / (high - low)
+        threshold = self.DARK_LUMINANCE
+        dark = []
+        for value in values:
+            if math.isfinite(value):
+                index = int((value - low) * scale)
+                dark.append(luminance[min(max(index, 0), last)] < threshold)
+            else:
+                dark.append(True)
+        self._dark = dark
+        longest = max(len(text) for text in self._texts)
+        widest = {text for text in self._texts if len(text) == longest}
+        self._widest_at_10px = max(self._metrics.horizontalAdvance(text) for text in list(widest)[:4])
 
-    def _sized_font(self, pixels: float) -> QFont:
-        font = QFont(self._font)
-        font.setPixelSize(max(1, int(pixels)))
+    def _font_metrics(self, pixels: int) -> QFontMetricsF:
+        metrics = self._all_metrics.get(pixels)
+        if metrics is None:
+            metrics = self._all_metrics[pixels] = QFontMetricsF(self._sized_font(pixels))
+        return metrics
+
+    def _sized_font(self, pixels: int) -> QFont:
+        font = self._fonts.get(pixels)
+        if font is None:
+            font = self._fonts[pixels] = QFont(self._base_font)
+            font.setPixelSize(pixels)
         return font
 
     def boundingRect(self):  # noqa: N802
@@ -275,21 +315,33 @@ class _CellTexts(pg.GraphicsObject):
         transform = painter.transform()
         cell = transform.mapRect(QRectF(0, 0, 1, 1))
         width, height = cell.width(), cell.height()
-        pixels = min(height * 0.5, 10.0 * (width - 3) / max(self._widest_at_10px, 1.0), self.MAX_PIXEL_SIZE)
+        pixels = min(height * 0.5, 10.0 * (width - 3) / self._widest_at_10px, self.MAX_PIXEL_SIZE)
         if pixels < self.MIN_PIXEL_SIZE:
             return
+        font = self._sized_font(int(pixels))
+        metrics = self._font_metrics(int(pixels))
         painter.save()
         painter.resetTransform()
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        painter.setFont(self._sized_font(pixels))
-        light, dark = QPen(QColor("#ffffff")), QPen(QColor("#000000"))
-        flags = int(Qt.AlignmentFlag.AlignCenter)
+        painter.setFont(font)
+        origin = transform.map(QPointF(0, 0))
+        step_x = transform.map(QPointF(1, 0)) - origin
+        step_y = transform.map(QPointF(0, 1)) - origin
+        # Baseline that centres digits vertically in the cell.
+        x0 = origin.x()
+        y0 = origin.y() + (metrics.ascent() - metrics.descent()) / 2
         cols = self._cols
-        for index, (text, is_dark) in enumerate(zip(self._texts, self._dark)):
+        light, dark = self._light_pen, self._dark_pen
+        current = None
+        advance = metrics.horizontalAdvance
+        for index, text in enumerate(self._texts):
             row, col = divmod(index, cols)
-            centre = transform.map(QPointF(col, row))
-            painter.setPen(light if is_dark else dark)
-            painter.drawText(QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height), flags, text)
+            pen = light if self._dark[index] else dark
+            if pen is not current:
+                painter.setPen(pen)
+                current = pen
+            x = x0 + col * step_x.x() + row * step_y.x() - advance(text) / 2
+            y = y0 + col * step_x.y() + row * step_y.y()
+            painter.drawText(QPointF(x, y), text)
         painter.restore()
 
 
@@ -340,6 +392,108 @@ class _Outlines(pg.GraphicsObject):
             painter.setPen(QPen(QColor("#ffffff"), 1))
             painter.drawRect(rect.adjusted(2, 2, -2, -2))
         painter.restore()
+
+
+def colour_bar_ticks(low: float, high: float, most: int = 5) -> list[tuple[float, str]]:
+    """Round tick values from ``low`` to ``high``: the finest 1-2-2.5-5 step giving at most ``most`` ticks."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return []
+    power = 10.0 ** (math.floor(math.log10((high - low) / most)))
+    for multiple in (1, 2, 2.5, 5, 10, 20, 25, 50, 100):
+        step = multiple * power
+        first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+        if last - first + 1 <= most:
+            break
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if multiple in (2.5, 25) else 0)
+    ticks = []
+    for index in range(first, last + 1):
+        value = index * step
+        if value != 0 and not 0.001 <= abs(value) < 10000:
+            mantissa, exponent = f"{value:.1e}".split("e")
+            text = f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+        else:
+            text = f"{value:.{decimals}f}"
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+        if text in ("-0", "0"):
+            text = "0"
+        ticks.append((value, text.replace("-", "−")))
+    return ticks
+
+
+class _ColourBar(pg.GraphicsWidget):
+    """The colour scale to the right of the heatmap: the lookup table as a strip, with round tick values.
+
+    A small drawing of its own rather than pyqtgraph's ColorBarItem (which is
+    a whole PlotItem with four AxisItems): the levels change with almost
+    every matrix, and re-laying out ColorBarItem's axis took longer than
+    updating the image itself.
+    """
+
+    STRIP_WIDTH = 8
+    TICK_LENGTH = 3
+    MARGIN = 1
+
+    def __init__(self, font: QFont):
+        super().__init__()
+        self._font = QFont(font)
+        self._metrics = QFontMetricsF(self._font)
+        self._levels = (0.0, 1.0)
+        self._ticks: list[tuple[float, str]] = []
+        self._strip: QImage | None = None
+        self._strip_data: np.ndarray | None = None
+        self._pen = QPen(FOREGROUND)
+        self._pen.setCosmetic(True)
+        width = self.STRIP_WIDTH + self.TICK_LENGTH + 2 + self._metrics.horizontalAdvance("−0.25") + 2
+        self.setMinimumWidth(width)
+        self.setMaximumWidth(width)
+
+    def set_colours(self, lut: np.ndarray) -> None:
+        """``lut``: 256 × 3 uint8, low values first (drawn at the bottom)."""
+        rgba = np.empty((len(lut), 1, 4), dtype=np.uint8)
+        rgba[:, 0, :3] = lut[::-1, :3]
+        rgba[:, 0, 3] = 255
+        self._strip_data = rgba  # the QImage shares this memory
+        self._strip = QImage(rgba.data, 1, len(lut), 4, QImage.Format.Format_RGBA8888)
+        self.update()
+
+    def set_levels(self, levels: tuple[float, float]) -> None:
+        if levels != self._levels:
+            self._levels = levels
+            self._ticks = colour_bar_ticks(*levels)
+            self.update()
+
+    def levels(self) -> tuple[float, float]:
+        return self._levels
+
+    def ticks(self) -> list[tuple[float, str]]:
+        return list(self._ticks)
+
+    def paint(self, painter, option, widget=None):
+        rect = self.boundingRect()
+        half_text = self._metrics.height() / 2
+        strip = QRectF(rect.left() + self.MARGIN, rect.top() + self.MARGIN,
+                       self.STRIP_WIDTH, rect.height() - 2 * self.MARGIN)
+        if strip.height() <= 0:
+            return
+        if self._strip is not None:
+            painter.drawImage(strip, self._strip)
+        painter.setPen(self._pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(strip)
+        low, high = self._levels
+        if high <= low:
+            return
+        painter.setFont(self._font)
+        right = strip.right()
+        text_left = right + self.TICK_LENGTH + 2
+        text_width = rect.right() - text_left
+        for value, text in self._ticks:
+            y = strip.bottom() - (value - low) / (high - low) * strip.height()
+            painter.drawLine(QPointF(right, y), QPointF(right + self.TICK_LENGTH, y))
+            top = min(max(y - half_text, rect.top()), rect.bottom() - 2 * half_text)
+            painter.drawText(QRectF(text_left, top, text_width, 2 * half_text),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
 
 
 class MatrixPanel(QWidget):
@@ -411,21 +565,16 @@ class MatrixPanel(QWidget):
         self._outlines.setZValue(20)
         box.addItem(self._outlines, ignoreBounds=True)
 
-        self._bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=SIGNED_MAP, width=8, interactive=False,
-                                    colorMapMenu=False)
-        for side in ("left", "top", "right", "bottom"):
-            axis = self._bar.getAxis(side)
-            axis.setPen(FOREGROUND)
-            axis.setTextPen(FOREGROUND)
-        self._bar.axis.setStyle(tickFont=small_font, tickTextOffset=2, tickLength=-3)
-        self._bar.axis.setWidth(30)
-        plot.layout.addItem(self._bar, 2, 5)
+        self._bar = _ColourBar(small_font)
+        plot.layout.addItem(self._bar, 2, 5)  # beside the view box, the same height
         plot.layout.setColumnFixedWidth(4, 4)
 
         self._luts = {
             "signed": pg.colormap.get(SIGNED_MAP).getLookupTable(nPts=256, alpha=False),
             "probability": pg.colormap.get(PROBABILITY_MAP).getLookupTable(nPts=256, alpha=False),
         }
+        self._luminances = {kind: (lut[:, :3].astype(np.float64) @ np.array([0.2126, 0.7152, 0.0722]) / 255.0).tolist()
+                            for kind, lut in self._luts.items()}
 
         scene = self._view.scene()
         scene.sigMouseMoved.connect(self._mouse_moved)
@@ -456,12 +605,16 @@ class MatrixPanel(QWidget):
             raise ValueError(f"{len(row_labels)} row and {len(column_labels)} column labels "
                              f"for a {rows}×{cols} matrix")
         display = np.array(original, dtype=np.float32, order="C", copy=True)
+        masked = None
         if rows and cols:
             peak = float(np.abs(display).max())
             if not math.isfinite(peak):  # masked cells (or NaN): ignore them for the levels
-                display[np.isneginf(display)] = np.nan
+                masked = np.isneginf(display)
+                display[masked] = np.nan
                 finite = display[np.isfinite(display)]
                 peak = float(np.abs(finite).max()) if finite.size else 0.0
+                if not masked.any():
+                    masked = None
         else:
             peak = 0.0
         if kind == "signed":
@@ -481,21 +634,21 @@ class MatrixPanel(QWidget):
         if kind != self._kind:
             self._kind = kind
             self._image.setLookupTable(lut, update=False)
-            self._bar.setColorMap(SIGNED_MAP if kind == "signed" else PROBABILITY_MAP)
+            self._bar.set_colours(lut)
             self.setToolTip(TOOLTIPS[kind])
         if rows and cols:
             self._image.setImage(display, levels=levels, autoLevels=False)
         else:
             self._image.clear()
-        if levels != tuple(self._bar.levels()):
-            self._bar.setLevels(levels, update_items=False)
+        self._bar.set_levels(levels)
 
         if shape_changed:
             self._shape = (rows, cols)
             if rows and cols:
                 self._image.setRect(-0.5, -0.5, cols, rows)
-            self._backdrop.set_shape(rows, cols)
             self._reset_view()
+        if masked is not None or self._backdrop.has_cells():
+            self._backdrop.set_cells(masked, rows, cols)
         self._outlines.set_shape(rows, cols)
         if self._outlines.row is not None and self._outlines.row >= rows:
             self._outlines.row = None
@@ -510,7 +663,8 @@ class MatrixPanel(QWidget):
         if show_values is None:
             show_values = rows * cols <= MAX_TEXT_CELLS
         self._show_values = bool(show_values) and rows * cols > 0
-        self._texts.set_values(original if self._show_values else None, levels, lut)
+        if self._show_values or self._texts.count():
+            self._texts.set_values(original if self._show_values else None, levels, self._luminances[kind])
         self._texts.setVisible(self._show_values)
         self._last_hover = None
 
@@ -555,6 +709,10 @@ class MatrixPanel(QWidget):
         if not self._show_values:
             return None
         return self._texts.text(row, col)
+
+    def colour_bar(self) -> tuple[tuple[float, float], list[tuple[float, str]]]:
+        """The colour bar's levels and its (value, label) ticks."""
+        return self._bar.levels(), self._bar.ticks()
 
     def highlighted_row(self) -> int | None:
         return self._outlines.row
