@@ -169,8 +169,8 @@ def parse_size(text: str) -> tuple[int, int]:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError:
         raise UsageError(f"--size must look like 1280x800, not {text!r}") from None
-    if not (200 <= width <= 8000 and 200 <= height <= 8000):
-        raise UsageError(f"--size must be from 200x200 to 8000x8000; got {text}")
+    if not (800 <= width <= 8000 and 500 <= height <= 8000):
+        raise UsageError(f"--size must be from 800x500 to 8000x8000; got {text}")
     return width, height
 
 
@@ -194,4 +194,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main, not this __main__ copy: the screenshot
+    # code raises attention_stepper.gui.cli.UsageError, which must be the
+    # class main() catches.
+    from attention_stepper.gui.cli import main as canonical_main
+
+    sys.exit(canonical_main())

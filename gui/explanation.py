@@ -16,7 +16,7 @@ class ExplanationPane(QTextBrowser):
         super().__init__(parent)
         self.model = model
         self.setOpenExternalLinks(False)
-        self.setMinimumWidth(240)
+        self.setMinimumWidth(180)
         self.setToolTip(self.tr("What the current step computes, with the sizes of the matrices right now"))
         model.changed.connect(self.refresh)
         model.stepChanged.connect(self.refresh)

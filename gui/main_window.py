@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         controls_scroll = QScrollArea()
         controls_scroll.setWidgetResizable(True)
         controls_scroll.setWidget(self.controls)
-        controls_scroll.setMinimumWidth(230)
+        controls_scroll.setMinimumWidth(200)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(controls_scroll)

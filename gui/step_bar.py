@@ -5,14 +5,18 @@ embed → project → QKᵀ → ÷√d_k → (mask) → softmax → A·V → con
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDoubleSpinBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
+    QStyle,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -91,20 +95,22 @@ class Navigator(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
 
-        def tool(text: str, tip: str, slot) -> QToolButton:
+        def tool(icon: QStyle.StandardPixmap, tip: str, slot) -> QToolButton:
             button = QToolButton(self)
-            button.setText(text)
+            button.setIcon(self.style().standardIcon(icon))
             button.setToolTip(tip)
             button.clicked.connect(slot)
             layout.addWidget(button)
             return button
 
-        self.first_button = tool("⏮", self.tr("First step (Home)"), model.first)
-        self.previous_button = tool("◀", self.tr("Previous step (←)"), model.previous)
-        self.play_button = tool("▶", self.tr("Play / pause (Space): step forward automatically"), self.toggle_play)
+        pixmap = QStyle.StandardPixmap
+        self.first_button = tool(pixmap.SP_MediaSkipBackward, self.tr("First step (Home)"), model.first)
+        self.previous_button = tool(pixmap.SP_MediaSeekBackward, self.tr("Previous step (←)"), model.previous)
+        self.play_button = tool(pixmap.SP_MediaPlay, self.tr("Play / pause (Space): step forward automatically"),
+                                self.toggle_play)
         self.play_button.setCheckable(True)
-        self.next_button = tool("▶|", self.tr("Next step (→)"), model.next)
-        self.last_button = tool("⏭", self.tr("Last step (End)"), model.last)
+        self.next_button = tool(pixmap.SP_MediaSeekForward, self.tr("Next step (→)"), model.next)
+        self.last_button = tool(pixmap.SP_MediaSkipForward, self.tr("Last step (End)"), model.last)
         self.speed = QDoubleSpinBox(self)
         self.speed.setRange(0.2, 10.0)
         self.speed.setSingleStep(0.2)
@@ -153,7 +159,8 @@ class Navigator(QWidget):
         self.last_button.setEnabled(index < count - 1)
         self.play_button.blockSignals(True)
         self.play_button.setChecked(self.playing)
-        self.play_button.setText("⏸" if self.playing else "▶")
+        self.play_button.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaPause if self.playing else QStyle.StandardPixmap.SP_MediaPlay))
         self.play_button.blockSignals(False)
 
 
@@ -185,15 +192,25 @@ class HeadSelector(QComboBox):
 
 
 class StepBar(QWidget):
-    """The stages, the navigator and the head selector in one row."""
+    """The stages on one row (scrolling sideways in a narrow window); the head selector and navigator below."""
 
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
         self.stages = StageButtons(model, self)
         self.navigator = Navigator(model, self)
         self.head_selector = HeadSelector(model, self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.stages, 1)
-        layout.addWidget(self.head_selector)
-        layout.addWidget(self.navigator)
+        stages_scroll = QScrollArea(self)
+        stages_scroll.setWidget(self.stages)
+        stages_scroll.setWidgetResizable(True)
+        stages_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        stages_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        stages_scroll.setFixedHeight(self.stages.sizeHint().height() + 16)
+        controls_row = QHBoxLayout()
+        controls_row.addWidget(self.head_selector)
+        controls_row.addStretch(1)
+        controls_row.addWidget(self.navigator)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.setSpacing(2)
+        layout.addWidget(stages_scroll)
+        layout.addLayout(controls_row)

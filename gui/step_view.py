@@ -39,6 +39,8 @@ MATRIX_TITLES = {
 #: Weight matrices are shown per head only when one head is chosen (all heads would be too many panels).
 _PER_HEAD_WEIGHTS = {"w_q", "w_k", "w_v"}
 MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT = 150, 130
+#: More matrices than this for one head are laid out in two rows.
+MAX_COLUMNS = 4
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,13 @@ def layout_slots(model: AttentionModel) -> list[Slot]:
     else:
         heads = [model.head]
     slots = []
+    if model.head is not None and len(keys) > MAX_COLUMNS:
+        # One head with many matrices (project: X, W_Q, W_K, W_V, Q, K, V): inputs above, outputs below.
+        inputs = [key for key in step.inputs if key in keys]
+        for row, row_keys in enumerate((inputs, [key for key in keys if key not in inputs])):
+            slots.extend(Slot(key, model.head if computation.is_per_head(key) else None, row, column)
+                         for column, key in enumerate(row_keys))
+        return slots
     for column, key in enumerate(keys):
         if computation.is_per_head(key):
             slots.extend(Slot(key, head, row, column) for row, head in enumerate(heads))
