@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QGradient, QLinearGradient, QPainter, QPen, QStaticText, QTransform
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from .fonts import cjk_font
@@ -243,6 +243,8 @@ class _CellTexts(pg.GraphicsObject):
         self._texts: list[str] | None = None
         self._dark: list[bool] | None = None
         self._widest_at_10px = 1.0
+        self._width_by_length: dict[int, float] = {}
+        self._static: dict[tuple[str, int], QStaticText] = {}
         self._light_pen = QPen(QColor("#ffffff"))
         self._dark_pen = QPen(QColor("#000000"))
 
@@ -288,9 +290,13 @@ class _CellTexts(pg.GraphicsObject):
             else:
                 dark.append(True)
         self._dark = dark
-        longest = max(len(text) for text in self._texts)
-        widest = {text for text in self._texts if len(text) == longest}
-        self._widest_at_10px = max(self._metrics.horizontalAdvance(text) for text in list(widest)[:4])
+        # Width of the longest text at 10 px, estimated as a minus sign and zeros (digits share one
+        # width in most fonts; "." is narrower): a safe upper bound, cached by length.
+        longest = max(map(len, self._texts))
+        widest = self._width_by_length.get(longest)
+        if widest is None:
+            widest = self._width_by_length[longest] = self._metrics.horizontalAdvance("−" + "0" * (longest - 1))
+        self._widest_at_10px = widest
 
     def _font_metrics(self, pixels: int) -> QFontMetricsF:
         metrics = self._all_metrics.get(pixels)
@@ -332,16 +338,26 @@ class _CellTexts(pg.GraphicsObject):
         cols = self._cols
         light, dark = self._light_pen, self._dark_pen
         current = None
-        advance = metrics.horizontalAdvance
+        cache = self._static
+        if len(cache) > 4096:
+            cache.clear()
+        size = int(pixels)
+        top_offset = metrics.ascent()  # static text is placed by its top-left corner
         for index, text in enumerate(self._texts):
             row, col = divmod(index, cols)
             pen = light if self._dark[index] else dark
             if pen is not current:
                 painter.setPen(pen)
                 current = pen
-            x = x0 + col * step_x.x() + row * step_y.x() - advance(text) / 2
-            y = y0 + col * step_x.y() + row * step_y.y()
-            painter.drawText(QPointF(x, y), text)
+            static = cache.get((text, size))
+            if static is None:
+                # Laid out once, then drawn many times: far cheaper than drawText at every paint.
+                static = cache[(text, size)] = QStaticText(text)
+                static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+                static.prepare(QTransform(), font)
+            x = x0 + col * step_x.x() + row * step_y.x() - static.size().width() / 2
+            y = y0 + col * step_x.y() + row * step_y.y() - top_offset
+            painter.drawStaticText(QPointF(x, y), static)
         painter.restore()
 
 
@@ -360,7 +376,7 @@ class _Outlines(pg.GraphicsObject):
         if (rows, cols) != (self._rows, self._cols):
             self.prepareGeometryChange()
             self._rows, self._cols = rows, cols
-        self.update()
+            self.update()
 
     def boundingRect(self):  # noqa: N802
         return QRectF(-0.5, -0.5, max(self._cols, 0), max(self._rows, 0)).adjusted(-0.1, -0.1, 0.1, 0.1)
@@ -439,9 +455,8 @@ class _ColourBar(pg.GraphicsWidget):
         self._font = QFont(font)
         self._metrics = QFontMetricsF(self._font)
         self._levels = (0.0, 1.0)
-        self._ticks: list[tuple[float, str]] = []
-        self._strip: QImage | None = None
-        self._strip_data: np.ndarray | None = None
+        self._ticks: list[tuple[float, str]] | None = None
+        self._brush: QBrush | None = None
         self._pen = QPen(FOREGROUND)
         self._pen.setCosmetic(True)
         width = self.STRIP_WIDTH + self.TICK_LENGTH + 2 + self._metrics.horizontalAdvance("−0.25") + 2
@@ -449,25 +464,33 @@ class _ColourBar(pg.GraphicsWidget):
         self.setMaximumWidth(width)
 
     def set_colours(self, lut: np.ndarray) -> None:
-        """``lut``: 256 × 3 uint8, low values first (drawn at the bottom)."""
-        rgba = np.empty((len(lut), 1, 4), dtype=np.uint8)
-        rgba[:, 0, :3] = lut[::-1, :3]
-        rgba[:, 0, 3] = 255
-        self._strip_data = rgba  # the QImage shares this memory
-        self._strip = QImage(rgba.data, 1, len(lut), 4, QImage.Format.Format_RGBA8888)
+        """``lut``: N × 3 uint8 lookup table, low values first (drawn at the bottom)."""
+        # A gradient in the filled rectangle's own coordinates: no image to scale at every paint
+        # (drawImage/drawPixmap took far longer than a gradient fill here).
+        gradient = QLinearGradient(0.0, 1.0, 0.0, 0.0)
+        gradient.setCoordinateMode(QGradient.CoordinateMode.ObjectMode)
+        last = len(lut) - 1
+        for index in range(0, len(lut), max(1, len(lut) // 64)):
+            red, green, blue = (int(channel) for channel in lut[index, :3])
+            gradient.setColorAt(index / last, QColor(red, green, blue))
+        red, green, blue = (int(channel) for channel in lut[last, :3])
+        gradient.setColorAt(1.0, QColor(red, green, blue))
+        self._brush = QBrush(gradient)
         self.update()
 
     def set_levels(self, levels: tuple[float, float]) -> None:
         if levels != self._levels:
             self._levels = levels
-            self._ticks = colour_bar_ticks(*levels)
+            self._ticks = None  # worked out when next painted
             self.update()
 
     def levels(self) -> tuple[float, float]:
         return self._levels
 
     def ticks(self) -> list[tuple[float, str]]:
-        return list(self._ticks)
+        if self._ticks is None:
+            self._ticks = colour_bar_ticks(*self._levels)
+        return self._ticks
 
     def paint(self, painter, option, widget=None):
         rect = self.boundingRect()
@@ -476,8 +499,8 @@ class _ColourBar(pg.GraphicsWidget):
                        self.STRIP_WIDTH, rect.height() - 2 * self.MARGIN)
         if strip.height() <= 0:
             return
-        if self._strip is not None:
-            painter.drawImage(strip, self._strip)
+        if self._brush is not None:
+            painter.fillRect(strip, self._brush)
         painter.setPen(self._pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(strip)
@@ -488,7 +511,7 @@ class _ColourBar(pg.GraphicsWidget):
         right = strip.right()
         text_left = right + self.TICK_LENGTH + 2
         text_width = rect.right() - text_left
-        for value, text in self._ticks:
+        for value, text in self.ticks():
             y = strip.bottom() - (value - low) / (high - low) * strip.height()
             painter.drawLine(QPointF(right, y), QPointF(right + self.TICK_LENGTH, y))
             top = min(max(y - half_text, rect.top()), rect.bottom() - 2 * half_text)
@@ -607,7 +630,7 @@ class MatrixPanel(QWidget):
         display = np.array(original, dtype=np.float32, order="C", copy=True)
         masked = None
         if rows and cols:
-            peak = float(np.abs(display).max())
+            peak = max(float(display.max()), -float(display.min()))  # no temporary array: matrices can be big
             if not math.isfinite(peak):  # masked cells (or NaN): ignore them for the levels
                 masked = np.isneginf(display)
                 display[masked] = np.nan
@@ -625,8 +648,9 @@ class MatrixPanel(QWidget):
         lut = self._luts[kind]
 
         shape_changed = (rows, cols) != self._shape
-        if shape_changed or title != self._title:
+        if (shape_changed or title != self._title) and self._outlines.blocks:
             self._outlines.blocks = []
+            self._outlines.update()
         self._matrix = original
         self._display = display
         self._levels = levels
