@@ -286,3 +286,80 @@ def test_cjk_font_family_is_found_when_installed(qapp):
         assert qapp.font().pointSizeF() == size
     finally:
         qapp.setFont(original)
+
+
+def cell_colour(panel, row: int, col: int):
+    """The colour drawn at the centre of a cell, from a grab of the panel."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor
+
+    image = panel.grab().toImage()
+    scene_pos = panel._box.mapViewToScene(QPointF(col, row))
+    view_pos = panel._view.mapFromScene(scene_pos)
+    widget_pos = panel._view.mapTo(panel, view_pos)
+    ratio = image.devicePixelRatio()
+    return QColor(image.pixel(int(widget_pos.x() * ratio), int(widget_pos.y() * ratio)))
+
+
+def test_row_0_is_drawn_at_the_top_in_the_right_colours(panel):
+    # Row 0 holds the largest value (red end of the map), the last row the most negative (blue end).
+    matrix = np.array([[3.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, -3.0]])
+    matrix[0, 2] = -np.inf
+    panel.set_matrix(matrix, ["a", "b", "c"], ["x", "y", "z"], "M", show_values=False)
+    top_left, bottom_right, masked = cell_colour(panel, 0, 0), cell_colour(panel, 2, 2), cell_colour(panel, 0, 2)
+    assert top_left.red() > 150 and top_left.blue() < 100, top_left.name()
+    assert bottom_right.blue() > 150 and bottom_right.red() < 100, bottom_right.name()
+    assert abs(masked.red() - masked.green()) < 16 and abs(masked.green() - masked.blue()) < 16, "masked cells are grey"
+    assert panel._box.mapViewToScene(pg_point(0, 0)).y() < panel._box.mapViewToScene(pg_point(0, 2)).y()
+
+
+def test_the_colour_bar_follows_the_levels(panel):
+    panel.set_matrix(np.array([[2.3, -1.0]]), ["a"], ["b", "c"], "M")
+    levels, ticks = panel.colour_bar()
+    peak = float(np.float32(2.3))
+    assert levels == panel.levels() == (-peak, peak)
+    assert [text for _, text in ticks] == ["−2", "−1", "0", "1", "2"]
+    panel.set_matrix(np.full((2, 2), 0.25), ["a", "b"], ["c", "d"], "A", kind="probability")
+    levels, ticks = panel.colour_bar()
+    assert levels == (0.0, 1.0)
+    assert [value for value, _ in ticks] == [0.0, 0.25, 0.5, 0.75, 1.0]
+
+
+def test_a_new_shape_shows_the_whole_matrix(panel):
+    panel.set_matrix(np.zeros((4, 4)), TOKENS, TOKENS, "M")
+    panel._box.setRange(xRange=(0.5, 1.5), yRange=(0.5, 1.5), padding=0)
+    panel.set_matrix(np.zeros((3, 7)), TOKENS[:3], dims(7), "N")
+    (x0, x1), (y0, y1) = panel._box.viewRange()
+    assert (x0, x1) == pytest.approx((-0.5, 6.5)) and (y0, y1) == pytest.approx((-0.5, 2.5))
+
+
+def test_hovering_outside_the_matrix_gives_empty_text(panel):
+    panel.set_matrix(np.zeros((2, 2)), ["a", "b"], ["c", "d"], "M")
+    assert panel.hover_cell(2, 0) == "" and panel.hover_cell(0, -1) == ""
+
+
+def test_switching_kind_changes_the_tooltip_and_levels(panel):
+    panel.set_matrix(np.array([[0.5, -0.5]]), ["a"], ["b", "c"], "M")
+    assert "negative" in panel.toolTip()
+    panel.set_matrix(np.array([[0.5, 0.5]]), ["a"], ["b", "c"], "A", kind="probability")
+    assert panel.levels() == (0.0, 1.0) and "0" in panel.toolTip()
+    panel.set_matrix(np.array([[0.5, -0.25]]), ["a"], ["b", "c"], "M")
+    assert panel.levels() == (-0.5, 0.5)
+
+
+def test_large_matrices_show_without_values(panel):
+    matrix = np.random.default_rng(6).normal(size=(64, 1024))
+    panel.set_matrix(matrix, dims(64), dims(1024), "W_Q  (64×1024)")
+    np.testing.assert_array_equal(panel.image_data(), matrix.astype(np.float32))
+    assert panel.value_text_count() == 0
+    panel.grab()
+
+
+def test_colour_bar_ticks_are_round_numbers():
+    from attention_stepper.gui.matrix_panel import colour_bar_ticks
+
+    assert [t for _, t in colour_bar_ticks(-1.0, 1.0)] == ["−1", "−0.5", "0", "0.5", "1"]
+    assert [t for _, t in colour_bar_ticks(-3.7, 3.7)] == ["−2", "0", "2"]
+    assert [t for _, t in colour_bar_ticks(-45678.0, 45678.0)] == ["−4e4", "−2e4", "0", "2e4", "4e4"]
+    assert all(len(text) <= 6 for _, text in colour_bar_ticks(-2e-9, 2e-9))
+    assert colour_bar_ticks(1.0, 1.0) == []
