@@ -3,13 +3,14 @@
 Built on pyqtgraph's MatrixDisplayExample: a row-major ImageItem whose cells
 are centred on integer coordinates (``setRect(-0.5, -0.5, cols, rows)``),
 an inverted Y axis so row 0 is at the top, text ticks on the left and top
-axes, and a colour bar to the right.
+axes, and a colour scale to the right (a small strip item of our own rather
+than ColorBarItem, whose axis re-layout cost more than the image update).
 
 The panel only *displays* what it is given. It keeps a reference to the
 float64 matrix for hover text and copying (full precision) and shows a
 float32 copy in which masked cells (−inf) are NaN; the ImageItem draws NaN
-transparent, and a hatched grey backdrop behind it makes those cells stand
-out from any colour of the map.
+transparent, and hatched grey drawn under exactly those cells makes them
+stand out from every colour of the map.
 
 Speed: every graphics item is created once, in ``__init__``, and reused by
 ``set_matrix``; the image is set with explicit levels and a lookup table (no
@@ -27,8 +28,9 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QGradient, QLinearGradient, QPainter, QPen, QStaticText, QTransform
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QGradient, QLinearGradient, QPainter, QPen,
+                           QStaticText, QTransform)
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from .fonts import cjk_font
@@ -396,7 +398,8 @@ class _Outlines(pg.GraphicsObject):
             if label:
                 painter.setFont(self._font)
                 metrics = QFontMetricsF(self._font)
-                box = QRectF(rect.left() + 2, rect.top() + 2, metrics.horizontalAdvance(label) + 6, metrics.height() + 2)
+                box = QRectF(rect.left() + 2, rect.top() + 2,
+                             metrics.horizontalAdvance(label) + 6, metrics.height() + 2)
                 if box.width() <= rect.width() + 1:
                     painter.fillRect(box, QColor(255, 255, 255, 210))
                     painter.setPen(QPen(BLOCK_PEN))
@@ -459,7 +462,7 @@ class _ColourBar(pg.GraphicsWidget):
         self._brush: QBrush | None = None
         self._pen = QPen(FOREGROUND)
         self._pen.setCosmetic(True)
-        width = self.STRIP_WIDTH + self.TICK_LENGTH + 2 + self._metrics.horizontalAdvance("−0.25") + 2
+        width = self.STRIP_WIDTH + self.TICK_LENGTH + 2 + self._metrics.horizontalAdvance("−0.025") + 2
         self.setMinimumWidth(width)
         self.setMaximumWidth(width)
 
@@ -516,7 +519,8 @@ class _ColourBar(pg.GraphicsWidget):
             painter.drawLine(QPointF(right, y), QPointF(right + self.TICK_LENGTH, y))
             top = min(max(y - half_text, rect.top()), rect.bottom() - 2 * half_text)
             painter.drawText(QRectF(text_left, top, text_width, 2 * half_text),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                                 | Qt.TextFlag.TextDontClip), text)
 
 
 class MatrixPanel(QWidget):
@@ -659,7 +663,7 @@ class MatrixPanel(QWidget):
             self._kind = kind
             self._image.setLookupTable(lut, update=False)
             self._bar.set_colours(lut)
-            self.setToolTip(TOOLTIPS[kind])
+            self.setToolTip(QCoreApplication.translate("MatrixPanel", TOOLTIPS[kind]))
         if rows and cols:
             self._image.setImage(display, levels=levels, autoLevels=False)
         else:
