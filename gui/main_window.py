@@ -177,6 +177,10 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/splitter")
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
+        try:
+            self.step_bar.navigator.speed.setValue(float(self.settings.value("view/speed", 1.5)))
+        except (TypeError, ValueError):
+            pass  # a damaged value: keep the default speed
 
     def save_settings(self) -> None:
         if self.settings is None:
