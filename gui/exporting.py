@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtGui import QGuiApplication, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from attention_stepper.core.export import export_computation, table_text
@@ -89,25 +90,39 @@ class Exporter:
         keys = list(step.inputs) + list(step.outputs)
         return self._export_folder(folder, force, keys, self.parent.tr("Export this step as CSV"))
 
-    def save_panel_png(self, path: str | Path | None = None) -> Path | None:
-        """The selected panel (or the step's first output) as a PNG picture."""
+    def _save_picture(self, widget: QWidget, path, title: str, stem: str) -> Path | None:
+        """Save ``widget`` as PNG or SVG, chosen by the file's suffix (asking for a name when none is given)."""
         interactive = path is None
-        key, head = self.step_view.current_matrix()
         if path is None:
-            suggested = Path(self._start_folder()) / f"{key}{'' if head is None else f'_head{head + 1}'}.png"
-            path = QFileDialog.getSaveFileName(self.parent, self.parent.tr("Save panel as PNG"), str(suggested),
-                                               self.parent.tr("PNG images (*.png)"))[0]
+            suggested = Path(self._start_folder()) / f"{stem}.png"
+            path = QFileDialog.getSaveFileName(self.parent, title, str(suggested), self.parent.tr(
+                "PNG image (*.png);;SVG vector image (*.svg)"))[0]
             if not path:
                 return None
         path = Path(path)
         try:
-            self.step_view.panel(key, head).grab_png(path)
+            if path.suffix.lower() == ".svg":
+                save_svg(widget, path)
+            else:
+                save_png(widget, path)
         except OSError as error:
-            self._report(self.parent.tr("Save panel as PNG"), self.parent.tr(
-                "Could not save {0}: {1}").format(path, error.strerror or error), True, interactive)
+            self._report(title, self.parent.tr("Could not save {0}: {1}. Nothing was written.").format(
+                path, error.strerror or error), True, interactive)
             return None
         self._remember_folder(path)
         return path
+
+    def save_panel_picture(self, path: str | Path | None = None) -> Path | None:
+        """The selected panel (or the step's first output) as PNG or SVG (by the file's suffix)."""
+        key, head = self.step_view.current_matrix()
+        stem = f"{key}{'' if head is None else f'_head{head + 1}'}"
+        return self._save_picture(self.step_view.panel(key, head), path, self.parent.tr("Save panel as picture"),
+                                  stem)
+
+    def save_step_picture(self, path: str | Path | None = None) -> Path | None:
+        """Every panel of the current step, as laid out on screen, as PNG or SVG."""
+        return self._save_picture(self.step_view, path, self.parent.tr("Save step view as picture"),
+                                  f"step-{self.model.step.key}")
 
     def copy_matrix(self) -> str:
         """Put the selected matrix on the clipboard as tab-separated text (pastes into a spreadsheet)."""
@@ -122,10 +137,46 @@ class Exporter:
 
     def save_window_png(self, path: str | Path, window: QWidget) -> Path:
         """The whole window as PNG (used by the screenshot command)."""
-        image = window.grab().toImage()
+        return save_png(window, path)
 
-        def write(temporary: Path) -> None:
-            if not image.save(str(temporary), "PNG"):
-                raise OSError(f"could not encode or write {path}")
 
-        return atomic_write(path, write)
+def save_png(widget: QWidget, path: str | Path) -> Path:
+    """Render a widget to a PNG file, atomically."""
+    image = widget.grab().toImage()
+
+    def write(temporary: Path) -> None:
+        if not image.save(str(temporary), "PNG"):
+            raise OSError(f"could not encode or write {path}")
+
+    return atomic_write(path, write)
+
+
+def save_svg(widget: QWidget, path: str | Path) -> Path:
+    """Render a widget to an SVG file, atomically.
+
+    pyqtgraph's own SVGExporter fails with PySide6 6.12 (pyqtgraph #3485), so
+    the widget paints itself into a QSvgGenerator instead; panels keep their
+    vector lines and text.
+    """
+    from PySide6.QtSvg import QSvgGenerator
+
+    size = widget.size()
+
+    def write(temporary: Path) -> None:
+        generator = QSvgGenerator()
+        generator.setFileName(str(temporary))
+        generator.setSize(QSize(size.width(), size.height()))
+        generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+        generator.setTitle(widget.windowTitle() or "Attention Stepper")
+        generator.setDescription("Exported from Attention Stepper")
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise OSError(f"could not start writing {path}")
+        try:
+            widget.render(painter, QPoint(0, 0))
+        finally:
+            painter.end()
+        if not temporary.stat().st_size:
+            raise OSError(f"nothing was written to {path}")
+
+    return atomic_write(path, write)

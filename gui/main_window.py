@@ -98,8 +98,12 @@ class MainWindow(QMainWindow):
                                               tr("Write every matrix as CSV, with manifest.json and weights.npz"))
         self.export_step_action = self._action(tr("Export this &step as CSV…"), self.exporter.export_step, None,
                                                tr("Write the matrices of the current step as CSV files"))
-        self.save_png_action = self._action(tr("Save panel as &PNG…"), self.exporter.save_panel_png, "Ctrl+Shift+S",
-                                            tr("Save the selected panel (click a cell to select) as a picture"))
+        self.save_png_action = self._action(tr("Save panel as &picture (PNG, SVG)…"), self.exporter.save_panel_picture,
+                                            "Ctrl+Shift+S",
+                                            tr("Save the selected panel (click a cell to select) as PNG or SVG"))
+        self.save_step_picture_action = self._action(tr("Save step &view as picture (PNG, SVG)…"),
+                                                     self.exporter.save_step_picture, None,
+                                                     tr("Save all panels of the current step as PNG or SVG"))
         self.copy_action = self._action(tr("&Copy matrix"), self.copy_matrix, "Ctrl+Shift+C",
                                         tr("Copy the selected matrix as tab-separated text for a spreadsheet"))
         self.quit_action = self._action(tr("&Quit"), self.close, "Ctrl+Q", tr("Quit Attention Stepper"))
@@ -115,7 +119,8 @@ class MainWindow(QMainWindow):
     def _create_menus(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
-        for action in (self.export_all_action, self.export_step_action, self.save_png_action):
+        for action in (self.export_all_action, self.export_step_action, self.save_png_action,
+                       self.save_step_picture_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
