@@ -56,10 +56,10 @@ BLOCK_PEN = QColor("#000000")
 TOOLTIPS = {
     "signed": ("Blue is negative, red positive, pale grey near zero; the colour bar gives the scale "
                "(symmetric around 0). Hatched grey cells are masked (−∞).\n"
-               "Hover a cell for its value; click to select this matrix; drag to pan, wheel to zoom, "
+               "Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, "
                "double-click to show the whole matrix again."),
     "probability": ("Dark purple is 0, yellow is 1 (each row sums to 1). Hatched grey cells are masked.\n"
-                    "Hover a cell for its value; click to select this matrix; drag to pan, wheel to zoom, "
+                    "Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, "
                     "double-click to show the whole matrix again."),
 }
 
@@ -523,6 +523,21 @@ class _ColourBar(pg.GraphicsWidget):
                                  | Qt.TextFlag.TextDontClip), text)
 
 
+class _HeatmapView(pg.GraphicsLayoutWidget):
+    """The panel's graphics view; the plain mouse wheel is left to the page (it sits in a scroll area).
+
+    Ctrl + wheel zooms the heatmap; without Ctrl the event is ignored, so Qt
+    passes it on to the parent widgets and the page scrolls, instead of every
+    panel under the pointer zooming while the person scrolls past.
+    """
+
+    def wheelEvent(self, event):  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
 class MatrixPanel(QWidget):
     """A labelled heatmap of one matrix, with a colour bar, hover text and optional cell values."""
 
@@ -544,7 +559,7 @@ class MatrixPanel(QWidget):
 
         tick_font = cjk_font(8)
         small_font = cjk_font(7)
-        self._view = pg.GraphicsLayoutWidget(self)
+        self._view = _HeatmapView(self)
         self._view.setBackground(BACKGROUND)
         self._view.ci.layout.setContentsMargins(2, 2, 2, 2)
         layout = QVBoxLayout(self)

@@ -363,3 +363,31 @@ def test_colour_bar_ticks_are_round_numbers():
     assert [t for _, t in colour_bar_ticks(-45678.0, 45678.0)] == ["−4e4", "−2e4", "0", "2e4", "4e4"]
     assert all(len(text) <= 6 for _, text in colour_bar_ticks(-2e-9, 2e-9))
     assert colour_bar_ticks(1.0, 1.0) == []
+
+
+def send_wheel(panel, modifiers):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    viewport = panel._view.viewport()
+    centre = QPointF(panel._view.mapFromScene(panel._box.sceneBoundingRect().center()))
+    event = QWheelEvent(centre, QPointF(viewport.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, 240),
+                        Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(viewport, event)
+    return event
+
+
+def test_plain_wheel_scrolls_the_page_and_ctrl_wheel_zooms(panel):
+    from PySide6.QtCore import Qt
+
+    panel.set_matrix(np.zeros((8, 8)), dims(8), dims(8), "M")
+    whole = panel._box.viewRange()
+    # Left unaccepted, a real wheel event goes on to the parent widgets (the page's scroll area).
+    # (Qt does not pass on synthesized wheel events, so the scrolling itself cannot be tested here.)
+    assert not send_wheel(panel, Qt.KeyboardModifier.NoModifier).isAccepted()
+    assert panel._box.viewRange() == whole
+    send_wheel(panel, Qt.KeyboardModifier.ControlModifier)
+    (x0, x1), _ = panel._box.viewRange()
+    assert x1 - x0 < whole[0][1] - whole[0][0], "Ctrl+wheel zooms in"
+
