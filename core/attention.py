@@ -35,6 +35,10 @@ def scale(scores: np.ndarray, d_k: int) -> np.ndarray:
     return scores / np.sqrt(d_k)
 
 
+#: ``scale`` under a second name, for ``forward``, whose keyword ``scale`` hides the function.
+scale_scores = scale
+
+
 def causal_mask(scaled_scores: np.ndarray) -> np.ndarray:
     """Set every score above the diagonal to −inf: token t may not look at later tokens."""
     n = scaled_scores.shape[-1]
@@ -95,11 +99,13 @@ class Trace(Mapping):
         return sum(array.nbytes for array in self._matrices.values())
 
 
-def forward(x: np.ndarray, weights: Weights, causal: bool = False) -> Trace:
+def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: bool = True) -> Trace:
     """Run multi-head self-attention on X (n, d_model) and keep every intermediate.
 
     Returns a :class:`Trace` with keys embed, q, k, v, scores, scaled,
     masked (only when ``causal``), weights, head_output, concat, output.
+    ``scale=False`` divides by 1 instead of √d_k (``scaled`` equals ``scores``),
+    to show how an unscaled softmax saturates as d_k grows.
     """
     x = np.array(x, dtype=np.float64, copy=True)
     if x.ndim != 2 or x.shape[1] != weights.d_model:
@@ -109,7 +115,7 @@ def forward(x: np.ndarray, weights: Weights, causal: bool = False) -> Trace:
     trace["k"] = k = project(x, weights.w_k)
     trace["v"] = v = project(x, weights.w_v)
     trace["scores"] = scores = attention_scores(q, k)
-    trace["scaled"] = logits = scale(scores, weights.d_k)
+    trace["scaled"] = logits = scale_scores(scores, weights.d_k if scale else 1)
     if causal:
         trace["masked"] = logits = causal_mask(logits)
     trace["weights"] = attention_weights = softmax(logits)

@@ -16,7 +16,7 @@ import numpy as np
 from .attention import PER_HEAD_KEYS, Trace, forward
 from .embedding import embed
 from .limits import check_matrix_budget, check_whole_number
-from .tokenize import tokenize, unique_labels
+from .tokenize import TOKENIZERS, tokenize, unique_labels
 from .weights import Weights, init_weights
 
 DEFAULT_SENTENCE = "我 爱 机器 学习"
@@ -24,7 +24,11 @@ DEFAULT_SENTENCE = "我 爱 机器 学习"
 
 @dataclass(frozen=True)
 class Parameters:
-    """Everything that determines one computation. ``d_v=None`` means d_v follows d_k."""
+    """Everything that determines one computation. ``d_v=None`` means d_v follows d_k.
+
+    ``skip_scaling`` leaves out the division by √d_k (to see the softmax
+    saturate); ``tokenizer`` is one of :data:`~.tokenize.TOKENIZERS`.
+    """
 
     sentence: str = DEFAULT_SENTENCE
     heads: int = 2
@@ -34,6 +38,8 @@ class Parameters:
     seed: int = 0
     causal: bool = False
     positional_encoding: bool = False
+    skip_scaling: bool = False
+    tokenizer: str = "whitespace"
 
     @property
     def value_dim(self) -> int:
@@ -43,6 +49,8 @@ class Parameters:
         """Return a copy with every number checked (ValueError names the bad one)."""
         if not isinstance(self.sentence, str):
             raise ValueError(f"the sentence must be text, not {type(self.sentence).__name__}")
+        if self.tokenizer not in TOKENIZERS:
+            raise ValueError(f"the tokenizer must be one of {', '.join(TOKENIZERS)}; got {self.tokenizer!r}")
         return dataclasses.replace(
             self,
             heads=check_whole_number("heads", self.heads),
@@ -52,6 +60,7 @@ class Parameters:
             seed=check_whole_number("seed", self.seed),
             causal=bool(self.causal),
             positional_encoding=bool(self.positional_encoding),
+            skip_scaling=bool(self.skip_scaling),
         )
 
     def shapes_match(self, weights: Weights) -> bool:
@@ -204,7 +213,7 @@ def compute(parameters: Parameters, weights: Weights | None = None) -> Computati
     ``weights`` overrides the seeded ones (they must match the parameters' sizes).
     """
     parameters = parameters.validated()
-    tokens = tokenize(parameters.sentence)
+    tokens = tokenize(parameters.sentence, parameters.tokenizer)
     check_matrix_budget(len(tokens), parameters.heads, parameters.d_model, parameters.d_k,
                         parameters.value_dim, parameters.causal)
     if weights is None:
@@ -217,7 +226,7 @@ def compute(parameters: Parameters, weights: Weights | None = None) -> Computati
             f"d_k {parameters.d_k}, d_v {parameters.value_dim}"
         )
     x = embed(tokens, parameters.d_model, parameters.seed, parameters.positional_encoding)
-    trace = forward(x, weights, causal=parameters.causal)
+    trace = forward(x, weights, causal=parameters.causal, scale=not parameters.skip_scaling)
     return Computation(parameters, tuple(tokens), weights, trace)
 
 
@@ -378,6 +387,8 @@ def shape_lines(computation: Computation, step_key: str, head: int = 0) -> list[
         "concat": [f"concat = [head₁ | … | head{subscript(h)}] : {size(n, h * d_v)} = {h} × ({size(n, d_v)})"],
         "output": [f"output = concat W_O : {size(n, d_model)} = ({size(n, h * d_v)})({size(h * d_v, d_model)})"],
     }
+    if p.skip_scaling:
+        lines["scale"] = [f"scaled{i} = scores{i} (scaling skipped) : {size(n, n)}"]
     if p.causal and step_key == "softmax":
         lines["softmax"] = [f"A{i} = softmax(masked{i}) : {size(n, n)}, each row sums to 1"]
     return lines[step_by_key(step_key).key]

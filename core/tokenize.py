@@ -5,13 +5,26 @@ without spaces, so in a text with no white space at all each such
 character becomes a token (``猫吃鱼`` → 猫 / 吃 / 鱼); once a person types
 spaces (``我 爱 机器 学习``) the spaces decide, and 机器 stays one word. Punctuation and symbols stand alone, so that
 "learning." and "learning" get the same vector.
+
+Two other tokenizers can be chosen (``mode``): "characters" makes every
+CJK character a token even when spaces are typed, and "jieba" segments
+Chinese into words with the jieba package (the optional extra ``zh``), so
+我爱机器学习 becomes 我 / 爱 / 机器 / 学习 without typing spaces.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import logging
 import unicodedata
 
 from .limits import MAX_TOKENS
+
+#: The tokenizers a person can choose; "whitespace" is the default.
+TOKENIZERS = ("whitespace", "characters", "jieba")
+
+JIEBA_MISSING = "jieba word segmentation needs the optional package jieba: pip install attention-stepper[zh]"
 
 #: Scripts written without spaces between words: each character is a token.
 _CHARACTER_SCRIPTS = (
@@ -47,15 +60,76 @@ def _kind(char: str, split_characters: bool) -> str:
     return "word"
 
 
-def tokenize(text: str) -> list[str]:
+def jieba_available() -> bool:
+    """Whether the optional jieba package is installed (looked up, not imported: importing it is slow)."""
+    try:
+        return importlib.util.find_spec("jieba") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _jieba():
+    """Import jieba on first use only, and keep its "Building prefix dict…" chatter off stderr."""
+    if not jieba_available():
+        raise ValueError(JIEBA_MISSING)
+    try:
+        jieba = importlib.import_module("jieba")
+    except ImportError:
+        raise ValueError(JIEBA_MISSING) from None
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def tokenize(text: str, mode: str = "whitespace") -> list[str]:
     """Split ``text`` into tokens (see the module docstring for the rules).
 
     The text is NFC-normalised first, so the same word typed with a composed
     or a decomposed accent is the same token (and gets the same vector).
-    Raises ValueError when there is no token or more than MAX_TOKENS.
+    ``mode`` is one of :data:`TOKENIZERS`; "jieba" raises ValueError with the
+    install hint when jieba is missing. Raises ValueError when there is no
+    token or more than MAX_TOKENS.
     """
+    if mode not in TOKENIZERS:
+        raise ValueError(f"the tokenizer must be one of {', '.join(TOKENIZERS)}; got {mode!r}")
+    segmenter = _jieba() if mode == "jieba" else None
     text = unicodedata.normalize("NFC", text)
-    split_characters = not any(_kind(char, False) == "space" for char in text.strip())
+    if mode == "characters":
+        split_characters = True
+    elif mode == "jieba":
+        split_characters = False  # jieba, not the character rule, splits the Chinese words
+    else:
+        split_characters = not any(_kind(char, False) == "space" for char in text.strip())
+    tokens = _split(text, split_characters)
+    if segmenter is not None:
+        tokens = _segment(tokens, segmenter)
+    if not tokens:
+        raise ValueError("the sentence has no tokens: type at least one word or character")
+    if len(tokens) > MAX_TOKENS:
+        raise ValueError(
+            f"the sentence has more than {MAX_TOKENS} tokens; at most {MAX_TOKENS} are allowed"
+        )
+    return tokens
+
+
+def _segment(tokens: list[str], jieba) -> list[str]:
+    """Replace every token that holds a CJK character by jieba's words for it.
+
+    Punctuation is already a token of its own, so jieba only ever sees runs
+    of letters; the white space a person typed still separates words.
+    """
+    segmented: list[str] = []
+    for token in tokens:
+        if len(segmented) > MAX_TOKENS:
+            break
+        if any(_is_character_script(char) for char in token):
+            segmented.extend(word for word in jieba.lcut(token) if word.strip())
+        else:
+            segmented.append(token)
+    return segmented
+
+
+def _split(text: str, split_characters: bool) -> list[str]:
+    """The white-space rules; stops soon after MAX_TOKENS so a huge text is refused quickly."""
     tokens: list[str] = []
     current = ""  # the word being built
     last_alone = False  # whether tokens[-1] was a stand-alone character marks may attach to
@@ -87,12 +161,6 @@ def tokenize(text: str) -> list[str]:
             break
     if current:
         tokens.append(current)
-    if not tokens:
-        raise ValueError("the sentence has no tokens: type at least one word or character")
-    if len(tokens) > MAX_TOKENS:
-        raise ValueError(
-            f"the sentence has more than {MAX_TOKENS} tokens; at most {MAX_TOKENS} are allowed"
-        )
     return tokens
 
 
