@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 from .attention import TRACE_KEYS, Trace, forward, softmax  # noqa: E402
 from .embedding import embed, sinusoidal_positions, token_vector  # noqa: E402
+from .experiments import HeadStatistics, ScalingCurves, head_statistics, scaling_curves  # noqa: E402
 from .export import export_computation, manifest, table_text  # noqa: E402
 from .limits import MAX_D_K, MAX_D_MODEL, MAX_HEADS, MAX_TOKENS  # noqa: E402
 from .pipeline import (  # noqa: E402
@@ -25,7 +26,8 @@ from .pipeline import (  # noqa: E402
     compute,
     pipeline_steps,
 )
-from .tokenize import tokenize  # noqa: E402
+from .tokenize import TOKENIZERS, jieba_available, tokenize  # noqa: E402
+from .torch_layout import from_torch_state, load_torch_weights, save_torch_weights, to_torch_state  # noqa: E402
 from .weights import Weights, WeightsFileError, init_weights, load_weights, save_weights  # noqa: E402
 
 __all__ = [
@@ -34,4 +36,6 @@ __all__ = [
     "__version__", "compute", "embed", "export_computation", "forward", "init_weights", "load_weights",
     "manifest", "pipeline_steps", "save_weights", "sinusoidal_positions", "softmax", "table_text",
     "token_vector", "tokenize",
+    "TOKENIZERS", "HeadStatistics", "ScalingCurves", "from_torch_state", "head_statistics", "jieba_available",
+    "load_torch_weights", "save_torch_weights", "scaling_curves", "to_torch_state",
 ]

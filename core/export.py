@@ -4,6 +4,9 @@ The format is a public contract (see the README): ``manifest.json`` lists
 every CSV with its step key, head and shape; CSVs are UTF-8 with a
 byte-order mark so Excel shows Chinese, and hold every value at full
 float64 precision (``repr``), so reading them back gives the same doubles.
+``matrices.npz`` holds the same matrices for NumPy, keyed by the CSV's name
+without ``.csv``; ``weights_torch.npz`` holds the weights in PyTorch's
+layout whenever they have one (d_k = d_v = d_model / heads).
 """
 
 from __future__ import annotations
@@ -21,9 +24,12 @@ from . import __version__
 from .attention import TRACE_KEYS
 from .files import atomic_folder
 from .pipeline import Computation
+from .torch_layout import has_torch_layout, to_torch_state
 from .weights import WEIGHT_NAMES
 
 CSV_ENCODING = "utf-8-sig"
+NPZ_FILE = "matrices.npz"
+TORCH_WEIGHTS_FILE = "weights_torch.npz"
 
 
 def _rows(matrix: np.ndarray, row_labels: list[str], column_labels: list[str]) -> Iterable[list[str]]:
@@ -83,7 +89,10 @@ def manifest(computation: Computation, keys: Iterable[str] | None = None) -> dic
         "seed": p.seed,
         "causal": p.causal,
         "positional_encoding": p.positional_encoding,
+        "skip_scaling": p.skip_scaling,
+        "tokenizer": p.tokenizer,
         "version": __version__,
+        "npz": NPZ_FILE,
         "matrices": matrix_files(computation, keys),
     }
 
@@ -95,9 +104,20 @@ def write_matrix_csv(path: str | os.PathLike, computation: Computation, key: str
         write_table(stream, computation.matrix(key, head), rows, columns)
 
 
+def matrix_arrays(computation: Computation, entries: list[dict]) -> dict[str, np.ndarray]:
+    """The arrays of :func:`matrix_files` entries, keyed by file name without ``.csv`` (``q_head1``)."""
+    arrays = {}
+    for entry in entries:
+        head = None if entry["head"] is None else entry["head"] - 1
+        arrays[entry["file"].removesuffix(".csv")] = computation.matrix(entry["step"], head)
+    return arrays
+
+
 def export_computation(computation: Computation, out_dir: str | os.PathLike, force: bool = False,
                        keys: Iterable[str] | None = None) -> Path:
-    """Write manifest.json, weights.npz and every matrix's CSV into ``out_dir``, atomically.
+    """Write manifest.json, weights.npz, every matrix's CSV and matrices.npz into ``out_dir``, atomically.
+
+    weights_torch.npz is written too when the weights have a PyTorch layout.
 
     The folder appears complete or not at all; an existing non-empty folder
     is refused with FileExistsError unless ``force``. ``keys`` limits the
@@ -109,8 +129,13 @@ def export_computation(computation: Computation, out_dir: str | os.PathLike, for
         for entry in contents["matrices"]:
             head = None if entry["head"] is None else entry["head"] - 1
             write_matrix_csv(folder / entry["file"], computation, entry["step"], head)
+        with open(folder / NPZ_FILE, "wb") as stream:
+            np.savez(stream, **matrix_arrays(computation, contents["matrices"]))
         with open(folder / "weights.npz", "wb") as stream:
             np.savez(stream, **{name: getattr(computation.weights, name) for name in WEIGHT_NAMES})
+        if has_torch_layout(computation.weights):
+            with open(folder / TORCH_WEIGHTS_FILE, "wb") as stream:
+                np.savez(stream, **to_torch_state(computation.weights))
         with open(folder / "manifest.json", "w", encoding="utf-8") as stream:
             json.dump(contents, stream, ensure_ascii=False, indent=2)
             stream.write("\n")

@@ -138,21 +138,37 @@ def load_weights(path: str | os.PathLike) -> Weights:
     wrong when a check fails.
     """
     path = Path(path)
+    arrays = read_npz_arrays(path, WEIGHT_NAMES, "w_q, w_k, w_v, w_o",
+                             "a weights file holds w_q, w_k, w_v and w_o")
+    try:
+        return Weights(**arrays)
+    except ValueError as error:
+        raise WeightsFileError(f"{path}: {error}") from None
+
+
+def read_npz_arrays(path: Path, names: tuple[str, ...], listing: str, holds: str,
+                    optional: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """The real-number arrays ``names`` (and those of ``optional`` present) of an ``.npz``.
+
+    Never unpickles. Every problem is a WeightsFileError naming the file;
+    ``listing`` ("w_q, w_k, w_v, w_o") and ``holds`` ("a weights file holds
+    …") phrase what the file should contain.
+    """
     try:
         with open(path, "rb") as stream:
             magic = stream.read(4)
         if not magic:
-            raise WeightsFileError(f"{path}: the file is empty; expected an .npz archive of w_q, w_k, w_v, w_o")
+            raise WeightsFileError(f"{path}: the file is empty; expected an .npz archive of {listing}")
         if magic[:2] != b"PK":
-            raise WeightsFileError(f"{path}: not an .npz archive (a zip of w_q, w_k, w_v, w_o saved with numpy.savez)")
+            raise WeightsFileError(f"{path}: not an .npz archive (a zip of {listing} saved with numpy.savez)")
         with np.load(path, allow_pickle=False) as archive:
-            missing = [name for name in WEIGHT_NAMES if name not in archive.files]
+            missing = [name for name in names if name not in archive.files]
             if missing:
                 raise WeightsFileError(
-                    f"{path}: missing {', '.join(missing)}; a weights file holds w_q, w_k, w_v and w_o "
+                    f"{path}: missing {', '.join(missing)}; {holds} "
                     f"(it has {', '.join(archive.files) or 'nothing'})"
                 )
-            arrays = {name: archive[name] for name in WEIGHT_NAMES}
+            arrays = {name: archive[name] for name in (*names, *optional) if name in archive.files}
     except WeightsFileError:
         raise
     except FileNotFoundError:
@@ -170,7 +186,4 @@ def load_weights(path: str | os.PathLike) -> Weights:
     for name, array in arrays.items():
         if array.dtype.kind not in "fiu":
             raise WeightsFileError(f"{path}: {name} has dtype {array.dtype}; weights must be real numbers")
-    try:
-        return Weights(**arrays)
-    except ValueError as error:
-        raise WeightsFileError(f"{path}: {error}") from None
+    return arrays

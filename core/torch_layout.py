@@ -1,0 +1,145 @@
+"""Weights in the layout of ``torch.nn.MultiheadAttention``'s state dict.
+
+PyTorch keeps the three input projections of all heads in one matrix,
+``in_proj_weight`` (3E, E), and follows ``nn.Linear``'s (out, in)
+convention: ``q = x @ in_proj_weight[:E].T``, then ``k`` with rows E:2E and
+``v`` with rows 2E:3E. Head i owns columns i·d_k:(i+1)·d_k of q, which are
+rows i·d_k:(i+1)·d_k of the q block, so
+
+    W_Q[i] = in_proj_weight[:E][i·d_k:(i+1)·d_k].T      (E, d_k)
+    out_proj.weight = W_Oᵀ                               (E, E)
+
+PyTorch ties the head size to the width: d_k = d_v = E / heads. Only such
+weights have a PyTorch layout; a state dict says nothing about the number of
+heads (any divisor of E fits), so reading one needs it.
+Loaded into ``nn.MultiheadAttention(E, heads, bias=False)``, these weights
+give the same output and per-head attention weights as :func:`~.attention.forward`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from .files import atomic_write
+from .limits import check_whole_number
+from .weights import Weights, WeightsFileError, read_npz_arrays
+
+IN_PROJ = "in_proj_weight"
+OUT_PROJ = "out_proj.weight"
+TORCH_KEYS = (IN_PROJ, OUT_PROJ)
+#: Biases a state dict of ``bias=True`` holds; accepted only when all zero (the app has no biases).
+TORCH_BIAS_KEYS = ("in_proj_bias", "out_proj.bias")
+
+
+def has_torch_layout(weights: Weights) -> bool:
+    """Whether the weights fit nn.MultiheadAttention: d_k == d_v == d_model / heads."""
+    return weights.d_k == weights.d_v and weights.heads * weights.d_k == weights.d_model
+
+
+def to_torch_state(weights: Weights) -> dict[str, np.ndarray]:
+    """The weights as ``{"in_proj_weight": (3E, E), "out_proj.weight": (E, E)}`` float64 arrays.
+
+    ValueError unless d_k == d_v == d_model / heads, the only sizes PyTorch's
+    module can hold.
+    """
+    if not has_torch_layout(weights):
+        raise ValueError(
+            f"the PyTorch layout needs d_k = d_v = d_model / heads; these weights have heads {weights.heads}, "
+            f"d_model {weights.d_model}, d_k {weights.d_k}, d_v {weights.d_v}"
+        )
+
+    def rows(w: np.ndarray) -> np.ndarray:
+        # (h, E, d) -> (h, d, E) -> (h·d, E): head i's W.T fills rows i·d:(i+1)·d
+        return w.transpose(0, 2, 1).reshape(-1, weights.d_model)
+
+    in_proj = np.concatenate([rows(weights.w_q), rows(weights.w_k), rows(weights.w_v)])
+    return {IN_PROJ: np.ascontiguousarray(in_proj), OUT_PROJ: np.ascontiguousarray(weights.w_o.T)}
+
+
+def from_torch_state(state: Mapping[str, object], heads: int) -> Weights:
+    """Weights from a (NumPy or torch) state dict of ``nn.MultiheadAttention(E, heads, bias=False)``.
+
+    ``heads`` must divide E. Biases, if present, must be zero. ValueError
+    says what does not fit.
+    """
+    heads = check_whole_number("heads", heads)
+    missing = [key for key in TORCH_KEYS if key not in state]
+    if missing:
+        raise ValueError(f"missing {', '.join(missing)}; a PyTorch-layout state holds {IN_PROJ} and {OUT_PROJ}")
+    in_proj = _as_array(state[IN_PROJ], IN_PROJ)
+    out_proj = _as_array(state[OUT_PROJ], OUT_PROJ)
+    if in_proj.ndim != 2 or in_proj.shape[0] != 3 * in_proj.shape[1]:
+        raise ValueError(f"{IN_PROJ} must have shape (3E, E); it has shape {in_proj.shape}")
+    d_model = in_proj.shape[1]
+    if out_proj.shape != (d_model, d_model):
+        raise ValueError(f"{OUT_PROJ} must have shape (E, E) = ({d_model}, {d_model}); it has shape {out_proj.shape}")
+    for key, array in ((IN_PROJ, in_proj), (OUT_PROJ, out_proj)):
+        if not np.isfinite(array).all():
+            raise ValueError(f"{key} holds NaN or infinite values; every weight must be a finite number")
+    if d_model % heads:
+        raise ValueError(f"heads {heads} does not divide the width E = {d_model}; PyTorch needs d_k = E / heads")
+    for key in TORCH_BIAS_KEYS:
+        if key in state and np.any(_as_array(state[key], key)):
+            raise ValueError(f"{key} is not zero; the app's attention has no biases (use bias=False)")
+    d_k = d_model // heads
+
+    def per_head(block: np.ndarray) -> np.ndarray:
+        # (h·d_k, E) -> (h, d_k, E) -> (h, E, d_k)
+        return block.reshape(heads, d_k, d_model).transpose(0, 2, 1)
+
+    q, k, v = in_proj[:d_model], in_proj[d_model:2 * d_model], in_proj[2 * d_model:]
+    return Weights(per_head(q), per_head(k), per_head(v), out_proj.T)
+
+
+def _as_array(value: object, key: str) -> np.ndarray:
+    """A float64 array from a NumPy array, a list or a torch tensor (without importing torch)."""
+    if hasattr(value, "detach"):  # a torch tensor
+        value = value.detach().cpu().numpy()
+    array = np.asarray(value)
+    if array.dtype.kind not in "fiu":
+        raise ValueError(f"{key} has dtype {array.dtype}; weights must be real numbers")
+    return array.astype(np.float64)
+
+
+def save_torch_weights(weights: Weights, path: str | os.PathLike) -> Path:
+    """Write :func:`to_torch_state` to an uncompressed ``.npz``, atomically."""
+    state = to_torch_state(weights)
+
+    def write(temporary: Path) -> None:
+        with open(temporary, "wb") as stream:
+            np.savez(stream, **state)
+
+    return atomic_write(path, write)
+
+
+def is_torch_weights_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is an ``.npz`` holding in_proj_weight (so it is in PyTorch layout).
+
+    Any problem reading it gives False; :func:`~.weights.load_weights` then
+    reports the problem as for any weights file.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return IN_PROJ in archive.files
+    except Exception:
+        return False
+
+
+def load_torch_weights(path: str | os.PathLike, heads: int) -> Weights:
+    """Read a PyTorch-layout ``.npz`` (see :func:`save_torch_weights`) as Weights with ``heads`` heads.
+
+    Never unpickles; checks names, dtypes, shapes and finiteness like
+    :func:`~.weights.load_weights`, and raises WeightsFileError naming the file.
+    """
+    path = Path(path)
+    arrays = read_npz_arrays(path, TORCH_KEYS, f"{IN_PROJ}, {OUT_PROJ}",
+                             f"a PyTorch-layout weights file holds {IN_PROJ} and {OUT_PROJ}",
+                             optional=TORCH_BIAS_KEYS)
+    try:
+        return from_torch_state(arrays, heads)
+    except ValueError as error:
+        raise WeightsFileError(f"{path}: {error}") from None
