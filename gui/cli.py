@@ -15,6 +15,7 @@ from pathlib import Path
 from attention_stepper.core import __version__
 from attention_stepper.core.limits import RANGES, range_text
 from attention_stepper.core.pipeline import DEFAULT_SENTENCE, STEP_KEYS, Parameters
+from attention_stepper.core.tokenize import TOKENIZERS
 
 PROGRAM = "attention-stepper"
 
@@ -65,8 +66,14 @@ def _add_computation_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"seed of the random word vectors and weights, {range_text('seed')} (default 0)")
     parser.add_argument("--causal", action="store_true", help="apply the causal mask (no looking ahead)")
     parser.add_argument("--positions", action="store_true", help="add sinusoidal positional encoding to X")
+    parser.add_argument("--skip-scaling", action="store_true",
+                        help="do not divide the scores by √d_k (see the softmax saturate)")
+    parser.add_argument("--tokenizer", choices=TOKENIZERS, default=defaults.tokenizer,
+                        help="how the sentence becomes tokens: white space (default), every CJK character, "
+                        "or jieba word segmentation (pip install attention-stepper[zh])")
     parser.add_argument("--weights", metavar="FILE.npz",
-                        help="use weights from an .npz with w_q, w_k, w_v, w_o (sizes come from the file)")
+                        help="use weights from an .npz with w_q, w_k, w_v, w_o (sizes come from the file), "
+                        "or with PyTorch's in_proj_weight, out_proj.weight (then give --heads)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,6 +121,7 @@ def _read_sentence(args: argparse.Namespace) -> str:
 def computation_from(args: argparse.Namespace):
     """Build the core Computation the arguments describe (UsageError for bad values)."""
     from attention_stepper.core.pipeline import compute
+    from attention_stepper.core.torch_layout import is_torch_weights_file, load_torch_weights
     from attention_stepper.core.weights import WeightsFileError, load_weights
 
     defaults = Parameters()
@@ -122,7 +130,14 @@ def computation_from(args: argparse.Namespace):
     sizes = {"heads": args.heads, "d_model": args.d_model, "d_k": args.d_k, "d_v": args.d_v}
     if args.weights:
         try:
-            weights = load_weights(args.weights)
+            if is_torch_weights_file(args.weights):
+                if args.heads is None:
+                    raise UsageError(
+                        f"{args.weights} holds PyTorch-layout weights (in_proj_weight, out_proj.weight), which do "
+                        f"not record the number of heads; give it with --heads H (H must divide d_model)")
+                weights = load_torch_weights(args.weights, args.heads)
+            else:
+                weights = load_weights(args.weights)
         except WeightsFileError as error:
             raise UsageError(str(error)) from None
         from_file = {"heads": weights.heads, "d_model": weights.d_model, "d_k": weights.d_k, "d_v": weights.d_v}
@@ -140,6 +155,8 @@ def computation_from(args: argparse.Namespace):
         seed=args.seed,
         causal=args.causal,
         positional_encoding=args.positions,
+        skip_scaling=args.skip_scaling,
+        tokenizer=args.tokenizer,
     )
     try:
         return compute(parameters, weights)
@@ -160,7 +177,10 @@ def run_export(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot write {args.out}: {error.strerror or error}") from None
     count = sum(1 for _ in folder.glob("*.csv"))
-    print(f"wrote {count} CSV files, manifest.json and weights.npz to {folder}")
+    files = ["manifest.json", "matrices.npz", "weights.npz"]
+    if (folder / "weights_torch.npz").exists():
+        files.append("weights_torch.npz")
+    print(f"wrote {count} CSV files, {', '.join(files[:-1])} and {files[-1]} to {folder}")
     return 0
 
 
