@@ -9,6 +9,7 @@ changes underneath. Nothing here knows about Qt.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -359,36 +360,57 @@ def subscript(number: int) -> str:
     return str(number).translate(_SUBSCRIPT_DIGITS)
 
 
-def shape_lines(computation: Computation, step_key: str, head: int = 0) -> list[str]:
+#: The words inside shape lines, kept apart so the app can translate them
+#: (``translate`` below); the symbols around them read the same in every language.
+SHAPE_PHRASES = (
+    "({n} tokens × d_model {d_model})",
+    "all {h} heads at once",
+    "with −∞ above the diagonal",
+    "each row sums to 1",
+    "(scaling skipped)",
+)
+
+
+def shape_lines(computation: Computation, step_key: str, head: int = 0,
+                translate: Callable[[str], str] = str) -> list[str]:
     """The step's formula with the live sizes, e.g. ``scores₁ = Q₁ K₁ᵀ : 4×4 = (4×4)(4×4)ᵀ``.
 
     ``head`` is 0-based; per-head formulas are written for that head.
+    ``translate`` is applied to each of :data:`SHAPE_PHRASES` before it is
+    filled in (the app passes its Qt translation; the core stays Qt-free).
     """
     p = computation.parameters
     n, h, d_model, d_k, d_v = len(computation.tokens), p.heads, p.d_model, p.d_k, p.value_dim
     i = subscript(head + 1)
+    tokens_phrase, all_heads, above_diagonal, rows_sum, skipped = (translate(text) for text in SHAPE_PHRASES)
 
     def size(rows: int, cols: int) -> str:
         return f"{rows}×{cols}"
 
     lines = {
-        "embed": [f"X : {size(n, d_model)}  ({n} tokens × d_model {d_model})"],
+        "embed": [f"X : {size(n, d_model)}  " + tokens_phrase.format(n=n, d_model=d_model)],
         "project": [
             f"Q{i} = X W_Q{i} : {size(n, d_k)} = ({size(n, d_model)})({size(d_model, d_k)})",
             f"K{i} = X W_K{i} : {size(n, d_k)} = ({size(n, d_model)})({size(d_model, d_k)})",
             f"V{i} = X W_V{i} : {size(n, d_v)} = ({size(n, d_model)})({size(d_model, d_v)})",
-            f"all {h} heads at once: X [W_Q₁ | … | W_Q{subscript(h)}] : {size(n, h * d_k)}",
+            all_heads.format(h=h) + f": X [W_Q₁ | … | W_Q{subscript(h)}] : {size(n, h * d_k)}",
         ],
         "scores": [f"scores{i} = Q{i} K{i}ᵀ : {size(n, n)} = ({size(n, d_k)})({size(n, d_k)})ᵀ"],
         "scale": [f"scaled{i} = scores{i} / √{d_k} : {size(n, n)}"],
-        "mask": [f"masked{i} = scaled{i} with −∞ above the diagonal : {size(n, n)}"],
-        "softmax": [f"A{i} = softmax(scaled{i}) : {size(n, n)}, each row sums to 1"],
+        "mask": [f"masked{i} = scaled{i} {above_diagonal} : {size(n, n)}"],
+        "softmax": [f"A{i} = softmax(scaled{i}) : {size(n, n)}, {rows_sum}"],
         "weighted_sum": [f"head{i} = A{i} V{i} : {size(n, d_v)} = ({size(n, n)})({size(n, d_v)})"],
         "concat": [f"concat = [head₁ | … | head{subscript(h)}] : {size(n, h * d_v)} = {h} × ({size(n, d_v)})"],
         "output": [f"output = concat W_O : {size(n, d_model)} = ({size(n, h * d_v)})({size(h * d_v, d_model)})"],
     }
     if p.skip_scaling:
-        lines["scale"] = [f"scaled{i} = scores{i} (scaling skipped) : {size(n, n)}"]
+        lines["scale"] = [f"scaled{i} = scores{i} {skipped} : {size(n, n)}"]
     if p.causal and step_key == "softmax":
-        lines["softmax"] = [f"A{i} = softmax(masked{i}) : {size(n, n)}, each row sums to 1"]
+        lines["softmax"] = [f"A{i} = softmax(masked{i}) : {size(n, n)}, {rows_sum}"]
     return lines[step_by_key(step_key).key]
+
+
+#: Every text of the core a person reads in the app, for the translation files.
+TRANSLATABLE_TEXTS: tuple[str, ...] = (
+    tuple(step.title for step in STEPS) + tuple(step.explanation for step in STEPS) + SHAPE_PHRASES
+)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from .errors import install_excepthook
 from .fonts import apply_app_font
+from .i18n import install_language, system_language
 from .main_window import MainWindow
 from .model import AttentionModel
 from .settings import load_parameters, restore_view
@@ -20,6 +21,7 @@ def main() -> int:
     app.setApplicationName("attention-stepper")
     apply_app_font(app)
     settings = QSettings()
+    install_language(str(settings.value("view/language", system_language())))
     model = AttentionModel(load_parameters(settings))
     restore_view(settings, model)
     window = MainWindow(model, settings)

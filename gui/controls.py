@@ -8,7 +8,7 @@ valid computation meanwhile.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -67,6 +67,14 @@ class _ParameterControl(QWidget):
         if name == self.name:
             self.error_label.show_message(message)
 
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Set every text again in the current language (called at start and on LanguageChange)."""
+
     def _echo(self) -> None:
         raise NotImplementedError
 
@@ -82,10 +90,6 @@ class SentenceEdit(_ParameterControl):
         super().__init__(model, parent)
         self.editor = QLineEdit(model.parameters.sentence, self)
         self.editor.setClearButtonEnabled(True)
-        self.editor.setPlaceholderText(self.tr("Type a sentence, e.g. 我 爱 机器 学习 or 猫吃鱼"))
-        self.editor.setToolTip(self.tr(
-            "The text to attend over. Words are split at spaces; Chinese typed without any spaces "
-            "is split into single characters. At most {0} tokens.").format(limits.MAX_TOKENS))
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TYPING_DEBOUNCE_MS)
@@ -93,6 +97,13 @@ class SentenceEdit(_ParameterControl):
         self.editor.textEdited.connect(lambda _text: self._timer.start())
         self.editor.returnPressed.connect(self.submit)
         self._layout(self.editor)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.editor.setPlaceholderText(self.tr("Type a sentence, e.g. 我 爱 机器 学习 or 猫吃鱼"))
+        self.editor.setToolTip(self.tr(
+            "The text to attend over. Words are split at spaces; Chinese typed without any spaces "
+            "is split into single characters. At most {0} tokens.").format(limits.MAX_TOKENS))
 
     def submit(self) -> None:
         self._timer.stop()
@@ -111,7 +122,7 @@ class SentenceEdit(_ParameterControl):
 class NumberSpinBox(_ParameterControl):
     """A whole-number parameter (heads, d_model, d_k, seed) within its documented range."""
 
-    def __init__(self, model: AttentionModel, name: str, tooltip: str, parent=None):
+    def __init__(self, model: AttentionModel, name: str, parent=None):
         super().__init__(model, parent)
         self.name = name
         low, high = limits.RANGES[name]
@@ -119,9 +130,13 @@ class NumberSpinBox(_ParameterControl):
         self.editor.setRange(low, high)
         self.editor.setAccelerated(True)
         self.editor.setValue(getattr(model.parameters, name))
-        self.editor.setToolTip(f"{tooltip}\n" + self.tr("Allowed: {0} to {1}.").format(low, high))
         self.editor.valueChanged.connect(lambda value: self.model.set_parameter(self.name, value))
         self._layout(self.editor)
+
+    def set_description(self, description: str) -> None:
+        """The tooltip: what the number means, then its allowed range (from core/limits.py)."""
+        low, high = limits.RANGES[self.name]
+        self.editor.setToolTip(f"{description}\n" + self.tr("Allowed: {0} to {1}.").format(low, high))
 
     def _echo(self) -> None:
         value = getattr(self.model.parameters, self.name)
@@ -141,10 +156,7 @@ class ValueDimControl(_ParameterControl):
         low, high = limits.RANGES["d_v"]
         self.editor = QSpinBox(self)
         self.editor.setRange(low, high)
-        self.editor.setToolTip(self.tr("Width of the value vectors (and of each head's output).\n"
-                                       "Allowed: {0} to {1}.").format(low, high))
-        self.linked = QCheckBox(self.tr("= d_k"), self)
-        self.linked.setToolTip(self.tr("Keep d_v equal to d_k, as in most Transformers"))
+        self.linked = QCheckBox("= d_k", self)
         row = QWidget(self)
         row_layout = QHBoxLayout(row)
         row_layout.setContentsMargins(0, 0, 0, 0)
@@ -152,8 +164,15 @@ class ValueDimControl(_ParameterControl):
         row_layout.addWidget(self.linked)
         self._layout(row)
         self._echo()
+        self.retranslate()
         self.editor.valueChanged.connect(self._value_changed)
         self.linked.toggled.connect(self._link_toggled)
+
+    def retranslate(self) -> None:
+        low, high = limits.RANGES["d_v"]
+        self.editor.setToolTip(self.tr("Width of the value vectors (and of each head's output).") + "\n"
+                               + self.tr("Allowed: {0} to {1}.").format(low, high))
+        self.linked.setToolTip(self.tr("Keep d_v equal to d_k, as in most Transformers"))
 
     def _value_changed(self, value: int) -> None:
         if not self.linked.isChecked():
@@ -178,11 +197,10 @@ class ValueDimControl(_ParameterControl):
 class FlagCheckBox(_ParameterControl):
     """A yes/no parameter (causal mask, positional encoding)."""
 
-    def __init__(self, model: AttentionModel, name: str, text: str, tooltip: str, parent=None):
+    def __init__(self, model: AttentionModel, name: str, parent=None):
         super().__init__(model, parent)
         self.name = name
-        self.editor = QCheckBox(text, self)
-        self.editor.setToolTip(tooltip)
+        self.editor = QCheckBox(self)
         self.editor.setChecked(getattr(model.parameters, name))
         self.editor.toggled.connect(lambda checked: self.model.set_parameter(self.name, checked))
         self._layout(self.editor)
@@ -200,35 +218,58 @@ class ControlsPanel(QWidget):
 
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
-        defaults = Parameters()
         self.sentence = SentenceEdit(model, self)
-        self.heads = NumberSpinBox(model, "heads", self.tr(
-            "Number of attention heads h. Each head has its own W_Q, W_K, W_V (default {0}).").format(defaults.heads), self)
-        self.d_model = NumberSpinBox(model, "d_model", self.tr(
-            "Width of each word vector (the columns of X and of the output; default {0}).").format(defaults.d_model), self)
-        self.d_k = NumberSpinBox(model, "d_k", self.tr(
-            "Width of queries and keys; scores are divided by √d_k (default {0}). "
-            "Free: not tied to d_model / h.").format(defaults.d_k), self)
+        self.heads = NumberSpinBox(model, "heads", self)
+        self.d_model = NumberSpinBox(model, "d_model", self)
+        self.d_k = NumberSpinBox(model, "d_k", self)
         self.d_v = ValueDimControl(model, self)
-        self.seed = NumberSpinBox(model, "seed", self.tr(
-            "Seed of the random word vectors and weights: same seed, same numbers."), self)
-        self.causal = FlagCheckBox(model, "causal", self.tr("Causal mask"), self.tr(
-            "Hide later tokens: each token attends only to itself and earlier tokens (as in GPT)."), self)
-        self.positional_encoding = FlagCheckBox(model, "positional_encoding", self.tr("Positional encoding"), self.tr(
-            "Add the sinusoidal position pattern to X, so word order matters."), self)
+        self.seed = NumberSpinBox(model, "seed", self)
+        self.causal = FlagCheckBox(model, "causal", self)
+        self.positional_encoding = FlagCheckBox(model, "positional_encoding", self)
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(self.tr("&Sentence"), self.sentence)
-        form.addRow(self.tr("&Heads h"), self.heads)
-        form.addRow(self.tr("d_&model"), self.d_model)
-        form.addRow(self.tr("d_&k"), self.d_k)
-        form.addRow(self.tr("d_&v"), self.d_v)
-        form.addRow(self.tr("S&eed"), self.seed)
+        self.labels: dict[str, QLabel] = {}
+        for name in ("sentence", "heads", "d_model", "d_k", "d_v", "seed"):
+            control = getattr(self, name)
+            label = QLabel(self)
+            label.setBuddy(control.editor)
+            self.labels[name] = label
+            form.addRow(label, control)
         form.addRow("", self.causal)
         form.addRow("", self.positional_encoding)
-        for label_widget, control in ((form.labelForField(c), c) for c in
-                                      (self.sentence, self.heads, self.d_model, self.d_k, self.d_v, self.seed)):
-            if isinstance(label_widget, QLabel):
-                label_widget.setBuddy(control.editor)
-                label_widget.setToolTip(control.editor.toolTip())
+        self.retranslate()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        defaults = Parameters()
+        self.labels["sentence"].setText(self.tr("&Sentence"))
+        self.labels["heads"].setText(self.tr("&Heads h"))
+        self.labels["d_model"].setText("d_&model")
+        self.labels["d_k"].setText("d_&k")
+        self.labels["d_v"].setText("d_&v")
+        self.labels["seed"].setText(self.tr("S&eed"))
+        self.heads.set_description(self.tr(
+            "Number of attention heads h. Each head has its own W_Q, W_K and W_V (default {0}).").format(defaults.heads))
+        self.d_model.set_description(self.tr(
+            "Width of each word vector: the columns of X and of the output (default {0}).").format(defaults.d_model))
+        self.d_k.set_description(self.tr(
+            "Width of queries and keys; the scores are divided by √d_k (default {0}). "
+            "Free: not tied to d_model / h.").format(defaults.d_k))
+        self.seed.set_description(self.tr("Seed of the random word vectors and weights: same seed, same numbers."))
+        self.causal.editor.setText(self.tr("Causal mask"))
+        self.causal.editor.setToolTip(self.tr(
+            "Hide later tokens: each token attends only to itself and earlier tokens (as in GPT)."))
+        self.positional_encoding.editor.setText(self.tr("Positional encoding"))
+        self.positional_encoding.editor.setToolTip(self.tr(
+            "Add the sinusoidal position pattern to X, so that word order matters."))
+        # Qt tells this panel of a language change before its children, so bring the
+        # controls' own tooltips up to date before the labels copy them.
+        self.sentence.retranslate()
+        self.d_v.retranslate()
+        for name, label in self.labels.items():
+            label.setToolTip(getattr(self, name).editor.toolTip())

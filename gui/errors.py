@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import traceback
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -20,11 +21,11 @@ _showing = False
 def error_dialog(parent: QWidget | None, error: BaseException, details: str) -> QMessageBox:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(box.tr("Something went wrong"))
-    box.setText(box.tr("{0}\n\nYour work is still open; you can go on.").format(
+    box.setWindowTitle(QCoreApplication.translate("ErrorDialog", "Something went wrong"))
+    box.setText(QCoreApplication.translate("ErrorDialog", "{0}\n\nYour work is still open; you can go on.").format(
         str(error) or type(error).__name__))
     box.setDetailedText(details)
-    copy = box.addButton(box.tr("Copy details"), QMessageBox.ButtonRole.ActionRole)
+    copy = box.addButton(QCoreApplication.translate("ErrorDialog", "Copy details"), QMessageBox.ButtonRole.ActionRole)
     copy.clicked.disconnect()  # keep the box open after copying
     copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(details))
     box.addButton(QMessageBox.StandardButton.Ok)

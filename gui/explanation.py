@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QTextBrowser
 
 from attention_stepper.core.pipeline import shape_lines
 
+from .i18n import core_text
 from .model import AttentionModel
 
 
@@ -17,23 +19,29 @@ class ExplanationPane(QTextBrowser):
         self.model = model
         self.setOpenExternalLinks(False)
         self.setMinimumWidth(180)
-        self.setToolTip(self.tr("What the current step computes, with the sizes of the matrices right now"))
         model.changed.connect(self.refresh)
         model.stepChanged.connect(self.refresh)
         model.headChanged.connect(lambda _head: self.refresh())
         self.refresh()
 
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.refresh()
+        super().changeEvent(event)
+
     def refresh(self) -> None:
+        self.setToolTip(self.tr("What the current step computes, with the sizes of the matrices right now"))
         model = self.model
         step = model.step
         head = model.head or 0
         number = model.step_index + 1
-        shapes = "<br>".join(html.escape(line) for line in shape_lines(model.computation, step.key, head))
+        shapes = "<br>".join(html.escape(line) for line in
+                             shape_lines(model.computation, step.key, head, translate=core_text))
         self.setHtml(
-            f"<h3>{number}. {html.escape(self.tr(step.title))}</h3>"
+            f"<h3>{number}. {html.escape(core_text(step.title))}</h3>"
             f"<p style='font-size: 15px;'><b>{html.escape(step.formula)}</b></p>"
             f"<p style='font-family: monospace;'>{shapes}</p>"
-            f"<p>{html.escape(self.tr(step.explanation))}</p>"
+            f"<p>{html.escape(core_text(step.explanation))}</p>"
         )
 
     def plain_text(self) -> str:

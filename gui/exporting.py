@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtCore import QObject, QPoint, QRect, QSize
 from PySide6.QtGui import QGuiApplication, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -21,11 +21,14 @@ from .model import AttentionModel
 from .step_view import StepView
 
 
-class Exporter:
+class Exporter(QObject):
+    """The export actions; a QObject so its messages translate under its own name."""
+
     def __init__(self, model: AttentionModel, step_view: StepView, parent: QWidget, settings=None):
+        super().__init__(parent)
         self.model = model
         self.step_view = step_view
-        self.parent = parent
+        self.owner = parent
         self.settings = settings
         #: The last message shown to the person (tests read it instead of a dialog).
         self.last_message = ""
@@ -44,19 +47,19 @@ class Exporter:
         self.last_message = message
         if interactive:
             box = QMessageBox.warning if error else QMessageBox.information
-            box(self.parent, title, message)
+            box(self.owner, title, message)
 
     def _confirm_replace(self, folder: Path) -> bool:
         answer = QMessageBox.question(
-            self.parent, self.parent.tr("Replace folder?"),
-            self.parent.tr("{0} is not empty. Replace its contents with the export?").format(folder))
+            self.owner, self.tr("Replace folder?"),
+            self.tr("{0} is not empty. Replace its contents with the export?").format(folder))
         return answer == QMessageBox.StandardButton.Yes
 
     def _export_folder(self, folder, force, keys, title: str) -> Path | None:
         interactive = folder is None
         if folder is None:
-            chosen = QFileDialog.getSaveFileName(self.parent, title, self._start_folder(),
-                                                 self.parent.tr("Folder (*)"))[0]
+            chosen = QFileDialog.getSaveFileName(self.owner, title, self._start_folder(),
+                                                 self.tr("Folder (*)"))[0]
             if not chosen:
                 return None
             folder = chosen
@@ -65,37 +68,37 @@ class Exporter:
             force = False
             if folder.is_dir() and any(folder.iterdir()):
                 if not interactive or not self._confirm_replace(folder):
-                    self._report(title, self.parent.tr("{0} is not empty; nothing was written.").format(folder),
+                    self._report(title, self.tr("{0} is not empty; nothing was written.").format(folder),
                                  True, interactive)
                     return None
                 force = True
         try:
             written = export_computation(self.model.computation, folder, force=force, keys=keys)
         except (OSError, ValueError) as error:
-            self._report(title, self.parent.tr("Could not export to {0}: {1}. Nothing was written.").format(
+            self._report(title, self.tr("Could not export to {0}: {1}. Nothing was written.").format(
                 folder, getattr(error, "strerror", None) or error), True, interactive)
             return None
         self._remember_folder(written)
-        self.last_message = self.parent.tr("Exported to {0}").format(written)
+        self.last_message = self.tr("Exported to {0}").format(written)
         return written
 
     # --- actions ---------------------------------------------------------------
     def export_all(self, folder: str | Path | None = None, force: bool | None = None) -> Path | None:
         """Every matrix, manifest.json and weights.npz: what ``attention-stepper export`` writes."""
-        return self._export_folder(folder, force, None, self.parent.tr("Export all matrices"))
+        return self._export_folder(folder, force, None, self.tr("Export all matrices"))
 
     def export_step(self, folder: str | Path | None = None, force: bool | None = None) -> Path | None:
         """The current step's matrices (all heads), in the export format."""
         step = self.model.step
         keys = list(step.inputs) + list(step.outputs)
-        return self._export_folder(folder, force, keys, self.parent.tr("Export this step as CSV"))
+        return self._export_folder(folder, force, keys, self.tr("Export this step as CSV"))
 
     def _save_picture(self, widget: QWidget, path, title: str, stem: str) -> Path | None:
         """Save ``widget`` as PNG or SVG, chosen by the file's suffix (asking for a name when none is given)."""
         interactive = path is None
         if path is None:
             suggested = Path(self._start_folder()) / f"{stem}.png"
-            path = QFileDialog.getSaveFileName(self.parent, title, str(suggested), self.parent.tr(
+            path = QFileDialog.getSaveFileName(self.owner, title, str(suggested), self.tr(
                 "PNG image (*.png);;SVG vector image (*.svg)"))[0]
             if not path:
                 return None
@@ -106,7 +109,7 @@ class Exporter:
             else:
                 save_png(widget, path)
         except OSError as error:
-            self._report(title, self.parent.tr("Could not save {0}: {1}. Nothing was written.").format(
+            self._report(title, self.tr("Could not save {0}: {1}. Nothing was written.").format(
                 path, error.strerror or error), True, interactive)
             return None
         self._remember_folder(path)
@@ -116,12 +119,12 @@ class Exporter:
         """The selected panel (or the step's first output) as PNG or SVG (by the file's suffix)."""
         key, head = self.step_view.current_matrix()
         stem = f"{key}{'' if head is None else f'_head{head + 1}'}"
-        return self._save_picture(self.step_view.panel(key, head), path, self.parent.tr("Save panel as picture"),
+        return self._save_picture(self.step_view.panel(key, head), path, self.tr("Save panel as picture"),
                                   stem)
 
     def save_step_picture(self, path: str | Path | None = None) -> Path | None:
         """Every panel of the current step, as laid out on screen, as PNG or SVG."""
-        return self._save_picture(self.step_view, path, self.parent.tr("Save step view as picture"),
+        return self._save_picture(self.step_view, path, self.tr("Save step view as picture"),
                                   f"step-{self.model.step.key}")
 
     def copy_matrix(self) -> str:
@@ -131,7 +134,7 @@ class Exporter:
         rows, columns = computation.labels(key)
         text = table_text(computation.matrix(key, head), rows, columns, "\t")
         QGuiApplication.clipboard().setText(text)
-        self.last_message = self.parent.tr("Copied {0} to the clipboard").format(
+        self.last_message = self.tr("Copied {0} to the clipboard").format(
             key if head is None else f"{key} (head {head + 1})")
         return text
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from importlib import resources
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,11 +25,10 @@ from attention_stepper.core import __version__
 from .controls import ControlsPanel
 from .explanation import ExplanationPane
 from .exporting import Exporter
+from .i18n import LANGUAGES, current_language, install_language
 from .model import AttentionModel
 from .step_bar import StepBar
 from .step_view import StepView
-
-APP_NAME = "Attention Stepper"
 
 
 class MainWindow(QMainWindow):
@@ -37,7 +36,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.model = model
         self.settings = settings
-        self.setWindowTitle(APP_NAME)
 
         self.controls = ControlsPanel(model)
         self.step_bar = StepBar(model)
@@ -77,65 +75,115 @@ class MainWindow(QMainWindow):
 
         self._create_actions()
         self._create_menus()
+        self.retranslate()
         self.resize(1280, 800)
 
     # --- actions and menus --------------------------------------------------------
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
+    def _action(self, slot, shortcut=None) -> QAction:
+        action = QAction(self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)  # shortcuts work even while the menu bar is hidden
         return action
 
     def _create_actions(self) -> None:
-        tr = self.tr
         navigator = self.step_bar.navigator
-        self.export_all_action = self._action(tr("&Export all matrices…"), self.exporter.export_all, "Ctrl+E",
-                                              tr("Write every matrix as CSV, with manifest.json and weights.npz"))
-        self.export_step_action = self._action(tr("Export this &step as CSV…"), self.exporter.export_step, None,
-                                               tr("Write the matrices of the current step as CSV files"))
-        self.save_png_action = self._action(tr("Save panel as &picture (PNG, SVG)…"), self.exporter.save_panel_picture,
-                                            "Ctrl+Shift+S",
-                                            tr("Save the selected panel (click a cell to select) as PNG or SVG"))
-        self.save_step_picture_action = self._action(tr("Save step &view as picture (PNG, SVG)…"),
-                                                     self.exporter.save_step_picture, None,
-                                                     tr("Save all panels of the current step as PNG or SVG"))
-        self.copy_action = self._action(tr("&Copy matrix"), self.copy_matrix, "Ctrl+Shift+C",
-                                        tr("Copy the selected matrix as tab-separated text for a spreadsheet"))
-        self.quit_action = self._action(tr("&Quit"), self.close, "Ctrl+Q", tr("Quit Attention Stepper"))
-        self.next_action = self._action(tr("&Next step"), self.model.next, Qt.Key.Key_Right)
-        self.previous_action = self._action(tr("&Previous step"), self.model.previous, Qt.Key.Key_Left)
-        self.first_action = self._action(tr("&First step"), self.model.first, Qt.Key.Key_Home)
-        self.last_action = self._action(tr("&Last step"), self.model.last, Qt.Key.Key_End)
-        self.play_action = self._action(tr("Play / &pause"), navigator.toggle_play, Qt.Key.Key_Space)
-        self.all_heads_action = self._action(tr("&All heads"), lambda: self.model.set_head(None), "Ctrl+0")
-        self.how_to_action = self._action(tr("&How to read this"), self.show_how_to_read, "F1")
-        self.about_action = self._action(tr("&About Attention Stepper"), self.show_about)
+        self.export_all_action = self._action(self.exporter.export_all, "Ctrl+E")
+        self.export_step_action = self._action(self.exporter.export_step)
+        self.save_png_action = self._action(self.exporter.save_panel_picture, "Ctrl+Shift+S")
+        self.save_step_picture_action = self._action(self.exporter.save_step_picture)
+        self.copy_action = self._action(self.copy_matrix, "Ctrl+Shift+C")
+        self.quit_action = self._action(self.close, "Ctrl+Q")
+        self.next_action = self._action(self.model.next, Qt.Key.Key_Right)
+        self.previous_action = self._action(self.model.previous, Qt.Key.Key_Left)
+        self.first_action = self._action(self.model.first, Qt.Key.Key_Home)
+        self.last_action = self._action(self.model.last, Qt.Key.Key_End)
+        self.play_action = self._action(navigator.toggle_play, Qt.Key.Key_Space)
+        self.all_heads_action = self._action(lambda: self.model.set_head(None), "Ctrl+0")
+        self.how_to_action = self._action(self.show_how_to_read, "F1")
+        self.about_action = self._action(self.show_about)
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in LANGUAGES.items():
+            action = QAction(name, self)  # each language is named in itself, whatever the current language
+            action.setCheckable(True)
+            action.setChecked(code == current_language())
+            action.triggered.connect(lambda _checked=False, code=code: self.set_language(code))
+            self.language_group.addAction(action)
+            self.language_actions[code] = action
 
     def _create_menus(self) -> None:
         menus = self.menuBar()
-        file_menu = menus.addMenu(self.tr("&File"))
+        self.file_menu = menus.addMenu("")
         for action in (self.export_all_action, self.export_step_action, self.save_png_action,
                        self.save_step_picture_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = menus.addMenu(self.tr("&Edit"))
-        edit_menu.addAction(self.copy_action)
-        step_menu = menus.addMenu(self.tr("&Step"))
+            self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu = menus.addMenu("")
+        self.edit_menu.addAction(self.copy_action)
+        self.step_menu = menus.addMenu("")
         for action in (self.first_action, self.previous_action, self.next_action, self.last_action):
-            step_menu.addAction(action)
-        step_menu.addSeparator()
-        step_menu.addAction(self.play_action)
-        view_menu = menus.addMenu(self.tr("&View"))
-        view_menu.addAction(self.all_heads_action)
-        help_menu = menus.addMenu(self.tr("&Help"))
-        help_menu.addAction(self.how_to_action)
-        help_menu.addAction(self.about_action)
+            self.step_menu.addAction(action)
+        self.step_menu.addSeparator()
+        self.step_menu.addAction(self.play_action)
+        self.view_menu = menus.addMenu("")
+        self.view_menu.addAction(self.all_heads_action)
+        self.language_menu = self.view_menu.addMenu("")
+        for action in self.language_actions.values():
+            self.language_menu.addAction(action)
+        self.help_menu = menus.addMenu("")
+        self.help_menu.addAction(self.how_to_action)
+        self.help_menu.addAction(self.about_action)
+
+    def retranslate(self) -> None:
+        """Set every text of the window itself again (the widgets inside do their own)."""
+        self.setWindowTitle(self.tr("Attention Stepper"))
+        texts = {
+            self.export_all_action: (self.tr("&Export all matrices…"),
+                                     self.tr("Write every matrix as CSV, with manifest.json and weights.npz")),
+            self.export_step_action: (self.tr("Export this &step as CSV…"),
+                                      self.tr("Write the matrices of the current step as CSV files")),
+            self.save_png_action: (self.tr("Save panel as &picture (PNG, SVG)…"),
+                                   self.tr("Save the selected panel (click a cell to select it) as PNG or SVG")),
+            self.save_step_picture_action: (self.tr("Save step &view as picture (PNG, SVG)…"),
+                                            self.tr("Save all panels of the current step as PNG or SVG")),
+            self.copy_action: (self.tr("&Copy matrix"),
+                               self.tr("Copy the selected matrix as tab-separated text for a spreadsheet")),
+            self.quit_action: (self.tr("&Quit"), self.tr("Quit Attention Stepper")),
+            self.next_action: (self.tr("&Next step"), ""),
+            self.previous_action: (self.tr("&Previous step"), ""),
+            self.first_action: (self.tr("&First step"), ""),
+            self.last_action: (self.tr("&Last step"), ""),
+            self.play_action: (self.tr("Play / &pause"), ""),
+            self.all_heads_action: (self.tr("&All heads"), self.tr("Show every head side by side")),
+            self.how_to_action: (self.tr("&How to read this"), ""),
+            self.about_action: (self.tr("&About Attention Stepper"), ""),
+        }
+        for action, (text, tip) in texts.items():
+            action.setText(text)
+            action.setStatusTip(tip)
+            action.setToolTip(tip or text.replace("&", ""))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
+        self.step_menu.setTitle(self.tr("&Step"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.language_menu.setTitle(self.tr("&Language"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self._show_sizes()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def set_language(self, code: str) -> None:
+        """Switch the whole app to another language at once, keeping every setting and step."""
+        if install_language(code):
+            self.language_actions[code].setChecked(True)
+            if self.settings is not None:
+                self.settings.setValue("view/language", code)
 
     # --- slots ----------------------------------------------------------------------
     def copy_matrix(self) -> None:
@@ -161,8 +209,8 @@ class MainWindow(QMainWindow):
         dialog = QDialog(self)
         dialog.setWindowTitle(self.tr("How to read this"))
         browser = QTextBrowser(dialog)
-        browser.setHtml(resources.files("attention_stepper.resources").joinpath("how_to_read.html")
-                        .read_text(encoding="utf-8"))
+        name = "how_to_read.zh_CN.html" if current_language() == "zh_CN" else "how_to_read.html"
+        browser.setHtml(resources.files("attention_stepper.resources").joinpath(name).read_text(encoding="utf-8"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
         buttons.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)

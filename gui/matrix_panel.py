@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QGradient, QLinearGradient, QPainter, QPen,
                            QStaticText, QTransform)
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -624,6 +624,12 @@ class MatrixPanel(QWidget):
         self.setMouseTracking(True)
 
     # --- showing a matrix -------------------------------------------------------
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Re-translate the colour legend tooltip when the app's language changes."""
+        if event.type() == QEvent.Type.LanguageChange and self._kind in TOOLTIPS:
+            self.setToolTip(QCoreApplication.translate("MatrixPanel", TOOLTIPS[self._kind]))
+        super().changeEvent(event)
+
     def set_matrix(self, matrix: np.ndarray, row_labels: list[str], column_labels: list[str], title: str,
                    kind: str = "signed", show_values: bool | None = None) -> None:
         """Show ``matrix`` (rows × columns) with its labels and title.

@@ -5,7 +5,7 @@ embed → project → QKᵀ → ÷√d_k → (mask) → softmax → A·V → con
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -22,20 +22,17 @@ from PySide6.QtWidgets import (
 
 from attention_stepper.core.pipeline import STEPS
 
+from .i18n import core_text
 from .model import AttentionModel
 
-#: Short stage names as drawn on the bar.
-STAGE_LABELS = {
-    "embed": "embed",
-    "project": "project",
-    "scores": "QKᵀ",
-    "scale": "÷√d_k",
-    "mask": "mask",
-    "softmax": "softmax",
-    "weighted_sum": "A·V",
-    "concat": "concat",
-    "output": "·W_O",
-}
+
+class _Retranslating:
+    """Mixin: call ``retranslate()`` when the language changes."""
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
 _CURRENT_STYLE = (
     "QToolButton:checked { background: #1565c0; color: white; font-weight: bold; border-radius: 4px; }"
@@ -43,7 +40,7 @@ _CURRENT_STYLE = (
 )
 
 
-class StageButtons(QWidget):
+class StageButtons(_Retranslating, QWidget):
     """One checkable button per step; the current one is highlighted. Clicking goes there."""
 
     def __init__(self, model: AttentionModel, parent=None):
@@ -62,9 +59,7 @@ class StageButtons(QWidget):
                 layout.addWidget(arrow)
                 self._arrows[step.key] = arrow
             button = QToolButton(self)
-            button.setText(STAGE_LABELS[step.key])
             button.setCheckable(True)
-            button.setToolTip(f"{self.tr(step.title)}\n{step.formula}")
             button.setStyleSheet(_CURRENT_STYLE)
             button.clicked.connect(lambda _checked=False, key=step.key: self.model.go_to(key))
             self.group.addButton(button)
@@ -74,6 +69,27 @@ class StageButtons(QWidget):
         model.changed.connect(self._sync)
         model.stepChanged.connect(self._sync)
         self._sync()
+        self.retranslate()
+
+    def stage_labels(self) -> dict[str, str]:
+        """Short stage names as drawn on the bar (formulas stay formulas in every language)."""
+        return {
+            "embed": self.tr("embed"),
+            "project": self.tr("project"),
+            "scores": "QKᵀ",
+            "scale": "÷√d_k",
+            "mask": self.tr("mask"),
+            "softmax": "softmax",
+            "weighted_sum": "A·V",
+            "concat": self.tr("concat"),
+            "output": "·W_O",
+        }
+
+    def retranslate(self) -> None:
+        labels = self.stage_labels()
+        for step in STEPS:
+            self.buttons[step.key].setText(labels[step.key])
+            self.buttons[step.key].setToolTip(f"{core_text(step.title)}\n{step.formula}")
 
     def _sync(self) -> None:
         causal = self.model.parameters.causal
@@ -85,7 +101,7 @@ class StageButtons(QWidget):
         return [key for key, button in self.buttons.items() if not button.isHidden()]
 
 
-class Navigator(QWidget):
+class Navigator(_Retranslating, QWidget):
     """First / Previous / Play-Pause / Next / Last and the play speed."""
 
     def __init__(self, model: AttentionModel, parent=None):
@@ -95,35 +111,41 @@ class Navigator(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
 
-        def tool(icon: QStyle.StandardPixmap, tip: str, slot) -> QToolButton:
+        def tool(icon: QStyle.StandardPixmap, slot) -> QToolButton:
             button = QToolButton(self)
             button.setIcon(self.style().standardIcon(icon))
-            button.setToolTip(tip)
             button.clicked.connect(slot)
             layout.addWidget(button)
             return button
 
         pixmap = QStyle.StandardPixmap
-        self.first_button = tool(pixmap.SP_MediaSkipBackward, self.tr("First step (Home)"), model.first)
-        self.previous_button = tool(pixmap.SP_MediaSeekBackward, self.tr("Previous step (←)"), model.previous)
-        self.play_button = tool(pixmap.SP_MediaPlay, self.tr("Play / pause (Space): step forward automatically"),
-                                self.toggle_play)
+        self.first_button = tool(pixmap.SP_MediaSkipBackward, model.first)
+        self.previous_button = tool(pixmap.SP_MediaSeekBackward, model.previous)
+        self.play_button = tool(pixmap.SP_MediaPlay, self.toggle_play)
         self.play_button.setCheckable(True)
-        self.next_button = tool(pixmap.SP_MediaSeekForward, self.tr("Next step (→)"), model.next)
-        self.last_button = tool(pixmap.SP_MediaSkipForward, self.tr("Last step (End)"), model.last)
+        self.next_button = tool(pixmap.SP_MediaSeekForward, model.next)
+        self.last_button = tool(pixmap.SP_MediaSkipForward, model.last)
         self.speed = QDoubleSpinBox(self)
         self.speed.setRange(0.2, 10.0)
         self.speed.setSingleStep(0.2)
         self.speed.setValue(1.5)
-        self.speed.setSuffix(self.tr(" s/step"))
-        self.speed.setToolTip(self.tr("Seconds per step while playing"))
         layout.addWidget(self.speed)
+        self.retranslate()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._advance)
         self.speed.valueChanged.connect(lambda seconds: self.timer.setInterval(int(seconds * 1000)))
         model.stepChanged.connect(self._sync)
         model.changed.connect(self._sync)
         self._sync()
+
+    def retranslate(self) -> None:
+        self.first_button.setToolTip(self.tr("First step (Home)"))
+        self.previous_button.setToolTip(self.tr("Previous step (←)"))
+        self.play_button.setToolTip(self.tr("Play / pause (Space): step forward automatically"))
+        self.next_button.setToolTip(self.tr("Next step (→)"))
+        self.last_button.setToolTip(self.tr("Last step (End)"))
+        self.speed.setSuffix(self.tr(" s/step"))
+        self.speed.setToolTip(self.tr("Seconds per step while playing"))
 
     @property
     def playing(self) -> bool:
@@ -164,25 +186,28 @@ class Navigator(QWidget):
         self.play_button.blockSignals(False)
 
 
-class HeadSelector(QComboBox):
+class HeadSelector(_Retranslating, QComboBox):
     """All heads side by side, or one head large."""
 
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self.setToolTip(self.tr("Show all heads side by side, or one head large"))
         self.currentIndexChanged.connect(self._chosen)
         model.changed.connect(self._sync)
         model.headChanged.connect(lambda _head: self._sync())
-        self._sync()
+        self.retranslate()
 
     def _chosen(self, index: int) -> None:
         self.model.set_head(None if index <= 0 else index - 1)
 
-    def _sync(self) -> None:
+    def retranslate(self) -> None:
+        self.setToolTip(self.tr("Show all heads side by side, or one head large"))
+        self._sync(relabel=True)
+
+    def _sync(self, relabel: bool = False) -> None:
         self.blockSignals(True)
         heads = self.model.parameters.heads
-        if self.count() != heads + 1:
+        if self.count() != heads + 1 or relabel:
             self.clear()
             self.addItem(self.tr("All heads"))
             for head in range(heads):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from attention_stepper.core.pipeline import subscript
@@ -131,6 +131,11 @@ class StepView(QWidget):
             return key, self.model.head or 0
         return key, None
 
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._update_note()
+        super().changeEvent(event)
+
     # --- updating ---------------------------------------------------------------
     def _panel_from_pool(self, index: int) -> MatrixPanel:
         while len(self._pool) <= index:
@@ -159,6 +164,12 @@ class StepView(QWidget):
             self._shown.append((slot, panel))
         for panel in self._pool[len(slots):]:
             panel.hide()
+        self._update_note(slots)
+
+    def _update_note(self, slots: list[Slot] | None = None) -> None:
+        """A hint under the panels when the chosen view hides something (re-set on language change)."""
+        slots = layout_slots(self.model) if slots is None else slots
+        self.grid.removeWidget(self.note)
         note = ""
         if self.model.head is None and any(key in _PER_HEAD_WEIGHTS for key in self.model.step.inputs):
             note = self.tr("Choose one head to see its W_Q, W_K and W_V as well.")

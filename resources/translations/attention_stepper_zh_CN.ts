@@ -1,0 +1,562 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+    <context>
+        <name>ControlsPanel</name>
+        <message>
+            <location filename="../../gui/controls.py" line="250" />
+            <source>&amp;Sentence</source>
+            <translation>句子(&amp;S)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="251" />
+            <source>&amp;Heads h</source>
+            <translation>头数 h(&amp;H)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="255" />
+            <source>S&amp;eed</source>
+            <translation>随机种子(&amp;E)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="257" />
+            <source>Number of attention heads h. Each head has its own W_Q, W_K and W_V (default {0}).</source>
+            <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V(默认 {0})。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="259" />
+            <source>Width of each word vector: the columns of X and of the output (default {0}).</source>
+            <translation>每个词向量的维度:X 和输出的列数(默认 {0})。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="261" />
+            <source>Width of queries and keys; the scores are divided by √d_k (default {0}). Free: not tied to d_model / h.</source>
+            <translation>查询和键的维度;得分要除以 √d_k(默认 {0})。可以自由设置,不必等于 d_model / h。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="263" />
+            <source>Seed of the random word vectors and weights: same seed, same numbers.</source>
+            <translation>随机词向量和权重的种子:种子相同,数字就相同。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="264" />
+            <source>Causal mask</source>
+            <translation>因果掩码</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="266" />
+            <source>Hide later tokens: each token attends only to itself and earlier tokens (as in GPT).</source>
+            <translation>遮住后面的词:每个词只能关注它自己和它前面的词(GPT 就是这样)。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="267" />
+            <source>Positional encoding</source>
+            <translation>位置编码</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="269" />
+            <source>Add the sinusoidal position pattern to X, so that word order matters.</source>
+            <translation>给 X 加上正弦位置编码,让词的顺序产生影响。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ErrorDialog</name>
+        <message>
+            <location filename="../../gui/errors.py" line="24" />
+            <source>Something went wrong</source>
+            <translation>出错了</translation>
+        </message>
+        <message>
+            <location filename="../../gui/errors.py" line="25" />
+            <source>{0}
+
+Your work is still open; you can go on.</source>
+            <translation>{0}
+
+你的工作仍然保留着,可以继续。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/errors.py" line="28" />
+            <source>Copy details</source>
+            <translation>复制详细信息</translation>
+        </message>
+    </context>
+    <context>
+        <name>ExplanationPane</name>
+        <message>
+            <location filename="../../gui/explanation.py" line="33" />
+            <source>What the current step computes, with the sizes of the matrices right now</source>
+            <translation>当前这一步算的是什么,以及此刻各矩阵的形状</translation>
+        </message>
+    </context>
+    <context>
+        <name>Exporter</name>
+        <message>
+            <location filename="../../gui/exporting.py" line="54" />
+            <source>Replace folder?</source>
+            <extracomment>The last message shown to the person (tests read it instead of a dialog).</extracomment>
+            <translation>替换文件夹?</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="55" />
+            <source>{0} is not empty. Replace its contents with the export?</source>
+            <translation>{0} 不是空的。要用导出的内容替换它吗?</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="62" />
+            <source>Folder (*)</source>
+            <translation>文件夹 (*)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="71" />
+            <source>{0} is not empty; nothing was written.</source>
+            <translation>{0} 不是空的;没有写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="78" />
+            <source>Could not export to {0}: {1}. Nothing was written.</source>
+            <translation>无法导出到 {0}:{1}。没有写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="82" />
+            <source>Exported to {0}</source>
+            <translation>已导出到 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="88" />
+            <source>Export all matrices</source>
+            <translation>导出全部矩阵</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="94" />
+            <source>Export this step as CSV</source>
+            <translation>把这一步导出为 CSV</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="102" />
+            <source>PNG image (*.png);;SVG vector image (*.svg)</source>
+            <translation>PNG 图片 (*.png);;SVG 矢量图 (*.svg)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="112" />
+            <source>Could not save {0}: {1}. Nothing was written.</source>
+            <translation>无法保存 {0}:{1}。没有写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="122" />
+            <source>Save panel as picture</source>
+            <translation>把面板存为图片</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="127" />
+            <source>Save step view as picture</source>
+            <translation>把整步视图存为图片</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="137" />
+            <source>Copied {0} to the clipboard</source>
+            <translation>已把 {0} 复制到剪贴板</translation>
+        </message>
+    </context>
+    <context>
+        <name>HeadSelector</name>
+        <message>
+            <location filename="../../gui/step_bar.py" line="204" />
+            <source>Show all heads side by side, or one head large</source>
+            <translation>并排显示所有头,或者放大显示一个头</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="212" />
+            <source>All heads</source>
+            <translation>全部头</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="214" />
+            <source>Head {0}</source>
+            <translation>第 {0} 个头</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <location filename="../../gui/main_window.py" line="142" />
+            <source>Attention Stepper</source>
+            <translation>注意力分步演示 (Attention Stepper)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="144" />
+            <source>&amp;Export all matrices…</source>
+            <translation>导出全部矩阵(&amp;E)…</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="145" />
+            <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
+            <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="146" />
+            <source>Export this &amp;step as CSV…</source>
+            <translation>把这一步导出为 CSV(&amp;S)…</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="147" />
+            <source>Write the matrices of the current step as CSV files</source>
+            <translation>把当前这一步的矩阵写成 CSV 文件</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="148" />
+            <source>Save panel as &amp;picture (PNG, SVG)…</source>
+            <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="149" />
+            <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
+            <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="150" />
+            <source>Save step &amp;view as picture (PNG, SVG)…</source>
+            <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="151" />
+            <source>Save all panels of the current step as PNG or SVG</source>
+            <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="152" />
+            <source>&amp;Copy matrix</source>
+            <translation>复制矩阵(&amp;C)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="153" />
+            <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
+            <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="154" />
+            <source>&amp;Quit</source>
+            <translation>退出(&amp;Q)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="154" />
+            <source>Quit Attention Stepper</source>
+            <translation>退出本程序</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="155" />
+            <source>&amp;Next step</source>
+            <translation>下一步(&amp;N)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="156" />
+            <source>&amp;Previous step</source>
+            <translation>上一步(&amp;P)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="157" />
+            <source>&amp;First step</source>
+            <translation>第一步(&amp;F)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="158" />
+            <source>&amp;Last step</source>
+            <translation>最后一步(&amp;L)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="159" />
+            <source>Play / &amp;pause</source>
+            <translation>播放 / 暂停(&amp;P)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="160" />
+            <source>&amp;All heads</source>
+            <translation>全部头(&amp;A)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="160" />
+            <source>Show every head side by side</source>
+            <translation>并排显示每一个头</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="161" />
+            <source>&amp;How to read this</source>
+            <translation>怎么看这些图(&amp;H)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="162" />
+            <source>&amp;About Attention Stepper</source>
+            <translation>关于本程序(&amp;A)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="168" />
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="169" />
+            <source>&amp;Edit</source>
+            <translation>编辑(&amp;E)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="170" />
+            <source>&amp;Step</source>
+            <translation>步骤(&amp;S)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="171" />
+            <source>&amp;View</source>
+            <translation>视图(&amp;V)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="172" />
+            <source>&amp;Language</source>
+            <translation>语言(&amp;L)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="173" />
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="195" />
+            <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
+            <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="199" />
+            <source>About Attention Stepper</source>
+            <translation>关于本程序</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="200" />
+            <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="210" />
+            <source>How to read this</source>
+            <translation>怎么看这些图</translation>
+        </message>
+    </context>
+    <context>
+        <name>Navigator</name>
+        <message>
+            <location filename="../../gui/step_bar.py" line="142" />
+            <source>First step (Home)</source>
+            <translation>第一步 (Home)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="143" />
+            <source>Previous step (←)</source>
+            <translation>上一步 (←)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="144" />
+            <source>Play / pause (Space): step forward automatically</source>
+            <translation>播放 / 暂停(空格):自动一步步往前走</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="145" />
+            <source>Next step (→)</source>
+            <translation>下一步 (→)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="146" />
+            <source>Last step (End)</source>
+            <translation>最后一步 (End)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="147" />
+            <source> s/step</source>
+            <translation> 秒/步</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="148" />
+            <source>Seconds per step while playing</source>
+            <translation>播放时每一步停留的秒数</translation>
+        </message>
+    </context>
+    <context>
+        <name>NumberSpinBox</name>
+        <message>
+            <location filename="../../gui/controls.py" line="139" />
+            <source>Allowed: {0} to {1}.</source>
+            <translation>允许范围:{0} 到 {1}。</translation>
+        </message>
+    </context>
+    <context>
+        <name>SentenceEdit</name>
+        <message>
+            <location filename="../../gui/controls.py" line="103" />
+            <source>Type a sentence, e.g. 我 爱 机器 学习 or 猫吃鱼</source>
+            <extracomment>How long typing must pause before the sentence is recomputed. Emitted when the debounced text has been handed to the model.</extracomment>
+            <translation>输入一个句子,例如 我 爱 机器 学习 或 猫吃鱼</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="105" />
+            <source>The text to attend over. Words are split at spaces; Chinese typed without any spaces is split into single characters. At most {0} tokens.</source>
+            <translation>要做注意力计算的文本。按空格切分词语;完全不带空格的中文会按单个汉字切分。最多 {0} 个词。</translation>
+        </message>
+    </context>
+    <context>
+        <name>StageButtons</name>
+        <message>
+            <location filename="../../gui/step_bar.py" line="77" />
+            <source>embed</source>
+            <translation>嵌入</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="78" />
+            <source>project</source>
+            <translation>投影</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="81" />
+            <source>mask</source>
+            <translation>掩码</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="84" />
+            <source>concat</source>
+            <translation>拼接</translation>
+        </message>
+    </context>
+    <context>
+        <name>StepView</name>
+        <message>
+            <location filename="../../gui/step_view.py" line="175" />
+            <source>Choose one head to see its W_Q, W_K and W_V as well.</source>
+            <extracomment>How each matrix is named above its panel ({i}: the head's subscript). Weight matrices are shown per head only when one head is chosen (all heads would be too many panels). More matrices than this for one head are laid out in two rows. Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column).</extracomment>
+            <translation>选择一个头,就能同时看到它的 W_Q、W_K 和 W_V。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ValueDimControl</name>
+        <message>
+            <location filename="../../gui/controls.py" line="173" />
+            <source>Width of the value vectors (and of each head's output).</source>
+            <translation>值向量(也就是每个头输出)的维度。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="174" />
+            <source>Allowed: {0} to {1}.</source>
+            <translation>允许范围:{0} 到 {1}。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="175" />
+            <source>Keep d_v equal to d_k, as in most Transformers</source>
+            <translation>让 d_v 始终等于 d_k,大多数 Transformer 都是这样</translation>
+        </message>
+    </context>
+    <context>
+        <name>core</name>
+        <message>
+            <source>Embed the tokens</source>
+            <translation>把词变成向量</translation>
+        </message>
+        <message>
+            <source>Project to queries, keys and values</source>
+            <translation>投影成查询、键和值</translation>
+        </message>
+        <message>
+            <source>Compare every query with every key</source>
+            <translation>拿每个查询和每个键比较</translation>
+        </message>
+        <message>
+            <source>Divide by √d_k</source>
+            <translation>除以 √d_k</translation>
+        </message>
+        <message>
+            <source>Hide later tokens (causal mask)</source>
+            <translation>遮住后面的词(因果掩码)</translation>
+        </message>
+        <message>
+            <source>Turn scores into attention weights</source>
+            <translation>把得分变成注意力权重</translation>
+        </message>
+        <message>
+            <source>Mix the values</source>
+            <translation>按权重混合值向量</translation>
+        </message>
+        <message>
+            <source>Join the heads</source>
+            <translation>拼接各个头</translation>
+        </message>
+        <message>
+            <source>Project back to d_model</source>
+            <translation>投影回 d_model 维</translation>
+        </message>
+        <message>
+            <source>Each token becomes a row of numbers, its word vector. Stacked, the rows form X, one row per token. The same word always gets the same row; with positional encoding on, a position-dependent wave pattern is added so word order counts.</source>
+            <translation>每个词变成一行数字,也就是它的词向量。把这些行叠起来就是 X,每个词占一行。同一个词总是得到同一行;打开位置编码后,会再加上一个随位置变化的波形,让词序起作用。</translation>
+        </message>
+        <message>
+            <source>Three matrix products give every token three new vectors per head: a query (what it is looking for), a key (what it offers to be found by) and a value (what it passes on). Each head has its own W matrices, so each head can look for something different; all heads are one big matrix product, split into blocks.</source>
+            <translation>三次矩阵乘法让每个词在每个头里得到三个新向量:查询(它想找什么)、键(别人凭什么找到它)和值(它要传递的内容)。每个头有自己的 W 矩阵,所以各个头可以关注不同的东西;其实所有头合起来只是一次大的矩阵乘法,再按列分块。</translation>
+        </message>
+        <message>
+            <source>A dot product is large when two vectors point the same way, so row t, column s measures how well token t's query matches token s's key. K is transposed so that its rows (one per token) become columns: then one matrix product computes every query-key pair at once.</source>
+            <translation>两个向量方向越一致,点积就越大;所以第 t 行第 s 列衡量的是词 t 的查询和词 s 的键有多匹配。把 K 转置,是为了让它的行(每个词一行)变成列:这样一次矩阵乘法就能算出所有查询和键的配对。</translation>
+        </message>
+        <message>
+            <source>A dot product of d_k random terms grows like √d_k. Dividing by √d_k keeps the scores near unit size whatever d_k is; without it, large d_k pushes softmax towards one-hot rows whose gradients vanish.</source>
+            <translation>由 d_k 个随机项相加的点积,大小大约按 √d_k 增长。除以 √d_k 后,不管 d_k 多大,得分都保持在 1 左右;不这样做的话,d_k 一大,softmax 就会趋向只有一个 1 的行,梯度几乎消失。</translation>
+        </message>
+        <message>
+            <source>When a model generates text it must not peek at tokens that come later. Setting those scores to −∞ makes their softmax weight exactly zero.</source>
+            <translation>模型生成文本时,不能偷看后面的词。把这些得分设成 −∞,它们经过 softmax 后的权重就正好是 0。</translation>
+        </message>
+        <message>
+            <source>Softmax exponentiates each score and divides by the row's total, so every row becomes positive weights that sum to 1: how token t shares its attention among all tokens. Bigger scores get a disproportionately bigger share.</source>
+            <translation>softmax 先对每个得分取指数,再除以这一行的总和,于是每一行都变成和为 1 的正权重:表示词 t 怎样把注意力分给所有词。得分越大,分到的份额会不成比例地更大。</translation>
+        </message>
+        <message>
+            <source>Each token's new vector is the weighted average of all value vectors, using its row of attention weights. A token that attends mostly to one word ends up close to that word's value.</source>
+            <translation>每个词的新向量,是用它那一行注意力权重对所有值向量做的加权平均。一个词如果主要关注某个词,结果就会接近那个词的值向量。</translation>
+        </message>
+        <message>
+            <source>The heads' outputs are placed side by side, head 1's columns first. Nothing is computed: it is the split into heads undone.</source>
+            <translation>把各个头的输出并排放在一起,第 1 个头的列在最前面。这里没有任何计算:只是把分头的操作还原回去。</translation>
+        </message>
+        <message>
+            <source>W_O mixes what the heads found into one d_model-sized vector per token, so the result can be added back to X in a Transformer layer and heads can combine their findings.</source>
+            <translation>W_O 把各个头找到的信息混合成每个词一个 d_model 维的向量,这样结果可以在 Transformer 层里加回 X,各个头的发现也能结合起来。</translation>
+        </message>
+        <message>
+            <source>({n} tokens × d_model {d_model})</source>
+            <translation>({n} 个词 × d_model {d_model})</translation>
+        </message>
+        <message>
+            <source>all {h} heads at once</source>
+            <translation>{h} 个头一次算完</translation>
+        </message>
+        <message>
+            <source>with −∞ above the diagonal</source>
+            <translation>对角线以上设为 −∞</translation>
+        </message>
+        <message>
+            <source>each row sums to 1</source>
+            <translation>每行之和为 1</translation>
+        </message>
+        <message>
+            <source>(scaling skipped)</source>
+            <translation>(跳过了缩放)</translation>
+        </message>
+    </context>
+    <context>
+        <name>MatrixPanel</name>
+        <message>
+            <source>Blue is negative, red positive, pale grey near zero; the colour bar gives the scale (symmetric around 0). Hatched grey cells are masked (−∞).
+Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, double-click to show the whole matrix again.</source>
+            <translation>蓝色为负,红色为正,接近 0 时为浅灰;色条给出刻度(以 0 为中心对称)。带斜线的灰色单元格被掩码遮住(−∞)。
+鼠标悬停可看数值;单击选中这个矩阵;拖动可平移,Ctrl+滚轮缩放,双击恢复显示整个矩阵。</translation>
+        </message>
+        <message>
+            <source>Dark purple is 0, yellow is 1 (each row sums to 1). Hatched grey cells are masked.
+Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, double-click to show the whole matrix again.</source>
+            <translation>深紫色为 0,黄色为 1(每行之和为 1)。带斜线的灰色单元格被掩码遮住。
+鼠标悬停可看数值;单击选中这个矩阵;拖动可平移,Ctrl+滚轮缩放,双击恢复显示整个矩阵。</translation>
+        </message>
+    </context>
+</TS>
