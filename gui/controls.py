@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from attention_stepper.core import limits
 from attention_stepper.core.pipeline import Parameters
+from attention_stepper.core.tokenize import TOKENIZERS, jieba_available
 
 from .model import AttentionModel
 
@@ -213,12 +215,62 @@ class FlagCheckBox(_ParameterControl):
             self.editor.blockSignals(False)
 
 
+class TokenizerChoice(_ParameterControl):
+    """How the sentence is split: at white space, into characters, or by jieba word segmentation.
+
+    jieba is optional; without it its entry is shown disabled with the install hint.
+    """
+
+    name = "tokenizer"
+
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(model, parent)
+        self.editor = QComboBox(self)
+        for mode in TOKENIZERS:
+            self.editor.addItem(mode, mode)
+        self.jieba_installed = jieba_available()
+        if not self.jieba_installed:
+            self.editor.model().item(TOKENIZERS.index("jieba")).setEnabled(False)
+        self.editor.currentIndexChanged.connect(
+            lambda index: self.model.set_parameter("tokenizer", self.editor.itemData(index)))
+        self._layout(self.editor)
+        self._echo()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        names = {
+            "whitespace": self.tr("White space (default)"),
+            "characters": self.tr("Characters (每个汉字一个词)"),
+            "jieba": self.tr("jieba word segmentation"),
+        }
+        hint = self.tr("Install the optional package: pip install attention-stepper[zh]")
+        for index, mode in enumerate(TOKENIZERS):
+            text = names[mode]
+            if mode == "jieba" and not self.jieba_installed:
+                text = self.tr("{0} (not installed)").format(text)
+                self.editor.setItemData(index, hint, Qt.ItemDataRole.ToolTipRole)
+            self.editor.setItemText(index, text)
+        tip = self.tr("How the sentence is split into tokens. jieba segments Chinese into words, so 我爱机器学习 "
+                      "becomes 我 / 爱 / 机器 / 学习 without typing spaces.")
+        if not self.jieba_installed:
+            tip += "\n" + hint
+        self.editor.setToolTip(tip)
+
+    def _echo(self) -> None:
+        index = self.editor.findData(self.model.parameters.tokenizer)
+        if index != self.editor.currentIndex() and self.name not in self.model.errors:
+            self.editor.blockSignals(True)
+            self.editor.setCurrentIndex(index)
+            self.editor.blockSignals(False)
+
+
 class ControlsPanel(QWidget):
     """All parameter controls in a form, top to bottom in the order the computation uses them."""
 
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
         self.sentence = SentenceEdit(model, self)
+        self.tokenizer = TokenizerChoice(model, self)
         self.heads = NumberSpinBox(model, "heads", self)
         self.d_model = NumberSpinBox(model, "d_model", self)
         self.d_k = NumberSpinBox(model, "d_k", self)
@@ -226,11 +278,12 @@ class ControlsPanel(QWidget):
         self.seed = NumberSpinBox(model, "seed", self)
         self.causal = FlagCheckBox(model, "causal", self)
         self.positional_encoding = FlagCheckBox(model, "positional_encoding", self)
+        self.skip_scaling = FlagCheckBox(model, "skip_scaling", self)
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.labels: dict[str, QLabel] = {}
-        for name in ("sentence", "heads", "d_model", "d_k", "d_v", "seed"):
+        for name in ("sentence", "tokenizer", "heads", "d_model", "d_k", "d_v", "seed"):
             control = getattr(self, name)
             label = QLabel(self)
             label.setBuddy(control.editor)
@@ -238,6 +291,7 @@ class ControlsPanel(QWidget):
             form.addRow(label, control)
         form.addRow("", self.causal)
         form.addRow("", self.positional_encoding)
+        form.addRow("", self.skip_scaling)
         self.retranslate()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
@@ -248,6 +302,7 @@ class ControlsPanel(QWidget):
     def retranslate(self) -> None:
         defaults = Parameters()
         self.labels["sentence"].setText(self.tr("&Sentence"))
+        self.labels["tokenizer"].setText(self.tr("&Tokens"))
         self.labels["heads"].setText(self.tr("&Heads h"))
         self.labels["d_model"].setText("d_&model")
         self.labels["d_k"].setText("d_&k")
@@ -267,9 +322,14 @@ class ControlsPanel(QWidget):
         self.positional_encoding.editor.setText(self.tr("Positional encoding"))
         self.positional_encoding.editor.setToolTip(self.tr(
             "Add the sinusoidal position pattern to X, so that word order matters."))
+        self.skip_scaling.editor.setText(self.tr("Skip the ÷√d_k scaling"))
+        self.skip_scaling.editor.setToolTip(self.tr(
+            "An experiment: leave the scores unscaled and watch softmax saturate as d_k grows "
+            "(see the scaling lab). Export records it in the manifest."))
         # Qt tells this panel of a language change before its children, so bring the
         # controls' own tooltips up to date before the labels copy them.
         self.sentence.retranslate()
+        self.tokenizer.retranslate()
         self.d_v.retranslate()
         for name, label in self.labels.items():
             label.setToolTip(getattr(self, name).editor.toolTip())

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -25,8 +26,10 @@ from attention_stepper.core import __version__
 from .controls import ControlsPanel
 from .explanation import ExplanationPane
 from .exporting import Exporter
+from .head_stats import HeadStatisticsView
 from .i18n import LANGUAGES, current_language, install_language
 from .model import AttentionModel
+from .scaling_lab import ScalingLab
 from .step_bar import StepBar
 from .step_view import StepView
 
@@ -57,9 +60,17 @@ class MainWindow(QMainWindow):
         controls_scroll.setWidget(self.controls)
         controls_scroll.setMinimumWidth(200)
 
+        self.scaling_lab = ScalingLab(model)
+        self.head_statistics = HeadStatisticsView(model)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(centre, "")
+        self.tabs.addTab(self.head_statistics, "")
+        self.tabs.addTab(self.scaling_lab, "")
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(controls_scroll)
-        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.explanation)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([260, 760, 280])
@@ -165,6 +176,12 @@ class MainWindow(QMainWindow):
             action.setText(text)
             action.setStatusTip(tip)
             action.setToolTip(tip or text.replace("&", ""))
+        self.tabs.setTabText(0, self.tr("Steps"))
+        self.tabs.setTabText(1, self.tr("Head statistics"))
+        self.tabs.setTabText(2, self.tr("Scaling lab: why √d_k"))
+        self.tabs.setTabToolTip(0, self.tr("Walk through the computation one step at a time"))
+        self.tabs.setTabToolTip(1, self.tr("Compare all heads: their attention, entropy and distance"))
+        self.tabs.setTabToolTip(2, self.tr("Entropy and largest weight against d_k, with and without scaling"))
         self.file_menu.setTitle(self.tr("&File"))
         self.edit_menu.setTitle(self.tr("&Edit"))
         self.step_menu.setTitle(self.tr("&Step"))

@@ -4,59 +4,74 @@
     <context>
         <name>ControlsPanel</name>
         <message>
-            <location filename="../../gui/controls.py" line="250" />
+            <location filename="../../gui/controls.py" line="304" />
             <source>&amp;Sentence</source>
             <translation>句子(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="251" />
+            <location filename="../../gui/controls.py" line="305" />
+            <source>&amp;Tokens</source>
+            <translation>分词(&amp;T)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="306" />
             <source>&amp;Heads h</source>
             <translation>头数 h(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="255" />
+            <location filename="../../gui/controls.py" line="310" />
             <source>S&amp;eed</source>
             <translation>随机种子(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="257" />
+            <location filename="../../gui/controls.py" line="312" />
             <source>Number of attention heads h. Each head has its own W_Q, W_K and W_V (default {0}).</source>
             <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="259" />
+            <location filename="../../gui/controls.py" line="314" />
             <source>Width of each word vector: the columns of X and of the output (default {0}).</source>
             <translation>每个词向量的维度:X 和输出的列数(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="261" />
+            <location filename="../../gui/controls.py" line="316" />
             <source>Width of queries and keys; the scores are divided by √d_k (default {0}). Free: not tied to d_model / h.</source>
             <translation>查询和键的维度;得分要除以 √d_k(默认 {0})。可以自由设置,不必等于 d_model / h。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="263" />
+            <location filename="../../gui/controls.py" line="318" />
             <source>Seed of the random word vectors and weights: same seed, same numbers.</source>
             <translation>随机词向量和权重的种子:种子相同,数字就相同。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="264" />
+            <location filename="../../gui/controls.py" line="319" />
             <source>Causal mask</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="266" />
+            <location filename="../../gui/controls.py" line="321" />
             <source>Hide later tokens: each token attends only to itself and earlier tokens (as in GPT).</source>
             <translation>遮住后面的词:每个词只能关注它自己和它前面的词(GPT 就是这样)。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="267" />
+            <location filename="../../gui/controls.py" line="322" />
             <source>Positional encoding</source>
             <translation>位置编码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="269" />
+            <location filename="../../gui/controls.py" line="324" />
             <source>Add the sinusoidal position pattern to X, so that word order matters.</source>
             <translation>给 X 加上正弦位置编码,让词的顺序产生影响。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="325" />
+            <source>Skip the ÷√d_k scaling</source>
+            <translation>跳过 ÷√d_k 缩放</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="327" />
+            <source>An experiment: leave the scores unscaled and watch softmax saturate as d_k grows (see the scaling lab). Export records it in the manifest.</source>
+            <translation>一个小实验:不缩放得分,看 d_k 变大时 softmax 怎样饱和(见“缩放实验室”)。导出时会记录在 manifest 里。</translation>
         </message>
     </context>
     <context>
@@ -177,164 +192,222 @@ Your work is still open; you can go on.</source>
         </message>
     </context>
     <context>
+        <name>HeadStatisticsView</name>
+        <message>
+            <location filename="../../gui/head_stats.py" line="125" />
+            <source>Every head's attention weights side by side: heads with their own W matrices look at the sentence differently. Low entropy means a head focuses on few tokens; the distance says how far away (in tokens) a query looks on average.</source>
+            <translation>并排显示每个头的注意力权重:各个头有自己的 W 矩阵,看句子的方式也不同。熵低表示这个头只关注少数几个词;距离表示一个查询平均往多远(以词计)的地方看。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/head_stats.py" line="129" />
+            <source>Head</source>
+            <translation>头</translation>
+        </message>
+        <message>
+            <location filename="../../gui/head_stats.py" line="129" />
+            <source>Mean entropy (nats)</source>
+            <translation>平均熵(奈特)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/head_stats.py" line="129" />
+            <source>Mean distance (tokens)</source>
+            <translation>平均距离(词)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/head_stats.py" line="130" />
+            <source>Most attended token, per query</source>
+            <translation>每个查询最关注的词</translation>
+        </message>
+    </context>
+    <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../gui/main_window.py" line="142" />
+            <location filename="../../gui/main_window.py" line="153" />
             <source>Attention Stepper</source>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="144" />
+            <location filename="../../gui/main_window.py" line="155" />
             <source>&amp;Export all matrices…</source>
             <translation>导出全部矩阵(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="145" />
+            <location filename="../../gui/main_window.py" line="156" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
             <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="146" />
+            <location filename="../../gui/main_window.py" line="157" />
             <source>Export this &amp;step as CSV…</source>
             <translation>把这一步导出为 CSV(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="147" />
+            <location filename="../../gui/main_window.py" line="158" />
             <source>Write the matrices of the current step as CSV files</source>
             <translation>把当前这一步的矩阵写成 CSV 文件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="148" />
+            <location filename="../../gui/main_window.py" line="159" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
             <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="149" />
+            <location filename="../../gui/main_window.py" line="160" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
             <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="150" />
+            <location filename="../../gui/main_window.py" line="161" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
             <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="151" />
+            <location filename="../../gui/main_window.py" line="162" />
             <source>Save all panels of the current step as PNG or SVG</source>
             <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="152" />
+            <location filename="../../gui/main_window.py" line="163" />
             <source>&amp;Copy matrix</source>
             <translation>复制矩阵(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="153" />
+            <location filename="../../gui/main_window.py" line="164" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
             <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="154" />
+            <location filename="../../gui/main_window.py" line="165" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="154" />
+            <location filename="../../gui/main_window.py" line="165" />
             <source>Quit Attention Stepper</source>
             <translation>退出本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="155" />
+            <location filename="../../gui/main_window.py" line="166" />
             <source>&amp;Next step</source>
             <translation>下一步(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="156" />
+            <location filename="../../gui/main_window.py" line="167" />
             <source>&amp;Previous step</source>
             <translation>上一步(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="157" />
+            <location filename="../../gui/main_window.py" line="168" />
             <source>&amp;First step</source>
             <translation>第一步(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="158" />
+            <location filename="../../gui/main_window.py" line="169" />
             <source>&amp;Last step</source>
             <translation>最后一步(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="159" />
+            <location filename="../../gui/main_window.py" line="170" />
             <source>Play / &amp;pause</source>
             <translation>播放 / 暂停(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="160" />
+            <location filename="../../gui/main_window.py" line="171" />
             <source>&amp;All heads</source>
             <translation>全部头(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="160" />
+            <location filename="../../gui/main_window.py" line="171" />
             <source>Show every head side by side</source>
             <translation>并排显示每一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="161" />
+            <location filename="../../gui/main_window.py" line="172" />
             <source>&amp;How to read this</source>
             <translation>怎么看这些图(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="162" />
+            <location filename="../../gui/main_window.py" line="173" />
             <source>&amp;About Attention Stepper</source>
             <translation>关于本程序(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="168" />
+            <location filename="../../gui/main_window.py" line="179" />
+            <source>Steps</source>
+            <translation>分步</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="180" />
+            <source>Head statistics</source>
+            <translation>各头统计</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="181" />
+            <source>Scaling lab: why √d_k</source>
+            <translation>缩放实验室:为什么除以 √d_k</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="182" />
+            <source>Walk through the computation one step at a time</source>
+            <translation>一步一步地走完整个计算</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="183" />
+            <source>Compare all heads: their attention, entropy and distance</source>
+            <translation>比较所有的头:注意力、熵和距离</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="184" />
+            <source>Entropy and largest weight against d_k, with and without scaling</source>
+            <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="185" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="169" />
+            <location filename="../../gui/main_window.py" line="186" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="170" />
+            <location filename="../../gui/main_window.py" line="187" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="171" />
+            <location filename="../../gui/main_window.py" line="188" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="172" />
+            <location filename="../../gui/main_window.py" line="189" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="173" />
+            <location filename="../../gui/main_window.py" line="190" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="195" />
+            <location filename="../../gui/main_window.py" line="212" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="199" />
+            <location filename="../../gui/main_window.py" line="216" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="200" />
+            <location filename="../../gui/main_window.py" line="217" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="210" />
+            <location filename="../../gui/main_window.py" line="227" />
             <source>How to read this</source>
             <translation>怎么看这些图</translation>
         </message>
@@ -380,21 +453,75 @@ Your work is still open; you can go on.</source>
     <context>
         <name>NumberSpinBox</name>
         <message>
-            <location filename="../../gui/controls.py" line="139" />
+            <location filename="../../gui/controls.py" line="141" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
         </message>
     </context>
     <context>
+        <name>ScalingLab</name>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="119" />
+            <source>Why divide by √d_k? With random queries and keys, a dot product of d_k terms grows like √d_k. Without the scaling (red, dashed) softmax saturates as d_k grows: the entropy falls and one token takes almost all the weight. With it (blue) the attention stays spread out at every d_k. The green line is the current d_k.</source>
+            <extracomment>How long the lab waits after a change before recomputing (several forward passes).</extracomment>
+            <translation>为什么要除以 √d_k?查询和键是随机的时候,d_k 项相加的点积大约按 √d_k 增长。不缩放(红色虚线)时,d_k 越大 softmax 越饱和:熵下降,几乎所有权重都落到一个词上。缩放后(蓝色)不管 d_k 多大,注意力都保持分散。绿线是当前的 d_k。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="124" />
+            <source>Mean softmax entropy</source>
+            <translation>softmax 的平均熵</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="125" />
+            <source>Mean largest attention weight</source>
+            <translation>平均最大注意力权重</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="127" />
+            <source>d_k (log scale)</source>
+            <translation>d_k(对数刻度)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="128" />
+            <source>entropy (nats)</source>
+            <translation>熵(奈特)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="129" />
+            <source>largest weight</source>
+            <translation>最大权重</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="134" />
+            <source>scaled: softmax(QKᵀ/√d_k)</source>
+            <translation>缩放:softmax(QKᵀ/√d_k)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="135" />
+            <source>unscaled: softmax(QKᵀ)</source>
+            <translation>不缩放:softmax(QKᵀ)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="136" />
+            <source>even attention (ln n)</source>
+            <translation>均匀注意力(ln n)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="137" />
+            <source>Computed by the core for d_k = 1, 2, 4 … 512 with the current sentence, heads, d_model and seed</source>
+            <translation>由核心按当前的句子、头数、d_model 和种子,对 d_k = 1, 2, 4 … 512 计算得到</translation>
+        </message>
+    </context>
+    <context>
         <name>SentenceEdit</name>
         <message>
-            <location filename="../../gui/controls.py" line="103" />
+            <location filename="../../gui/controls.py" line="105" />
             <source>Type a sentence, e.g. 我 爱 机器 学习 or 猫吃鱼</source>
             <extracomment>How long typing must pause before the sentence is recomputed. Emitted when the debounced text has been handed to the model.</extracomment>
             <translation>输入一个句子,例如 我 爱 机器 学习 或 猫吃鱼</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="105" />
+            <location filename="../../gui/controls.py" line="107" />
             <source>The text to attend over. Words are split at spaces; Chinese typed without any spaces is split into single characters. At most {0} tokens.</source>
             <translation>要做注意力计算的文本。按空格切分词语;完全不带空格的中文会按单个汉字切分。最多 {0} 个词。</translation>
         </message>
@@ -432,19 +559,52 @@ Your work is still open; you can go on.</source>
         </message>
     </context>
     <context>
+        <name>TokenizerChoice</name>
+        <message>
+            <location filename="../../gui/controls.py" line="242" />
+            <source>White space (default)</source>
+            <translation>按空格(默认)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="243" />
+            <source>Characters (每个汉字一个词)</source>
+            <translation>按字(每个汉字一个词)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="244" />
+            <source>jieba word segmentation</source>
+            <translation>jieba 分词</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="246" />
+            <source>Install the optional package: pip install attention-stepper[zh]</source>
+            <translation>请安装可选包:pip install attention-stepper[zh]</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="250" />
+            <source>{0} (not installed)</source>
+            <translation>{0}(未安装)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="253" />
+            <source>How the sentence is split into tokens. jieba segments Chinese into words, so 我爱机器学习 becomes 我 / 爱 / 机器 / 学习 without typing spaces.</source>
+            <translation>句子怎样切分成词。jieba 会把中文切成词语,不用输入空格,我爱机器学习 就会变成 我 / 爱 / 机器 / 学习。</translation>
+        </message>
+    </context>
+    <context>
         <name>ValueDimControl</name>
         <message>
-            <location filename="../../gui/controls.py" line="173" />
+            <location filename="../../gui/controls.py" line="175" />
             <source>Width of the value vectors (and of each head's output).</source>
             <translation>值向量(也就是每个头输出)的维度。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="174" />
+            <location filename="../../gui/controls.py" line="176" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="175" />
+            <location filename="../../gui/controls.py" line="177" />
             <source>Keep d_v equal to d_k, as in most Transformers</source>
             <translation>让 d_v 始终等于 d_k,大多数 Transformer 都是这样</translation>
         </message>

@@ -1,0 +1,131 @@
+"""Head statistics: how the heads differ, at a glance and in numbers.
+
+A grid of every head's attention weights, and a table per head of the mean
+entropy (spread), the mean attention distance, and which token each query
+attends to most. The numbers come from the core (experiments.head_statistics).
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from PySide6.QtCore import Qt
+
+from attention_stepper.core.experiments import HeadStatistics, head_statistics
+from attention_stepper.core.pipeline import subscript
+
+from .matrix_panel import MatrixPanel
+from .model import AttentionModel
+
+
+class HeadStatisticsView(QWidget):
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self._statistics: HeadStatistics | None = None
+        self._dirty = True
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        self.grid_widget = QWidget(self)
+        self.grid = QGridLayout(self.grid_widget)
+        self.grid.setSpacing(4)
+        self._panels: list[MatrixPanel] = []
+        self.table = QTableWidget(self)
+        self.table.setColumnCount(4)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.grid_widget)
+        splitter.addWidget(self.table)
+        splitter.setSizes([420, 200])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(splitter, 1)
+        model.changed.connect(self._changed)
+        self.retranslate()
+
+    # --- for tests ---------------------------------------------------------------------
+    def statistics(self) -> HeadStatistics | None:
+        return self._statistics
+
+    def overview_panels(self) -> list[MatrixPanel]:
+        return [panel for panel in self._panels if not panel.isHidden()]
+
+    def table_text(self, row: int, column: int) -> str:
+        return self.table.item(row, column).text()
+
+    # --- updating ----------------------------------------------------------------------
+    def _changed(self) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def refresh(self) -> None:
+        computation = self.model.computation
+        statistics = head_statistics(computation)
+        self._statistics = statistics
+        self._dirty = False
+        heads = computation.parameters.heads
+        columns = max(1, math.ceil(math.sqrt(heads)))
+        while len(self._panels) < heads:
+            panel = MatrixPanel(self.grid_widget)
+            panel.setMinimumSize(140, 120)
+            self._panels.append(panel)
+        rows, keys = computation.labels("weights")
+        for head, panel in enumerate(self._panels):
+            if head >= heads:
+                panel.hide()
+                continue
+            self.grid.addWidget(panel, head // columns, head % columns)
+            panel.set_matrix(computation.matrix("weights", head), rows, keys,
+                             f"A{subscript(head + 1)}", kind="probability")
+            panel.show()
+        self._fill_table(statistics, computation.token_labels)
+
+    def _fill_table(self, statistics: HeadStatistics, labels: list[str]) -> None:
+        heads = statistics.entropy.shape[0]
+        self.table.setRowCount(heads)
+        for head in range(heads):
+            most = ", ".join(f"{labels[query]}→{labels[int(key)]}"
+                             for query, key in enumerate(statistics.argmax[head]))
+            values = (str(head + 1), f"{statistics.mean_entropy[head]:.3f}",
+                      f"{statistics.mean_distance[head]:.3f}", most)
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if column < 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(head, column, item)
+        self.table.resizeColumnsToContents()
+
+    def retranslate(self) -> None:
+        self.intro.setText(self.tr(
+            "Every head's attention weights side by side: heads with their own W matrices look at the "
+            "sentence differently. Low entropy means a head focuses on few tokens; the distance says how "
+            "far away (in tokens) a query looks on average."))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Head"), self.tr("Mean entropy (nats)"), self.tr("Mean distance (tokens)"),
+            self.tr("Most attended token, per query"),
+        ])

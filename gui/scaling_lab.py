@@ -1,0 +1,138 @@
+"""The scaling lab: why scores are divided by √d_k, shown as curves.
+
+For d_k from 1 to 512 (log scale) the core computes, with the current
+sentence and seeded weights, the mean softmax entropy and the mean largest
+attention weight with and without the scaling. Without it, entropy falls
+and the largest weight climbs towards 1 as d_k grows: softmax saturates.
+The curves are recomputed only while the lab is on screen.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from attention_stepper.core.experiments import ScalingCurves, scaling_curves
+
+from .fonts import cjk_font
+from .model import AttentionModel
+
+SCALED_PEN = pg.mkPen("#1565c0", width=2)
+UNSCALED_PEN = pg.mkPen("#c62828", width=2, style=Qt.PenStyle.DashLine)
+REFERENCE_PEN = pg.mkPen("#888888", width=1, style=Qt.PenStyle.DotLine)
+#: How long the lab waits after a change before recomputing (several forward passes).
+RECOMPUTE_DELAY_MS = 150
+
+
+class ScalingLab(QWidget):
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self._curves: ScalingCurves | None = None
+        self._dirty = True
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(RECOMPUTE_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        self.entropy_plot = pg.PlotWidget(background="w")
+        self.weight_plot = pg.PlotWidget(background="w")
+        self.lines: dict[str, pg.PlotDataItem] = {}
+        self.current_lines: list[pg.InfiniteLine] = []
+        for plot, kind in ((self.entropy_plot, "entropy"), (self.weight_plot, "max_weight")):
+            item = plot.getPlotItem()
+            item.setLogMode(x=True, y=False)
+            item.showGrid(x=True, y=True, alpha=0.25)
+            item.addLegend(offset=(-10, 10), labelTextColor="#222222", brush=pg.mkBrush(255, 255, 255, 220))
+            for axis in ("left", "bottom"):
+                item.getAxis(axis).setPen("#444444")
+                item.getAxis(axis).setTextPen("#444444")
+                item.getAxis(axis).label.setFont(cjk_font(9))
+            self.lines[f"{kind}_scaled"] = item.plot(pen=SCALED_PEN, symbol="o", symbolSize=5,
+                                                     symbolBrush="#1565c0", symbolPen=None)
+            self.lines[f"{kind}_unscaled"] = item.plot(pen=UNSCALED_PEN, symbol="s", symbolSize=5,
+                                                       symbolBrush="#c62828", symbolPen=None)
+            current = pg.InfiniteLine(angle=90, pen=QPen(Qt.GlobalColor.darkGreen, 0, Qt.PenStyle.DashDotLine),
+                                      label="", labelOpts={"position": 0.08, "color": "#2e7d32"})
+            item.addItem(current)
+            self.current_lines.append(current)
+        self.uniform_line = self.entropy_plot.getPlotItem().plot(pen=REFERENCE_PEN)
+        self.weight_plot.getPlotItem().setYRange(0, 1.02)
+
+        plots = QHBoxLayout()
+        plots.addWidget(self.entropy_plot)
+        plots.addWidget(self.weight_plot)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(plots, 1)
+        model.changed.connect(self._changed)
+        self.retranslate()
+
+    # --- what is shown (for tests and export) ---------------------------------------
+    def curves(self) -> ScalingCurves | None:
+        return self._curves
+
+    def plotted(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(d_k, values) of one drawn curve: entropy_scaled, entropy_unscaled, max_weight_scaled…"""
+        item = self.lines[name]
+        return np.asarray(item.xData), np.asarray(item.yData)
+
+    # --- updating --------------------------------------------------------------------
+    def _changed(self) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self._timer.start()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        curves = scaling_curves(self.model.parameters)
+        self._curves = curves
+        self._dirty = False
+        d_k = curves.d_k.astype(float)
+        self.lines["entropy_scaled"].setData(d_k, curves.entropy_scaled)
+        self.lines["entropy_unscaled"].setData(d_k, curves.entropy_unscaled)
+        self.lines["max_weight_scaled"].setData(d_k, curves.max_weight_scaled)
+        self.lines["max_weight_unscaled"].setData(d_k, curves.max_weight_unscaled)
+        self.uniform_line.setData(d_k, np.full(d_k.shape, curves.uniform_entropy))
+        for line in self.current_lines:
+            line.setValue(np.log10(curves.current_d_k))  # the axis is in log10 units in log mode
+            line.label.setFormat(f"d_k = {curves.current_d_k}")
+        self.entropy_plot.getPlotItem().setYRange(0, max(curves.uniform_entropy, 1e-3) * 1.05)
+
+    def retranslate(self) -> None:
+        self.intro.setText(self.tr(
+            "Why divide by √d_k? With random queries and keys, a dot product of d_k terms grows like √d_k. "
+            "Without the scaling (red, dashed) softmax saturates as d_k grows: the entropy falls and one "
+            "token takes almost all the weight. With it (blue) the attention stays spread out at every d_k. "
+            "The green line is the current d_k."))
+        entropy, weight = self.entropy_plot.getPlotItem(), self.weight_plot.getPlotItem()
+        entropy.setTitle(self.tr("Mean softmax entropy"), color="#222222")
+        weight.setTitle(self.tr("Mean largest attention weight"), color="#222222")
+        for item in (entropy, weight):
+            item.setLabel("bottom", self.tr("d_k (log scale)"))
+        entropy.setLabel("left", self.tr("entropy (nats)"))
+        weight.setLabel("left", self.tr("largest weight"))
+        for item in (entropy, weight):
+            legend = item.legend
+            legend.clear()
+            kind = "entropy" if item is entropy else "max_weight"
+            legend.addItem(self.lines[f"{kind}_scaled"], self.tr("scaled: softmax(QKᵀ/√d_k)"))
+            legend.addItem(self.lines[f"{kind}_unscaled"], self.tr("unscaled: softmax(QKᵀ)"))
+        entropy.legend.addItem(self.uniform_line, self.tr("even attention (ln n)"))
+        self.setToolTip(self.tr("Computed by the core for d_k = 1, 2, 4 … 512 with the current sentence, "
+                                "heads, d_model and seed"))
