@@ -1,6 +1,7 @@
 """The window under hostile use: random action sequences, errors in slots, long sessions."""
 
 import gc
+import shutil
 import sys
 import tempfile
 import tracemalloc
@@ -45,6 +46,7 @@ class WindowMachine(RuleBasedStateMachine):
         self.window.close()
         self.window.deleteLater()
         sys.excepthook = self._previous_hook
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     @rule(sentence=SENTENCES)
     def type_sentence(self, sentence):
