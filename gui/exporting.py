@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from attention_stepper.core.export import export_computation, table_text
 from attention_stepper.core.files import atomic_write
+from attention_stepper.core.torch_layout import is_torch_weights_file, load_torch_weights, save_torch_weights
+from attention_stepper.core.weights import WeightsFileError, load_weights, save_weights
 
 from .model import AttentionModel
 from .step_view import StepView
@@ -126,6 +128,57 @@ class Exporter(QObject):
         """Every panel of the current step, as laid out on screen, as PNG or SVG."""
         return self._save_picture(self.step_view, path, self.tr("Save step view as picture"),
                                   f"step-{self.model.step.key}")
+
+    def open_weights(self, path: str | Path | None = None) -> bool:
+        """Use weights from an .npz: our layout (w_q, w_k, w_v, w_o) or PyTorch's MultiheadAttention layout.
+
+        The sizes come from the file (for PyTorch's layout the head count is
+        the current one). A bad file is refused with a message and changes nothing.
+        """
+        interactive = path is None
+        title = self.tr("Open weights")
+        if path is None:
+            path = QFileDialog.getOpenFileName(self.owner, title, self._start_folder(),
+                                               self.tr("Weights (*.npz)"))[0]
+            if not path:
+                return False
+        path = Path(path)
+        try:
+            if is_torch_weights_file(path):
+                weights = load_torch_weights(path, self.model.parameters.heads)
+            else:
+                weights = load_weights(path)
+            self.model.set_weights(weights)
+        except (WeightsFileError, ValueError, OSError) as error:
+            self._report(title, self.tr("Could not use {0}: {1}").format(path.name, error), True, interactive)
+            return False
+        self._remember_folder(path)
+        self.last_message = self.tr("Using the weights from {0}").format(path.name)
+        return True
+
+    def save_weights(self, path: str | Path | None = None, torch_layout: bool | None = None) -> Path | None:
+        """Save the current weights as .npz, in our layout or PyTorch's (chosen by the dialog's filter)."""
+        interactive = path is None
+        title = self.tr("Save weights")
+        ours, torch = self.tr("Attention Stepper weights (*.npz)"), self.tr("PyTorch MultiheadAttention layout (*.npz)")
+        if path is None:
+            path, chosen = QFileDialog.getSaveFileName(self.owner, title, str(Path(self._start_folder()) / "weights.npz"),
+                                                       f"{ours};;{torch}")
+            if not path:
+                return None
+            torch_layout = chosen == torch
+        path = Path(path)
+        try:
+            if torch_layout:
+                save_torch_weights(self.model.computation.weights, path)
+            else:
+                save_weights(self.model.computation.weights, path)
+        except (ValueError, OSError) as error:
+            self._report(title, self.tr("Could not save {0}: {1}. Nothing was written.").format(
+                path, getattr(error, "strerror", None) or error), True, interactive)
+            return None
+        self._remember_folder(path)
+        return path
 
     def copy_matrix(self) -> str:
         """Put the selected matrix on the clipboard as tab-separated text (pastes into a spreadsheet)."""

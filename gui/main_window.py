@@ -105,6 +105,9 @@ class MainWindow(QMainWindow):
         self.save_png_action = self._action(self.exporter.save_panel_picture, "Ctrl+Shift+S")
         self.save_step_picture_action = self._action(self.exporter.save_step_picture)
         self.copy_action = self._action(self.copy_matrix, "Ctrl+Shift+C")
+        self.open_weights_action = self._action(self.exporter.open_weights, "Ctrl+Shift+O")
+        self.save_weights_action = self._action(self.exporter.save_weights)
+        self.reset_weights_action = self._action(lambda: self.model.set_weights(None))
         self.quit_action = self._action(self.close, "Ctrl+Q")
         self.next_action = self._action(self.model.next, Qt.Key.Key_Right)
         self.previous_action = self._action(self.model.previous, Qt.Key.Key_Left)
@@ -130,6 +133,10 @@ class MainWindow(QMainWindow):
         for action in (self.export_all_action, self.export_step_action, self.save_png_action,
                        self.save_step_picture_action):
             self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.open_weights_action)
+        self.file_menu.addAction(self.save_weights_action)
+        self.file_menu.addAction(self.reset_weights_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = menus.addMenu("")
@@ -163,6 +170,12 @@ class MainWindow(QMainWindow):
             self.copy_action: (self.tr("&Copy matrix"),
                                self.tr("Copy the selected matrix as tab-separated text for a spreadsheet")),
             self.quit_action: (self.tr("&Quit"), self.tr("Quit Attention Stepper")),
+            self.open_weights_action: (self.tr("&Open weights…"), self.tr(
+                "Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)")),
+            self.save_weights_action: (self.tr("Save &weights…"), self.tr(
+                "Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)")),
+            self.reset_weights_action: (self.tr("&Reset weights"), self.tr(
+                "Go back to the seeded random weights")),
             self.next_action: (self.tr("&Next step"), ""),
             self.previous_action: (self.tr("&Previous step"), ""),
             self.first_action: (self.tr("&First step"), ""),

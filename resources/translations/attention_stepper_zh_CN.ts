@@ -107,68 +107,104 @@ Your work is still open; you can go on.</source>
     <context>
         <name>Exporter</name>
         <message>
-            <location filename="../../gui/exporting.py" line="54" />
+            <location filename="../../gui/exporting.py" line="56" />
             <source>Replace folder?</source>
             <extracomment>The last message shown to the person (tests read it instead of a dialog).</extracomment>
             <translation>替换文件夹?</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="55" />
+            <location filename="../../gui/exporting.py" line="57" />
             <source>{0} is not empty. Replace its contents with the export?</source>
             <translation>{0} 不是空的。要用导出的内容替换它吗?</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="62" />
+            <location filename="../../gui/exporting.py" line="64" />
             <source>Folder (*)</source>
             <translation>文件夹 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="71" />
+            <location filename="../../gui/exporting.py" line="73" />
             <source>{0} is not empty; nothing was written.</source>
             <translation>{0} 不是空的;没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="78" />
+            <location filename="../../gui/exporting.py" line="80" />
             <source>Could not export to {0}: {1}. Nothing was written.</source>
             <translation>无法导出到 {0}:{1}。没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="82" />
+            <location filename="../../gui/exporting.py" line="84" />
             <source>Exported to {0}</source>
             <translation>已导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="88" />
+            <location filename="../../gui/exporting.py" line="90" />
             <source>Export all matrices</source>
             <translation>导出全部矩阵</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="94" />
+            <location filename="../../gui/exporting.py" line="96" />
             <source>Export this step as CSV</source>
             <translation>把这一步导出为 CSV</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="102" />
+            <location filename="../../gui/exporting.py" line="104" />
             <source>PNG image (*.png);;SVG vector image (*.svg)</source>
             <translation>PNG 图片 (*.png);;SVG 矢量图 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="112" />
+            <location filename="../../gui/exporting.py" line="114" />
+            <location filename="../../gui/exporting.py" line="177" />
             <source>Could not save {0}: {1}. Nothing was written.</source>
             <translation>无法保存 {0}:{1}。没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="122" />
+            <location filename="../../gui/exporting.py" line="124" />
             <source>Save panel as picture</source>
             <translation>把面板存为图片</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="127" />
+            <location filename="../../gui/exporting.py" line="129" />
             <source>Save step view as picture</source>
             <translation>把整步视图存为图片</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="137" />
+            <location filename="../../gui/exporting.py" line="139" />
+            <source>Open weights</source>
+            <translation>打开权重</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="142" />
+            <source>Weights (*.npz)</source>
+            <translation>权重 (*.npz)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="153" />
+            <source>Could not use {0}: {1}</source>
+            <translation>无法使用 {0}:{1}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="156" />
+            <source>Using the weights from {0}</source>
+            <translation>正在使用 {0} 中的权重</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="162" />
+            <source>Save weights</source>
+            <translation>保存权重</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="163" />
+            <source>Attention Stepper weights (*.npz)</source>
+            <translation>Attention Stepper 权重 (*.npz)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="163" />
+            <source>PyTorch MultiheadAttention layout (*.npz)</source>
+            <translation>PyTorch MultiheadAttention 格式 (*.npz)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="190" />
             <source>Copied {0} to the clipboard</source>
             <translation>已把 {0} 复制到剪贴板</translation>
         </message>
@@ -222,192 +258,222 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../gui/main_window.py" line="153" />
+            <location filename="../../gui/main_window.py" line="160" />
             <source>Attention Stepper</source>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="155" />
+            <location filename="../../gui/main_window.py" line="162" />
             <source>&amp;Export all matrices…</source>
             <translation>导出全部矩阵(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="156" />
+            <location filename="../../gui/main_window.py" line="163" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
             <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="157" />
+            <location filename="../../gui/main_window.py" line="164" />
             <source>Export this &amp;step as CSV…</source>
             <translation>把这一步导出为 CSV(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="158" />
+            <location filename="../../gui/main_window.py" line="165" />
             <source>Write the matrices of the current step as CSV files</source>
             <translation>把当前这一步的矩阵写成 CSV 文件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="159" />
+            <location filename="../../gui/main_window.py" line="166" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
             <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="160" />
+            <location filename="../../gui/main_window.py" line="167" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
             <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="161" />
+            <location filename="../../gui/main_window.py" line="168" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
             <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="162" />
+            <location filename="../../gui/main_window.py" line="169" />
             <source>Save all panels of the current step as PNG or SVG</source>
             <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="163" />
+            <location filename="../../gui/main_window.py" line="170" />
             <source>&amp;Copy matrix</source>
             <translation>复制矩阵(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="164" />
+            <location filename="../../gui/main_window.py" line="171" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
             <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="165" />
+            <location filename="../../gui/main_window.py" line="172" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="165" />
+            <location filename="../../gui/main_window.py" line="172" />
             <source>Quit Attention Stepper</source>
             <translation>退出本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="166" />
+            <location filename="../../gui/main_window.py" line="173" />
+            <source>&amp;Open weights…</source>
+            <translation>打开权重(&amp;O)…</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="174" />
+            <source>Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)</source>
+            <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O(本程序的格式,或 PyTorch MultiheadAttention 的格式)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="175" />
+            <source>Save &amp;weights…</source>
+            <translation>保存权重(&amp;W)…</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="176" />
+            <source>Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)</source>
+            <translation>把当前权重存为 .npz,可选本程序的格式或 PyTorch 的格式(后者要求 d_k = d_v = d_model / h)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="177" />
+            <source>&amp;Reset weights</source>
+            <translation>重置权重(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="178" />
+            <source>Go back to the seeded random weights</source>
+            <translation>回到按种子生成的随机权重</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="179" />
             <source>&amp;Next step</source>
             <translation>下一步(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="167" />
+            <location filename="../../gui/main_window.py" line="180" />
             <source>&amp;Previous step</source>
             <translation>上一步(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="168" />
+            <location filename="../../gui/main_window.py" line="181" />
             <source>&amp;First step</source>
             <translation>第一步(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="169" />
+            <location filename="../../gui/main_window.py" line="182" />
             <source>&amp;Last step</source>
             <translation>最后一步(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="170" />
+            <location filename="../../gui/main_window.py" line="183" />
             <source>Play / &amp;pause</source>
             <translation>播放 / 暂停(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="171" />
+            <location filename="../../gui/main_window.py" line="184" />
             <source>&amp;All heads</source>
             <translation>全部头(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="171" />
+            <location filename="../../gui/main_window.py" line="184" />
             <source>Show every head side by side</source>
             <translation>并排显示每一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="172" />
+            <location filename="../../gui/main_window.py" line="185" />
             <source>&amp;How to read this</source>
             <translation>怎么看这些图(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="173" />
+            <location filename="../../gui/main_window.py" line="186" />
             <source>&amp;About Attention Stepper</source>
             <translation>关于本程序(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="179" />
+            <location filename="../../gui/main_window.py" line="192" />
             <source>Steps</source>
             <translation>分步</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="180" />
+            <location filename="../../gui/main_window.py" line="193" />
             <source>Head statistics</source>
             <translation>各头统计</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="181" />
+            <location filename="../../gui/main_window.py" line="194" />
             <source>Scaling lab: why √d_k</source>
             <translation>缩放实验室:为什么除以 √d_k</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="182" />
+            <location filename="../../gui/main_window.py" line="195" />
             <source>Walk through the computation one step at a time</source>
             <translation>一步一步地走完整个计算</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="183" />
+            <location filename="../../gui/main_window.py" line="196" />
             <source>Compare all heads: their attention, entropy and distance</source>
             <translation>比较所有的头:注意力、熵和距离</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="184" />
+            <location filename="../../gui/main_window.py" line="197" />
             <source>Entropy and largest weight against d_k, with and without scaling</source>
             <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="185" />
+            <location filename="../../gui/main_window.py" line="198" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="186" />
+            <location filename="../../gui/main_window.py" line="199" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="187" />
+            <location filename="../../gui/main_window.py" line="200" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="188" />
+            <location filename="../../gui/main_window.py" line="201" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="189" />
+            <location filename="../../gui/main_window.py" line="202" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="190" />
+            <location filename="../../gui/main_window.py" line="203" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="212" />
+            <location filename="../../gui/main_window.py" line="225" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="216" />
+            <location filename="../../gui/main_window.py" line="229" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="217" />
+            <location filename="../../gui/main_window.py" line="230" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="227" />
+            <location filename="../../gui/main_window.py" line="240" />
             <source>How to read this</source>
             <translation>怎么看这些图</translation>
         </message>
