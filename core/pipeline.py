@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .attention import PER_HEAD_KEYS, Trace, forward
+from .attention import PER_HEAD_KEYS, Trace, concat_heads, forward
 from .embedding import embed
 from .limits import check_matrix_budget, check_whole_number
 from .tokenize import TOKENIZERS, tokenize, unique_labels
@@ -90,8 +90,9 @@ STEPS: tuple[Step, ...] = (
          ("embed", "w_q", "w_k", "w_v"), ("q", "k", "v"),
          "Three matrix products give every token three new vectors per head: a query (what it is "
          "looking for), a key (what it offers to be found by) and a value (what it passes on). "
-         "Each head has its own W matrices, so each head can look for something different; "
-         "all heads are one big matrix product, split into blocks."),
+         "Each head has its own W matrices, so each head can look for something different. "
+         "In code all heads are one matrix product, X·[W_Q₁ | W_Q₂ | …]; splitting it into heads "
+         "(the reshape and transpose) only regroups columns, as the outlined blocks show."),
     Step("scores", "Compare every query with every key", "scoresᵢ = Qᵢ Kᵢᵀ",
          ("q", "k"), ("scores",),
          "A dot product is large when two vectors point the same way, so row t, column s measures "
@@ -147,6 +148,8 @@ def step_by_key(key: str) -> Step:
 
 
 WEIGHT_KEYS = ("w_q", "w_k", "w_v", "w_o")
+#: All heads' projections side by side, X·[W_Q₁ | W_Q₂ | …]: what one matmul computes before the split.
+PACKED_KEYS = {"packed_q": "q", "packed_k": "k", "packed_v": "v"}
 PER_HEAD_MATRICES = PER_HEAD_KEYS | {"w_q", "w_k", "w_v"}
 
 
@@ -174,6 +177,8 @@ class Computation:
         """A trace or weight matrix; for per-head keys, ``head`` (0-based) picks one head."""
         if key in WEIGHT_KEYS:
             array = getattr(self.weights, key)
+        elif key in PACKED_KEYS:
+            array = concat_heads(self.trace[PACKED_KEYS[key]])
         else:
             array = self.trace[key]
         if head is not None and self.is_per_head(key):
@@ -190,6 +195,7 @@ class Computation:
             return [f"d{i + 1}" for i in range(count)]
 
         head_dims = [f"h{h + 1}:d{i + 1}" for h in range(p.heads) for i in range(d_v)]
+        head_key_dims = [f"h{h + 1}:d{i + 1}" for h in range(p.heads) for i in range(p.d_k)]
         table = {
             "embed": (tokens, dims(p.d_model)),
             "q": (tokens, dims(p.d_k)),
@@ -197,6 +203,9 @@ class Computation:
             "v": (tokens, dims(d_v)),
             "head_output": (tokens, dims(d_v)),
             "concat": (tokens, head_dims),
+            "packed_q": (tokens, head_key_dims),
+            "packed_k": (tokens, head_key_dims),
+            "packed_v": (tokens, head_dims),
             "output": (tokens, dims(p.d_model)),
             "w_q": (dims(p.d_model), dims(p.d_k)),
             "w_k": (dims(p.d_model), dims(p.d_k)),
@@ -206,6 +215,19 @@ class Computation:
         if key in ("scores", "scaled", "masked", "weights"):
             return tokens, tokens
         return table[key]
+
+
+    def head_blocks(self, key: str) -> list[tuple[int, int]]:
+        """(first column, width) of each head's block in a matrix that holds all heads side by side.
+
+        The split into heads is only bookkeeping: head i owns columns
+        i·d to (i+1)·d of the packed projection, and the same columns of concat.
+        """
+        p = self.parameters
+        width = p.d_k if key in ("packed_q", "packed_k") else p.value_dim
+        if key not in ("packed_q", "packed_k", "packed_v", "concat"):
+            return []
+        return [(head * width, width) for head in range(p.heads)]
 
 
 def compute(parameters: Parameters, weights: Weights | None = None) -> Computation:

@@ -33,6 +33,9 @@ MATRIX_TITLES = {
     "weights": "A{i} = softmax",
     "head_output": "head{i} = A{i}V{i}",
     "concat": "concat",
+    "packed_q": "X·[W_Q₁|W_Q₂|…]",
+    "packed_k": "X·[W_K₁|W_K₂|…]",
+    "packed_v": "X·[W_V₁|W_V₂|…]",
     "w_o": "W_O",
     "output": "output = concat · W_O",
 }
@@ -70,6 +73,14 @@ def layout_slots(model: AttentionModel) -> list[Slot]:
     else:
         heads = [model.head]
     slots = []
+    if model.head is None and step.key == "project":
+        # The split made visible: each packed product X·[W₁ | W₂ | …] (one matmul for all heads) on
+        # top, its head blocks outlined, and below it the per-head pieces Q_i, K_i, V_i it splits into.
+        slots.append(Slot("embed", None, 0, 0, 1 + len(heads)))
+        for column, key in enumerate(("q", "k", "v"), start=1):
+            slots.append(Slot(f"packed_{key}", None, 0, column))
+            slots.extend(Slot(key, head, 1 + row, column) for row, head in enumerate(heads))
+        return slots
     if model.head is not None and len(keys) > MAX_COLUMNS:
         # One head with many matrices (project: X, W_Q, W_K, W_V, Q, K, V): inputs above, outputs below.
         inputs = [key for key in step.inputs if key in keys]
@@ -159,6 +170,8 @@ class StepView(QWidget):
             rows, columns = computation.labels(slot.key)
             panel.set_matrix(matrix, rows, columns, matrix_title(slot.key, slot.head, matrix.shape),
                              kind="probability" if slot.key == "weights" else "signed")
+            panel.set_block_outlines([(first, width, self.tr("head {0}").format(head + 1)) for head, (first, width)
+                                      in enumerate(computation.head_blocks(slot.key))])
             self.grid.addWidget(panel, slot.row, slot.column, slot.row_span, 1)
             panel.show()
             self._shown.append((slot, panel))

@@ -618,9 +618,14 @@ Your work is still open; you can go on.</source>
     <context>
         <name>StepView</name>
         <message>
-            <location filename="../../gui/step_view.py" line="175" />
-            <source>Choose one head to see its W_Q, W_K and W_V as well.</source>
+            <location filename="../../gui/step_view.py" line="173" />
+            <source>head {0}</source>
             <extracomment>How each matrix is named above its panel ({i}: the head's subscript). Weight matrices are shown per head only when one head is chosen (all heads would be too many panels). More matrices than this for one head are laid out in two rows. Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column).</extracomment>
+            <translation>头 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_view.py" line="188" />
+            <source>Choose one head to see its W_Q, W_K and W_V as well.</source>
             <translation>选择一个头,就能同时看到它的 W_Q、W_K 和 W_V。</translation>
         </message>
     </context>
@@ -718,8 +723,8 @@ Your work is still open; you can go on.</source>
             <translation>每个词变成一行数字,也就是它的词向量。把这些行叠起来就是 X,每个词占一行。同一个词总是得到同一行;打开位置编码后,会再加上一个随位置变化的波形,让词序起作用。</translation>
         </message>
         <message>
-            <source>Three matrix products give every token three new vectors per head: a query (what it is looking for), a key (what it offers to be found by) and a value (what it passes on). Each head has its own W matrices, so each head can look for something different; all heads are one big matrix product, split into blocks.</source>
-            <translation>三次矩阵乘法让每个词在每个头里得到三个新向量:查询(它想找什么)、键(别人凭什么找到它)和值(它要传递的内容)。每个头有自己的 W 矩阵,所以各个头可以关注不同的东西;其实所有头合起来只是一次大的矩阵乘法,再按列分块。</translation>
+            <source>Three matrix products give every token three new vectors per head: a query (what it is looking for), a key (what it offers to be found by) and a value (what it passes on). Each head has its own W matrices, so each head can look for something different. In code all heads are one matrix product, X·[W_Q₁ | W_Q₂ | …]; splitting it into heads (the reshape and transpose) only regroups columns, as the outlined blocks show.</source>
+            <translation>三次矩阵乘法让每个词在每个头里得到三个新向量:查询(它想找什么)、键(别人凭什么找到它)和值(它要传递的内容)。每个头有自己的 W 矩阵,所以各个头可以关注不同的东西。在代码里,所有头其实是一次矩阵乘法 X·[W_Q₁ | W_Q₂ | …];把结果分成多个头(reshape 和转置)只是重新分组各列,框出来的块就说明了这一点。</translation>
         </message>
         <message>
             <source>A dot product is large when two vectors point the same way, so row t, column s measures how well token t's query matches token s's key. K is transposed so that its rows (one per token) become columns: then one matrix product computes every query-key pair at once.</source>

@@ -85,7 +85,10 @@ def test_every_step_can_be_reached_and_shows_its_matrices(window):
         assert_panels_show_core(window, Parameters(causal=True))
         shown = {panel_key for panel_key, _, _ in window.step_view.panels()}
         step = window.model.step
-        assert shown == (set(step.inputs) | set(step.outputs)) - {"w_q", "w_k", "w_v"}
+        expected = (set(step.inputs) | set(step.outputs)) - {"w_q", "w_k", "w_v"}
+        if key == "project":
+            expected |= {"packed_q", "packed_k", "packed_v"}
+        assert shown == expected
         assert step.title in window.explanation.plain_text()
 
 
@@ -263,3 +266,25 @@ def test_screenshot_of_the_mask_without_causal_is_a_clear_error(tmp_path):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "--causal" in result.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_project_shows_the_packed_product_split_into_head_blocks(window):
+    """One matmul computes every head's Q; the split into Q₁, Q₂ is only a choice of columns."""
+    window.controls.heads.editor.setValue(3)
+    window.model.go_to("project")
+    computation = compute(Parameters(heads=3))
+    packed = window.step_view.panel("packed_q")
+    assert packed.image_data().shape == (4, 12)
+    assert [(first, width) for first, width, _ in packed.block_outlines()] == [(0, 4), (4, 4), (8, 4)]
+    assert [label for _, _, label in packed.block_outlines()] == ["head 1", "head 2", "head 3"]
+    for head in range(3):
+        block = packed.image_data()[:, 4 * head:4 * head + 4]
+        np.testing.assert_array_equal(block, window.step_view.panel("q", head).image_data())
+        np.testing.assert_array_equal(block, computation.trace["q"][head].astype(np.float32))
+
+
+def test_concat_outlines_each_heads_columns(window):
+    window.model.go_to("concat")
+    assert [(first, width) for first, width, _ in window.step_view.panel("concat").block_outlines()] == [(0, 4), (4, 4)]
+    window.model.go_to("embed")
+    assert window.step_view.panel("embed").block_outlines() == []
