@@ -15,6 +15,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _settle_mode(temporary: Path, target: Path, default: int) -> None:
+    """Give the finished file or folder the mode a plain ``open``/``mkdir`` would have.
+
+    mkstemp and mkdtemp create private (0600/0700) entries; an export meant
+    to be shared must not stay private. An existing target keeps its mode.
+    """
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except OSError:
+        mode = default & ~_umask()
+    os.chmod(temporary, mode)
+
+
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     """Call ``write(temporary_path)``, then rename the result to ``path``.
 
@@ -27,6 +46,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     temporary_path = Path(temporary)
     try:
         write(temporary_path)
+        _settle_mode(temporary_path, target, 0o666)
         os.replace(temporary_path, target)
     except BaseException:
         temporary_path.unlink(missing_ok=True)
@@ -55,6 +75,7 @@ def atomic_folder(path: str | os.PathLike, fill: Callable[[Path], None], force: 
     aside: Path | None = None
     try:
         fill(temporary)
+        _settle_mode(temporary, target, 0o777)
         if target.is_dir():
             aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
             os.rmdir(aside)

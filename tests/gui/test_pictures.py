@@ -41,3 +41,17 @@ def test_a_picture_that_cannot_be_written_leaves_nothing(window, tmp_path):
     assert window.exporter.save_panel_picture(tmp_path / "missing-folder" / "panel.svg") is None
     assert "Nothing was written" in window.exporter.last_message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pictures_and_exports_get_the_usual_file_mode(window, tmp_path):
+    """Temporary files are private (0600); the finished ones must follow the umask like any saved file."""
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        picture = window.exporter.save_panel_picture(tmp_path / "panel.png")
+        folder = window.exporter.export_all(tmp_path / "export")
+    finally:
+        os.umask(mask)
+    assert picture.stat().st_mode & 0o777 == 0o644
+    assert folder.stat().st_mode & 0o777 == 0o755
