@@ -98,7 +98,7 @@ def format_hover_value(value: float) -> str:
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
-        return "−∞ (masked)" if value < 0 else "∞"
+        return "−∞ " + QCoreApplication.translate("MatrixPanel", "(masked)") if value < 0 else "∞"
     return f"{value:.4f}"
 
 
@@ -785,8 +785,8 @@ class MatrixPanel(QWidget):
         value = float(self._matrix[row, col])
         row_label = self._left.labels()[row]
         col_label = self._top.labels()[col]
-        return (f"{self.name()}[{row_label}, {col_label}] = {format_hover_value(value)}"
-                f"  (row {row + 1}, column {col + 1})")
+        position = self.tr("(row {0}, column {1})").format(row + 1, col + 1)
+        return f"{self.name()}[{row_label}, {col_label}] = {format_hover_value(value)}  {position}"
 
     def hover_cell(self, row: int, col: int) -> str:
         """Emit (and return) the hover text of a cell; "" for a position outside the matrix."""

@@ -479,6 +479,33 @@ Your work is still open; you can go on.</source>
         </message>
     </context>
     <context>
+        <name>MatrixPanel</name>
+        <message>
+            <location filename="../../gui/matrix_panel.py" line="101" />
+            <source>(masked)</source>
+            <extracomment>Values are written in the cells only up to this many cells (automatic mode). At most this many tick labels along an axis in view; more are thinned to every k-th. Tick labels longer than this are shortened with "…" (hover still gives the full label).</extracomment>
+            <translation>(已掩码)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/matrix_panel.py" line="788" />
+            <source>(row {0}, column {1})</source>
+            <extracomment>Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. Row and column (0-based) of a clicked cell.</extracomment>
+            <translation>(第 {0} 行,第 {1} 列)</translation>
+        </message>
+        <message>
+            <source>Blue is negative, red positive, pale grey near zero; the colour bar gives the scale (symmetric around 0). Hatched grey cells are masked (−∞).
+Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, double-click to show the whole matrix again.</source>
+            <translation>蓝色为负,红色为正,接近 0 时为浅灰;色条给出刻度(以 0 为中心对称)。带斜线的灰色单元格被掩码遮住(−∞)。
+鼠标悬停可看数值;单击选中这个矩阵;拖动可平移,Ctrl+滚轮缩放,双击恢复显示整个矩阵。</translation>
+        </message>
+        <message>
+            <source>Dark purple is 0, yellow is 1 (each row sums to 1). Hatched grey cells are masked.
+Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, double-click to show the whole matrix again.</source>
+            <translation>深紫色为 0,黄色为 1(每行之和为 1)。带斜线的灰色单元格被掩码遮住。
+鼠标悬停可看数值;单击选中这个矩阵;拖动可平移,Ctrl+滚轮缩放,双击恢复显示整个矩阵。</translation>
+        </message>
+    </context>
+    <context>
         <name>Navigator</name>
         <message>
             <location filename="../../gui/step_bar.py" line="142" />
@@ -773,21 +800,6 @@ Your work is still open; you can go on.</source>
         <message>
             <source>(scaling skipped)</source>
             <translation>(跳过了缩放)</translation>
-        </message>
-    </context>
-    <context>
-        <name>MatrixPanel</name>
-        <message>
-            <source>Blue is negative, red positive, pale grey near zero; the colour bar gives the scale (symmetric around 0). Hatched grey cells are masked (−∞).
-Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, double-click to show the whole matrix again.</source>
-            <translation>蓝色为负,红色为正,接近 0 时为浅灰;色条给出刻度(以 0 为中心对称)。带斜线的灰色单元格被掩码遮住(−∞)。
-鼠标悬停可看数值;单击选中这个矩阵;拖动可平移,Ctrl+滚轮缩放,双击恢复显示整个矩阵。</translation>
-        </message>
-        <message>
-            <source>Dark purple is 0, yellow is 1 (each row sums to 1). Hatched grey cells are masked.
-Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, double-click to show the whole matrix again.</source>
-            <translation>深紫色为 0,黄色为 1(每行之和为 1)。带斜线的灰色单元格被掩码遮住。
-鼠标悬停可看数值;单击选中这个矩阵;拖动可平移,Ctrl+滚轮缩放,双击恢复显示整个矩阵。</translation>
         </message>
     </context>
 </TS>
