@@ -20,6 +20,7 @@ bench: $(VENV)/.installed-test
 screenshots: $(VENV)/.installed-app
 	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --step scores --out docs/screenshot-scores.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --step softmax --causal --out docs/screenshot-softmax.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --step project --out docs/screenshot-project.png
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'
