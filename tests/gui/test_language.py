@@ -24,8 +24,8 @@ from panel_checks import assert_panels_show_core
 TS_FILE = resources.files("attention_stepper.resources").joinpath("translations/attention_stepper_zh_CN.ts")
 #: Two English words in a row: what a half-translated interface shows.
 ENGLISH_PHRASE = re.compile(r"\b[A-Za-z]{3,}\s+[A-Za-z]{3,}\b")
-#: Names that stay in Latin letters in Chinese text too: the product's and a PyTorch class's.
-ALLOWED = ("Attention Stepper", "PyTorch MultiheadAttention")
+#: What stays in Latin letters in Chinese text too: the product's name, a PyTorch class, a command to type.
+ALLOWED = ("Attention Stepper", "PyTorch MultiheadAttention", "pip install attention-stepper[zh]")
 
 
 def _messages():
