@@ -55,3 +55,15 @@ def test_pictures_and_exports_get_the_usual_file_mode(window, tmp_path):
         os.umask(mask)
     assert picture.stat().st_mode & 0o777 == 0o644
     assert folder.stat().st_mode & 0o777 == 0o755
+
+
+def test_a_failed_png_save_keeps_the_earlier_picture(window, tmp_path, monkeypatch):
+    """A full disk while encoding: the earlier file stays byte for byte, no partial file appears."""
+    path = window.exporter.save_panel_picture(tmp_path / "panel.png")
+    before = path.read_bytes()
+    monkeypatch.setattr(QImage, "save", lambda self, *args: False)
+    window.model.go_to("softmax")
+    assert window.exporter.save_panel_picture(tmp_path / "panel.png") is None
+    assert "Nothing was written" in window.exporter.last_message
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["panel.png"]
