@@ -110,7 +110,8 @@ class StepView(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(2, 2, 2, 2)
         self.grid.setSpacing(4)
-        self._pool: list[MatrixPanel] = []
+        self._pool: dict[tuple[str, int | None], MatrixPanel] = {}
+        self._places: dict[MatrixPanel, tuple[int, int, int, int]] = {}
         self._shown: list[tuple[Slot, MatrixPanel]] = []
         self.selected: tuple[str, int | None] | None = None
         self.note = QLabel(self)
@@ -148,35 +149,44 @@ class StepView(QWidget):
         super().changeEvent(event)
 
     # --- updating ---------------------------------------------------------------
-    def _panel_from_pool(self, index: int) -> MatrixPanel:
-        while len(self._pool) <= index:
+    def _panel_for(self, key: str, head: int | None) -> MatrixPanel:
+        """The panel that shows matrix ``key`` of ``head``: one per role, kept and reused.
+
+        Keeping a panel in the same role means a parameter change only swaps its
+        data; its title, colour map and grid place stay, so nothing is laid out again.
+        """
+        panel = self._pool.get((key, head))
+        if panel is None:
             panel = MatrixPanel(self)
             panel.setMinimumSize(MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT)
             panel.hovered.connect(self.hovered)
             panel.cellClicked.connect(lambda row, column, clicked=panel: self._clicked(clicked, row, column))
-            self._pool.append(panel)
-        return self._pool[index]
+            self._pool[(key, head)] = panel
+        return panel
 
     def refresh(self) -> None:
         computation = self.model.computation
         slots = layout_slots(self.model)
-        for _, panel in self._shown:
-            self.grid.removeWidget(panel)
-        self.grid.removeWidget(self.note)
+        places = {}
         self._shown = []
-        for index, slot in enumerate(slots):
-            panel = self._panel_from_pool(index)
+        for slot in slots:
+            panel = self._panel_for(slot.key, slot.head)
             matrix = computation.matrix(slot.key, slot.head)
             rows, columns = computation.labels(slot.key)
             panel.set_matrix(matrix, rows, columns, matrix_title(slot.key, slot.head, matrix.shape),
                              kind="probability" if slot.key == "weights" else "signed")
             panel.set_block_outlines([(first, width, self.tr("head {0}").format(head + 1)) for head, (first, width)
                                       in enumerate(computation.head_blocks(slot.key))])
-            self.grid.addWidget(panel, slot.row, slot.column, slot.row_span, 1)
-            panel.show()
+            places[panel] = (slot.row, slot.column, slot.row_span, 1)
             self._shown.append((slot, panel))
-        for panel in self._pool[len(slots):]:
-            panel.hide()
+        for panel in self._pool.values():
+            place = places.get(panel)
+            if place != self._places.get(panel):
+                self.grid.removeWidget(panel)
+                if place is not None:
+                    self.grid.addWidget(panel, *place)
+            panel.setVisible(place is not None)
+        self._places = places
         self._update_note(slots)
 
     def _update_note(self, slots: list[Slot] | None = None) -> None:
