@@ -78,7 +78,12 @@ def matrix_files(computation: Computation, keys: Iterable[str] | None = None) ->
 
 
 def manifest(computation: Computation, keys: Iterable[str] | None = None) -> dict:
-    """What the export folder holds and how it was computed (``keys`` as in :func:`matrix_files`)."""
+    """What the export folder holds and how it was computed (``keys`` as in :func:`matrix_files`).
+
+    ``edits`` lists the typed-over cells as ``{"matrix", "head" (1-based or
+    null), "row", "column", "value"}`` (0-based row and column); the CSVs and
+    weights.npz already hold the edited values.
+    """
     p = computation.parameters
     return {
         "tokens": list(computation.tokens),
@@ -93,6 +98,7 @@ def manifest(computation: Computation, keys: Iterable[str] | None = None) -> dic
         "tokenizer": p.tokenizer,
         "version": __version__,
         "npz": NPZ_FILE,
+        "edits": computation.edits.to_records(),
         "matrices": matrix_files(computation, keys),
     }
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .attention import PER_HEAD_KEYS, Trace, concat_heads, forward
+from .edits import WEIGHT_EDIT_KEYS, Edits, cell_problem, check_cell, editable_shapes
 from .embedding import embed
 from .limits import check_matrix_budget, check_whole_number
 from .tokenize import TOKENIZERS, tokenize, unique_labels
@@ -155,12 +156,17 @@ PER_HEAD_MATRICES = PER_HEAD_KEYS | {"w_q", "w_k", "w_v"}
 
 @dataclass(frozen=True, eq=False)
 class Computation:
-    """One complete computation: the parameters, tokens, X, weights and trace."""
+    """One complete computation: the parameters, tokens, X, weights and trace.
+
+    ``weights`` and ``trace["embed"]`` (X) are the effective ones, with the
+    typed-over cells of ``edits`` already in place.
+    """
 
     parameters: Parameters
     tokens: tuple[str, ...]
     weights: Weights
     trace: Trace
+    edits: Edits = field(default_factory=Edits)
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -172,6 +178,13 @@ class Computation:
 
     def is_per_head(self, key: str) -> bool:
         return key in PER_HEAD_MATRICES
+
+    def edited_cells(self, key: str, head: int | None = None) -> list[tuple[int, int]]:
+        """(row, column) of the typed-over cells of matrix ``key`` (one head's, 0-based, for W_Q, W_K, W_V).
+
+        Empty for matrices that cannot be edited, since they are computed.
+        """
+        return self.edits.cells_of(key, head)
 
     def matrix(self, key: str, head: int | None = None) -> np.ndarray:
         """A trace or weight matrix; for per-head keys, ``head`` (0-based) picks one head."""
@@ -230,11 +243,18 @@ class Computation:
         return [(head * width, width) for head in range(p.heads)]
 
 
-def compute(parameters: Parameters, weights: Weights | None = None) -> Computation:
+def compute(parameters: Parameters, weights: Weights | None = None, edits: Edits | None = None) -> Computation:
     """Tokenise, embed and run attention; ValueError for anything out of range.
 
     ``weights`` overrides the seeded ones (they must match the parameters' sizes).
+    ``edits`` replace cells of X (after embedding, positions included) and of
+    the seeded or given weights; every edited cell must exist (ValueError).
     """
+    return _compute(parameters, weights, edits or Edits(), fit_edits=False)
+
+
+def _compute(parameters: Parameters, weights: Weights | None, edits: Edits, fit_edits: bool) -> Computation:
+    """:func:`compute`; with ``fit_edits`` edits whose cell does not exist are dropped instead of refused."""
     parameters = parameters.validated()
     tokens = tokenize(parameters.sentence, parameters.tokenizer)
     check_matrix_budget(len(tokens), parameters.heads, parameters.d_model, parameters.d_k,
@@ -248,9 +268,16 @@ def compute(parameters: Parameters, weights: Weights | None = None) -> Computati
             f"d_v {weights.d_v}, not heads {parameters.heads}, d_model {parameters.d_model}, "
             f"d_k {parameters.d_k}, d_v {parameters.value_dim}"
         )
-    x = embed(tokens, parameters.d_model, parameters.seed, parameters.positional_encoding)
+    shapes = editable_shapes(len(tokens), parameters.heads, parameters.d_model, parameters.d_k,
+                             parameters.value_dim)
+    if fit_edits:
+        edits = edits.fitting(shapes)
+    else:
+        edits.check(shapes)
+    weights = edits.apply_weights(weights)
+    x = edits.apply_x(embed(tokens, parameters.d_model, parameters.seed, parameters.positional_encoding))
     trace = forward(x, weights, causal=parameters.causal, scale=not parameters.skip_scaling)
-    return Computation(parameters, tuple(tokens), weights, trace)
+    return Computation(parameters, tuple(tokens), weights, trace, edits)
 
 
 _SHAPE_PARAMETERS = ("heads", "d_model", "d_k", "d_v", "seed")
@@ -263,11 +290,21 @@ class Stepper:
     that step disappears (the mask, when causal is switched off) the stepper
     moves to softmax, which shows the same scores. A change that is invalid
     raises ValueError and leaves everything as it was.
+
+    Typed-over cells (:meth:`set_cell`) are kept through every parameter
+    change in which their cell still exists, the seed included: an edit is
+    a deliberate act a person should not lose to a spin box, it stays marked,
+    and :meth:`reset_edits` removes all of them at once. X edits belong to a
+    token position (row t stays row t when the sentence changes), weight
+    edits to a (head, row, column); cells that no longer exist (fewer tokens,
+    heads or dimensions) are dropped, since there is nothing left to put them
+    in, and do not come back when the size grows again.
     """
 
-    def __init__(self, parameters: Parameters | None = None, weights: Weights | None = None):
-        self._computation = compute(parameters or Parameters(), weights)
-        self._custom_weights = weights is not None
+    def __init__(self, parameters: Parameters | None = None, weights: Weights | None = None,
+                 edits: Edits | None = None):
+        self._computation = compute(parameters or Parameters(), weights, edits)
+        self._custom: Weights | None = weights
         self._index = 0
 
     # --- what there is to see -------------------------------------------------
@@ -289,7 +326,17 @@ class Stepper:
 
     @property
     def weights(self) -> Weights:
+        """The weights in use, edits included."""
         return self._computation.weights
+
+    @property
+    def custom_weights(self) -> Weights | None:
+        """The weights given by :meth:`set_weights` (before edits), or None when they are the seeded ones."""
+        return self._custom
+
+    @property
+    def edits(self) -> Edits:
+        return self._computation.edits
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -310,32 +357,83 @@ class Stepper:
         Seeded weights follow the sizes and the seed; weights given by
         :meth:`set_weights` are kept while only the sentence, mask or
         positions change, and replaced by seeded ones when a size or the seed does.
+        Edits follow the rule in the class docstring.
         """
         parameters = dataclasses.replace(self.parameters, **changes)
-        keep_weights = self._custom_weights and not any(
+        keep_weights = self._custom is not None and not any(
             getattr(parameters, name) != getattr(self.parameters, name) for name in _SHAPE_PARAMETERS
         )
-        self._replace(compute(parameters, self.weights if keep_weights else None), keep_weights)
+        custom = self._custom if keep_weights else None
+        self._replace(_compute(parameters, custom, self.edits, fit_edits=True), custom)
 
     def set_weights(self, weights: Weights | None) -> None:
-        """Use these weights (their sizes become the parameters'); None returns to seeded ones."""
+        """Use these weights (their sizes become the parameters'); None returns to seeded ones.
+
+        Either way the weight edits go (the weights are replaced whole, which
+        is what "Reset weights" means); X edits stay where their cells still exist.
+        """
+        edits = self.edits.without_keys(WEIGHT_EDIT_KEYS)
         if weights is None:
-            self._replace(compute(self.parameters), False)
+            self._replace(_compute(self.parameters, None, edits, fit_edits=True), None)
             return
         parameters = dataclasses.replace(
             self.parameters, heads=weights.heads, d_model=weights.d_model, d_k=weights.d_k,
             d_v=None if weights.d_v == weights.d_k else weights.d_v,
         )
-        self._replace(compute(parameters, weights), True)
+        self._replace(_compute(parameters, weights, edits, fit_edits=True), weights)
 
     @property
     def has_custom_weights(self) -> bool:
-        return self._custom_weights
+        return self._custom is not None
 
-    def _replace(self, computation: Computation, custom_weights: bool) -> None:
+    def set_cell(self, key: str, head: int | None, row: int, column: int, value: float) -> None:
+        """Type ``value`` into one cell of X (``"embed"``) or of a W matrix and recompute.
+
+        ``head`` is the 0-based head for w_q, w_k, w_v and None for embed and
+        w_o; ``row`` and ``column`` are 0-based. ValueError (and no change) for
+        another key, a cell that does not exist, or a value that is not a
+        finite number within ±1e6.
+        """
+        cell = check_cell(key, head, row, column)
+        problem = cell_problem(cell, editable_shapes(len(self.tokens), self.parameters.heads,
+                                                     self.parameters.d_model, self.parameters.d_k,
+                                                     self.parameters.value_dim))
+        if problem:
+            raise ValueError(problem)
+        self._replace(compute(self.parameters, self._custom, self.edits.with_cell(*cell, value)), self._custom)
+
+    def clear_cell(self, key: str, head: int | None, row: int, column: int) -> None:
+        """Return one cell to its seeded (or loaded) value; nothing happens if it was not edited."""
+        edits = self.edits.without_cell(key, head, row, column)
+        if edits != self.edits:
+            self._replace(compute(self.parameters, self._custom, edits), self._custom)
+
+    def reset_edits(self) -> None:
+        """Drop every edit: X and the weights return to their seeded (or loaded) values."""
+        if self.edits:
+            self._replace(compute(self.parameters, self._custom), self._custom)
+
+    def restore(self, parameters: Parameters, weights: Weights | None = None, edits: Edits | None = None,
+                step: str | None = None) -> None:
+        """Replace everything at once (as when opening a saved session); ValueError leaves all as it was.
+
+        ``weights`` None means seeded ones; every edit must fit. ``step`` (a
+        key) is gone to if given, else the current step is kept when it exists.
+        """
+        computation = compute(parameters, weights, edits)
+        if step is not None:
+            keys = [s.key for s in computation.steps]
+            if step not in keys:
+                step_by_key(step)  # raises for unknown keys
+                raise ValueError(f"the step {step!r} appears only with the causal mask on")
+        self._replace(computation, weights)
+        if step is not None:
+            self.go_to(step)
+
+    def _replace(self, computation: Computation, custom_weights: Weights | None) -> None:
         key = self.step.key
         self._computation = computation
-        self._custom_weights = custom_weights
+        self._custom = custom_weights
         keys = [step.key for step in self.steps]
         self._index = keys.index(key if key in keys else "softmax")
 
