@@ -97,6 +97,30 @@ class AttentionModel(QObject):
         self._stepper.set_weights(weights)
         self.changed.emit()
 
+    def set_cell(self, key: str, head: int | None, row: int, column: int, value) -> bool:
+        """Type ``value`` into a cell of X (``"embed"``) or a W matrix (see ``Stepper.set_cell``).
+
+        A refused cell or value is reported as ``errorChanged("cell", message)``
+        and changes nothing; the next accepted one clears it.
+        """
+        try:
+            self._stepper.set_cell(key, head, row, column, value)
+        except ValueError as error:
+            self._errors["cell"] = str(error)
+            self.errorChanged.emit("cell", str(error))
+            return False
+        self._clear_errors(("cell",))
+        self.changed.emit()
+        return True
+
+    def reset_edits(self) -> None:
+        """Return every typed-over cell to its seeded (or loaded) value."""
+        had_edits = bool(self._stepper.edits)
+        self._stepper.reset_edits()
+        self._clear_errors(("cell",))
+        if had_edits:
+            self.changed.emit()
+
     def _clear_errors(self, names) -> None:
         for name in names:
             if self._errors.pop(name, None) is not None:
