@@ -11,6 +11,7 @@ Pure NumPy, no Qt: the command line, the app and anyone's script use it alike.
 __version__ = "0.1.0"
 
 from .attention import TRACE_KEYS, Trace, forward, softmax  # noqa: E402
+from .edits import Edits  # noqa: E402
 from .embedding import embed, sinusoidal_positions, token_vector  # noqa: E402
 from .experiments import HeadStatistics, ScalingCurves, head_statistics, scaling_curves  # noqa: E402
 from .export import export_computation, manifest, table_text  # noqa: E402
@@ -26,6 +27,7 @@ from .pipeline import (  # noqa: E402
     compute,
     pipeline_steps,
 )
+from .session import Session, SessionFileError, load_session, save_session  # noqa: E402
 from .tokenize import TOKENIZERS, jieba_available, tokenize  # noqa: E402
 from .torch_layout import from_torch_state, load_torch_weights, save_torch_weights, to_torch_state  # noqa: E402
 from .weights import Weights, WeightsFileError, init_weights, load_weights, save_weights  # noqa: E402
@@ -38,4 +40,5 @@ __all__ = [
     "token_vector", "tokenize",
     "TOKENIZERS", "HeadStatistics", "ScalingCurves", "from_torch_state", "head_statistics", "jieba_available",
     "load_torch_weights", "save_torch_weights", "scaling_curves", "to_torch_state",
+    "Edits", "Session", "SessionFileError", "load_session", "save_session",
 ]
