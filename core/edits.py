@@ -197,7 +197,9 @@ class Edits:
         """The weights with the edited cells replaced; ``weights`` itself when no weight is edited."""
         if not self.has_weight_edits:
             return weights
-        arrays = {name: np.array(array, copy=True) for name, array in weights.arrays().items()}
+        edited = {key for key, _, _, _ in self.cells}
+        arrays = {name: np.array(array, copy=True) if name in edited else array
+                  for name, array in weights.arrays().items()}
         for (key, head, row, column), value in self.cells.items():
             if key == "embed":
                 continue

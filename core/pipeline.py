@@ -305,6 +305,7 @@ class Stepper:
                  edits: Edits | None = None):
         self._computation = compute(parameters or Parameters(), weights, edits)
         self._custom: Weights | None = weights
+        self._seeded: tuple[tuple, Weights] | None = None  # see _base_weights
         self._index = 0
 
     # --- what there is to see -------------------------------------------------
@@ -400,18 +401,35 @@ class Stepper:
                                                      self.parameters.value_dim))
         if problem:
             raise ValueError(problem)
-        self._replace(compute(self.parameters, self._custom, self.edits.with_cell(*cell, value)), self._custom)
+        edits = self.edits.with_cell(*cell, value)
+        self._replace(compute(self.parameters, self._base_weights(), edits), self._custom)
 
     def clear_cell(self, key: str, head: int | None, row: int, column: int) -> None:
         """Return one cell to its seeded (or loaded) value; nothing happens if it was not edited."""
         edits = self.edits.without_cell(key, head, row, column)
         if edits != self.edits:
-            self._replace(compute(self.parameters, self._custom, edits), self._custom)
+            self._replace(compute(self.parameters, self._base_weights(), edits), self._custom)
 
     def reset_edits(self) -> None:
         """Drop every edit: X and the weights return to their seeded (or loaded) values."""
         if self.edits:
-            self._replace(compute(self.parameters, self._custom), self._custom)
+            self._replace(compute(self.parameters, self._base_weights()), self._custom)
+
+    def _base_weights(self) -> Weights:
+        """The weights under the edits: the given ones, or the seeded ones.
+
+        Seeded weights are kept once drawn for these sizes and seed, so that
+        typing or dragging a value does not redraw every weight each time.
+        """
+        if self._custom is not None:
+            return self._custom
+        p = self.parameters
+        sizes = (p.d_model, p.heads, p.d_k, p.value_dim, p.seed)
+        if self._seeded is None or self._seeded[0] != sizes:
+            seeded = (self.weights if not self.edits.has_weight_edits
+                      else init_weights(p.d_model, p.heads, p.d_k, p.value_dim, p.seed))
+            self._seeded = (sizes, seeded)
+        return self._seeded[1]
 
     def restore(self, parameters: Parameters, weights: Weights | None = None, edits: Edits | None = None,
                 step: str | None = None) -> None:

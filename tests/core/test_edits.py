@@ -311,3 +311,18 @@ def test_export_writes_the_edited_matrices_weights_and_the_edits(tmp_path):
         assert np.array_equal(archive["output"], stepper.trace["output"])
     plain = export_computation(compute(PARAMETERS), tmp_path / "plain")
     assert json.loads((plain / "manifest.json").read_text(encoding="utf-8"))["edits"] == []
+
+
+def test_edits_after_each_size_or_seed_change_sit_on_that_change_s_seeded_weights():
+    stepper = Stepper(PARAMETERS)
+    stepper.set_cell("w_q", 0, 0, 0, VALUE)
+    for change in ({"seed": 5}, {"heads": 2}, {"d_k": 3}, {"d_v": None}, {"d_model": 7}, {"seed": 3}):
+        stepper.set(**change)
+        stepper.set_cell("w_o", None, 0, 1, VALUE + 1)
+        stepper.set_cell("embed", None, 0, 2, VALUE + 2)
+        expected, weights = by_hand(stepper.parameters, dict(stepper.edits.cells))
+        assert_same_trace(stepper.trace, expected)
+        assert stepper.weights == weights, change
+        stepper.reset_edits()
+        assert stepper.weights == compute(stepper.parameters).weights, change
+        stepper.set_cell("w_q", 0, 0, 0, VALUE)
