@@ -111,9 +111,12 @@ def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: boo
     if x.ndim != 2 or x.shape[1] != weights.d_model:
         raise ValueError(f"X must have shape (n, d_model={weights.d_model}); it has shape {x.shape}")
     trace: dict[str, np.ndarray] = {"embed": x}
-    trace["q"] = q = project(x, weights.w_q)
-    trace["k"] = k = project(x, weights.w_k)
-    trace["v"] = v = project(x, weights.w_v)
+    # One matmul for Q, K and V of every head (X·[W_Q | W_K | W_V]); the three are column slices of it.
+    qkv = project(x, weights.w_qkv)
+    d_k = weights.d_k
+    trace["q"] = q = qkv[..., :d_k]
+    trace["k"] = k = qkv[..., d_k:2 * d_k]
+    trace["v"] = v = qkv[..., 2 * d_k:]
     trace["scores"] = scores = attention_scores(q, k)
     trace["scaled"] = logits = scale_scores(scores, weights.d_k if scale else 1)
     if causal:

@@ -9,6 +9,7 @@ uniform nor one-hot.
 
 from __future__ import annotations
 
+import functools
 import os
 import zipfile
 from dataclasses import dataclass
@@ -63,6 +64,13 @@ class Weights:
     @property
     def d_v(self) -> int:
         return self.w_v.shape[2]
+
+    @functools.cached_property
+    def w_qkv(self) -> np.ndarray:
+        """[W_Q | W_K | W_V] per head, (h, d_model, 2·d_k + d_v): one matmul projects all three."""
+        fused = np.concatenate([self.w_q, self.w_k, self.w_v], axis=2)
+        fused.flags.writeable = False
+        return fused
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {name: getattr(self, name) for name in WEIGHT_NAMES}
