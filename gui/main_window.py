@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -30,8 +31,9 @@ from .head_stats import HeadStatisticsView
 from .i18n import LANGUAGES, current_language, install_language
 from .model import AttentionModel
 from .scaling_lab import ScalingLab
+from .sessions import SessionActions
 from .step_bar import StepBar
-from .step_view import StepView
+from .step_view import StepView, matrix_title
 
 
 class MainWindow(QMainWindow):
@@ -45,6 +47,9 @@ class MainWindow(QMainWindow):
         self.step_view = StepView(model)
         self.explanation = ExplanationPane(model)
         self.exporter = Exporter(model, self.step_view, self, settings)
+        self.sessions = SessionActions(model, self, settings)
+        self.step_view.editRequested.connect(self.edit_cell)
+        model.errorChanged.connect(self._cell_refused)
 
         panels_scroll = QScrollArea()
         panels_scroll.setWidgetResizable(True)
@@ -106,6 +111,9 @@ class MainWindow(QMainWindow):
         self.save_step_picture_action = self._action(self.exporter.save_step_picture)
         self.copy_action = self._action(self.copy_matrix, "Ctrl+Shift+C")
         self.open_weights_action = self._action(self.exporter.open_weights, "Ctrl+Shift+O")
+        self.open_session_action = self._action(self.sessions.open, "Ctrl+O")
+        self.save_session_action = self._action(self.sessions.save, "Ctrl+S")
+        self.reset_edits_action = self._action(self.model.reset_edits)
         self.save_weights_action = self._action(self.exporter.save_weights)
         self.reset_weights_action = self._action(lambda: self.model.set_weights(None))
         self.quit_action = self._action(self.close, "Ctrl+Q")
@@ -130,6 +138,12 @@ class MainWindow(QMainWindow):
     def _create_menus(self) -> None:
         menus = self.menuBar()
         self.file_menu = menus.addMenu("")
+        self.file_menu.addAction(self.open_session_action)
+        self.recent_menu = self.file_menu.addMenu("")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.sessions.recentChanged.connect(self._fill_recent_menu)
+        self.file_menu.addAction(self.save_session_action)
+        self.file_menu.addSeparator()
         for action in (self.export_all_action, self.export_step_action, self.save_png_action,
                        self.save_step_picture_action):
             self.file_menu.addAction(action)
@@ -141,6 +155,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = menus.addMenu("")
         self.edit_menu.addAction(self.copy_action)
+        self.edit_menu.addAction(self.reset_edits_action)
         self.step_menu = menus.addMenu("")
         for action in (self.first_action, self.previous_action, self.next_action, self.last_action):
             self.step_menu.addAction(action)
@@ -176,6 +191,12 @@ class MainWindow(QMainWindow):
                 "Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)")),
             self.reset_weights_action: (self.tr("&Reset weights"), self.tr(
                 "Go back to the seeded random weights")),
+            self.open_session_action: (self.tr("&Open session…"), self.tr(
+                "Open a saved session: sentence, parameters, weights and edited cells")),
+            self.save_session_action: (self.tr("&Save session…"), self.tr(
+                "Save the sentence, every parameter, the weights and edited cells in one file")),
+            self.reset_edits_action: (self.tr("&Reset edited cells"), self.tr(
+                "Return every cell you typed over (marked with an orange corner) to its value")),
             self.next_action: (self.tr("&Next step"), ""),
             self.previous_action: (self.tr("&Previous step"), ""),
             self.first_action: (self.tr("&First step"), ""),
@@ -196,6 +217,8 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(1, self.tr("Compare all heads: their attention, entropy and distance"))
         self.tabs.setTabToolTip(2, self.tr("Entropy and largest weight against d_k, with and without scaling"))
         self.file_menu.setTitle(self.tr("&File"))
+        self.recent_menu.setTitle(self.tr("Recent &sessions"))
+        self._fill_recent_menu()
         self.edit_menu.setTitle(self.tr("&Edit"))
         self.step_menu.setTitle(self.tr("&Step"))
         self.view_menu.setTitle(self.tr("&View"))
@@ -216,6 +239,37 @@ class MainWindow(QMainWindow):
                 self.settings.setValue("view/language", code)
 
     # --- slots ----------------------------------------------------------------------
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.sessions.recent()
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _checked=False, path=path: self.sessions.open(path))
+        if not recent:
+            self.recent_menu.addAction(self.tr("(none yet)")).setEnabled(False)
+
+    def edit_cell(self, key: str, head: int, row: int, column: int, value: float | None = None) -> bool:
+        """Type a new value into a cell of X or a W matrix (asks for it when ``value`` is None)."""
+        head = None if head < 0 else head
+        computation = self.model.computation
+        if value is None:
+            matrix = computation.matrix(key, head)
+            rows, columns = computation.labels(key)
+            name = matrix_title(key, head, matrix.shape).split("  ")[0]
+            value, accepted = QInputDialog.getDouble(
+                self, self.tr("Edit a cell"),
+                self.tr("New value for {0}[{1}, {2}] (every later matrix is recomputed):").format(
+                    name, rows[row], columns[column]),
+                float(matrix[row, column]), -1e6, 1e6, 6)
+            if not accepted:
+                return False
+        return self.model.set_cell(key, head, row, column, value)
+
+    def _cell_refused(self, name: str, message: str) -> None:
+        if name == "cell" and message:
+            self.statusBar().showMessage(message, 8000)
+
+
     def copy_matrix(self) -> None:
         self.exporter.copy_matrix()
         self.statusBar().showMessage(self.exporter.last_message, 3000)

@@ -363,6 +363,9 @@ class _CellTexts(pg.GraphicsObject):
         painter.restore()
 
 
+EDITED_COLOUR = QColor("#ef6c00")
+
+
 class _Outlines(pg.GraphicsObject):
     """The followed row's outline and labelled column blocks (e.g. heads inside concat)."""
 
@@ -373,6 +376,7 @@ class _Outlines(pg.GraphicsObject):
         self._cols = 0
         self.row: int | None = None
         self.blocks: list[tuple[int, int, str]] = []
+        self.marked: list[tuple[int, int]] = []
 
     def set_shape(self, rows: int, cols: int) -> None:
         if (rows, cols) != (self._rows, self._cols):
@@ -384,7 +388,7 @@ class _Outlines(pg.GraphicsObject):
         return QRectF(-0.5, -0.5, max(self._cols, 0), max(self._rows, 0)).adjusted(-0.1, -0.1, 0.1, 0.1)
 
     def paint(self, painter, option, widget=None):
-        if self._rows == 0 or self._cols == 0 or (self.row is None and not self.blocks):
+        if self._rows == 0 or self._cols == 0 or (self.row is None and not self.blocks and not self.marked):
             return
         transform = painter.transform()
         painter.save()
@@ -404,6 +408,16 @@ class _Outlines(pg.GraphicsObject):
                     painter.fillRect(box, QColor(255, 255, 255, 210))
                     painter.setPen(QPen(BLOCK_PEN))
                     painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), label)
+        if self.marked:
+            # An edited cell: an orange corner, like a spreadsheet's comment marker.
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(EDITED_COLOUR))
+            for row, col in self.marked:
+                cell = transform.mapRect(QRectF(col - 0.5, row - 0.5, 1, 1))
+                size = max(5.0, min(cell.width(), cell.height()) * 0.35)
+                corner = QPointF(cell.right(), cell.top())
+                painter.drawPolygon([corner, corner - QPointF(size, 0), corner + QPointF(0, size)])
+            painter.setBrush(Qt.BrushStyle.NoBrush)
         if self.row is not None:
             rect = transform.mapRect(QRectF(-0.5, self.row - 0.5, self._cols, 1)).adjusted(1, 1, -1, -1)
             painter.setPen(QPen(HIGHLIGHT_PEN, 2.5))
@@ -545,9 +559,12 @@ class MatrixPanel(QWidget):
     hovered = Signal(str)
     #: Row and column (0-based) of a clicked cell.
     cellClicked = Signal(int, int)
+    #: A cell of an editable panel was double-clicked (row, column): the person wants to type a value.
+    cellDoubleClicked = Signal(int, int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._editable = False
         self._matrix = np.zeros((0, 0))
         self._display = np.zeros((0, 0), dtype=np.float32)
         self._title = ""
@@ -825,11 +842,34 @@ class MatrixPanel(QWidget):
         if event.button() != Qt.MouseButton.LeftButton:
             return
         if event.double():
-            self._reset_view()
+            cell = self._cell_at(event.scenePos())
+            if self._editable and cell is not None:
+                self.cellDoubleClicked.emit(*cell)
+            else:
+                self._reset_view()
             return
         cell = self._cell_at(event.scenePos())
         if cell is not None:
             self.cellClicked.emit(*cell)
+
+    # --- editing ------------------------------------------------------------------
+    def set_editable(self, editable: bool) -> None:
+        """Let a double-click on a cell ask for a new value (X and the W matrices) instead of resetting the view."""
+        self._editable = editable
+
+    def editable(self) -> bool:
+        return self._editable
+
+    def set_marked_cells(self, cells: list[tuple[int, int]]) -> None:
+        """Mark edited cells with an orange corner; [] clears."""
+        rows, cols = self._shape
+        kept = [(int(r), int(c)) for r, c in cells if 0 <= r < rows and 0 <= c < cols]
+        if kept != self._outlines.marked:
+            self._outlines.marked = kept
+            self._outlines.update()
+
+    def marked_cells(self) -> list[tuple[int, int]]:
+        return list(self._outlines.marked)
 
     # --- outlines -----------------------------------------------------------------
     def highlight_row(self, row: int | None) -> None:

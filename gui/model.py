@@ -65,6 +65,16 @@ class AttentionModel(QObject):
     def has_custom_weights(self) -> bool:
         return self._stepper.has_custom_weights
 
+    @property
+    def custom_weights(self):
+        """Loaded weights before edits (core Weights), or None when they are the seeded ones."""
+        return self._stepper.custom_weights
+
+    @property
+    def edits(self):
+        """The typed-over cells (core Edits)."""
+        return self._stepper.edits
+
     # --- changing the computation ------------------------------------------------
     def set_parameter(self, name: str, value) -> bool:
         """Set one parameter; on a bad value report it via ``errorChanged`` and keep the old state."""
@@ -112,6 +122,19 @@ class AttentionModel(QObject):
         self._clear_errors(("cell",))
         self.changed.emit()
         return True
+
+    def restore_session(self, session) -> None:
+        """Take everything from an opened session (core.session.Session): parameters, weights, edits, step, head.
+
+        ValueError (from the core) leaves the model as it was.
+        """
+        self._stepper.restore(session.parameters, session.weights, session.edits, session.step)
+        for name in list(self._errors):
+            self._clear_errors((name,))
+        self._head = session.head if session.head is not None and session.head < self.parameters.heads else None
+        self.changed.emit()
+        self.stepChanged.emit()
+        self.headChanged.emit(-1 if self._head is None else self._head)
 
     def reset_edits(self) -> None:
         """Return every typed-over cell to its seeded (or loaded) value."""

@@ -39,6 +39,8 @@ MATRIX_TITLES = {
     "w_o": "W_O",
     "output": "output = concat · W_O",
 }
+#: Matrices a person may type into; everything downstream is recomputed by the core.
+EDITABLE_KEYS = frozenset({"embed", "w_q", "w_k", "w_v", "w_o"})
 #: Weight matrices are shown per head only when one head is chosen (all heads would be too many panels).
 _PER_HEAD_WEIGHTS = {"w_q", "w_k", "w_v"}
 MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT = 150, 130
@@ -103,6 +105,8 @@ class StepView(QWidget):
     hovered = Signal(str)
     #: A cell was clicked: (matrix key, head or -1, row, column).
     cellClicked = Signal(str, int, int, int)
+    #: A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column).
+    editRequested = Signal(str, int, int, int)
 
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
@@ -161,6 +165,9 @@ class StepView(QWidget):
             panel.setMinimumSize(MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT)
             panel.hovered.connect(self.hovered)
             panel.cellClicked.connect(lambda row, column, clicked=panel: self._clicked(clicked, row, column))
+            panel.cellDoubleClicked.connect(
+                lambda row, column, k=key, h=head: self.editRequested.emit(k, -1 if h is None else h, row, column))
+            panel.set_editable(key in EDITABLE_KEYS)
             self._pool[(key, head)] = panel
         return panel
 
@@ -177,6 +184,8 @@ class StepView(QWidget):
                              kind="probability" if slot.key == "weights" else "signed")
             panel.set_block_outlines([(first, width, self.tr("head {0}").format(head + 1)) for head, (first, width)
                                       in enumerate(computation.head_blocks(slot.key))])
+            if slot.key in EDITABLE_KEYS:
+                panel.set_marked_cells(computation.edited_cells(slot.key, slot.head))
             places[panel] = (slot.row, slot.column, slot.row_span, 1)
             self._shown.append((slot, panel))
         for panel in self._pool.values():

@@ -1,0 +1,109 @@
+"""File → Save session, Open session and Recent sessions.
+
+A session is one ``.attn.npz`` file (core.session): the sentence, every
+parameter, loaded weights and typed-over cells, the step and the head.
+It is read back without pickle; a bad file is refused with a message and
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from attention_stepper.core.session import SESSION_SUFFIX, SessionFileError, load_session, save_session
+
+from .model import AttentionModel
+
+MAX_RECENT = 8
+
+
+class SessionActions(QObject):
+    #: The list of recent sessions changed (the menu rebuilds itself).
+    recentChanged = Signal()
+
+    def __init__(self, model: AttentionModel, owner: QWidget, settings: QSettings | None = None):
+        super().__init__(owner)
+        self.model = model
+        self.owner = owner
+        self.settings = settings
+        self.last_message = ""
+        self._recent_in_memory: list[str] = []
+
+    # --- recent sessions -----------------------------------------------------------
+    def recent(self) -> list[str]:
+        if self.settings is None:
+            return list(self._recent_in_memory)
+        value = self.settings.value("sessions/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(path) for path in (value or [])][:MAX_RECENT]
+
+    def _remember(self, path: Path) -> None:
+        paths = [str(path)] + [p for p in self.recent() if p != str(path)]
+        paths = paths[:MAX_RECENT]
+        if self.settings is None:
+            self._recent_in_memory = paths
+        else:
+            self.settings.setValue("sessions/recent", paths)
+        self.recentChanged.emit()
+
+    def _forget(self, path: Path) -> None:
+        paths = [p for p in self.recent() if p != str(path)]
+        if self.settings is None:
+            self._recent_in_memory = paths
+        else:
+            self.settings.setValue("sessions/recent", paths)
+        self.recentChanged.emit()
+
+    def _report(self, message: str, interactive: bool) -> None:
+        self.last_message = message
+        if interactive:
+            QMessageBox.warning(self.owner, self.tr("Session"), message)
+
+    # --- actions -------------------------------------------------------------------
+    def save(self, path: str | Path | None = None) -> Path | None:
+        interactive = path is None
+        if path is None:
+            start = self.recent()[0] if self.recent() else str(Path.home() / f"session{SESSION_SUFFIX}")
+            path = QFileDialog.getSaveFileName(self.owner, self.tr("Save session"), start,
+                                               self.tr("Attention Stepper sessions (*{0})").format(SESSION_SUFFIX))[0]
+            if not path:
+                return None
+            if not path.endswith(SESSION_SUFFIX):
+                path += SESSION_SUFFIX
+        path = Path(path)
+        model = self.model
+        try:
+            save_session(path, model.parameters, model.custom_weights, model.edits, model.step.key, model.head)
+        except (OSError, ValueError) as error:
+            self._report(self.tr("Could not save {0}: {1}. Nothing was written.").format(
+                path, getattr(error, "strerror", None) or error), interactive)
+            return None
+        self._remember(path)
+        self.last_message = self.tr("Saved {0}").format(path.name)
+        return path
+
+    def open(self, path: str | Path | None = None) -> bool:
+        interactive = path is None
+        if path is None:
+            start = str(Path(self.recent()[0]).parent) if self.recent() else str(Path.home())
+            path = QFileDialog.getOpenFileName(self.owner, self.tr("Open session"), start,
+                                               self.tr("Attention Stepper sessions (*{0});;All files (*)").format(
+                                                   SESSION_SUFFIX))[0]
+            if not path:
+                return False
+        path = Path(path)
+        try:
+            session = load_session(path)
+            self.model.restore_session(session)
+        except (SessionFileError, ValueError, OSError) as error:
+            if isinstance(error, FileNotFoundError) or not path.exists():
+                self._forget(path)
+            self._report(self.tr("Could not open {0}: {1}").format(path.name, error), interactive)
+            return False
+        self._remember(path)
+        self.last_message = self.tr("Opened {0}").format(path.name)
+        return True
