@@ -1,6 +1,6 @@
 """Update latency of the real main window against the floor of bare pyqtgraph panels.
 
-python benchmarks/update_latency.py [--quick]
+python benchmarks/update_latency.py [--quick] [--sizes 4x2,256x8]
 
 App: change the sentence, the heads or d_k through the model (as the
 controls do) and wait until the panels hold the new data and the repaint is
@@ -31,6 +31,8 @@ from attention_stepper.gui.main_window import MainWindow  # noqa: E402
 from attention_stepper.gui.model import AttentionModel  # noqa: E402
 
 SIZES = [(4, 2), (32, 8), (256, 8), (512, 16)]  # (tokens, heads)
+if "--sizes" in sys.argv:
+    SIZES = [tuple(map(int, s.split("x"))) for s in sys.argv[sys.argv.index("--sizes") + 1].split(",")]
 
 
 def sentence(n: int, variant: int) -> str:
