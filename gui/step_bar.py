@@ -131,6 +131,7 @@ class Navigator(_Retranslating, QWidget):
         self.speed.setValue(1.5)
         layout.addWidget(self.speed)
         self.retranslate()
+        self._icon_playing: bool | None = None  # the state the play button's icon shows
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._advance)
         self.speed.valueChanged.connect(lambda seconds: self.timer.setInterval(int(seconds * 1000)))
@@ -179,11 +180,14 @@ class Navigator(_Retranslating, QWidget):
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < count - 1)
         self.last_button.setEnabled(index < count - 1)
-        self.play_button.blockSignals(True)
-        self.play_button.setChecked(self.playing)
-        self.play_button.setIcon(self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MediaPause if self.playing else QStyle.StandardPixmap.SP_MediaPlay))
-        self.play_button.blockSignals(False)
+        if self._icon_playing != self.playing:
+            # Only when play/pause flips: a new icon asks for a layout, and that repaints the whole window.
+            self.play_button.blockSignals(True)
+            self.play_button.setChecked(self.playing)
+            self.play_button.setIcon(self.style().standardIcon(
+                QStyle.StandardPixmap.SP_MediaPause if self.playing else QStyle.StandardPixmap.SP_MediaPlay))
+            self.play_button.blockSignals(False)
+            self._icon_playing = self.playing
 
 
 class HeadSelector(_Retranslating, QComboBox):
