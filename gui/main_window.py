@@ -28,6 +28,7 @@ from .controls import ControlsPanel
 from .explanation import ExplanationPane
 from .exporting import Exporter
 from .head_stats import HeadStatisticsView
+from .journey_view import TokenJourneyView
 from .i18n import LANGUAGES, current_language, install_language
 from .model import AttentionModel
 from .scaling_lab import ScalingLab
@@ -67,9 +68,14 @@ class MainWindow(QMainWindow):
 
         self.scaling_lab = ScalingLab(model)
         self.head_statistics = HeadStatisticsView(model)
+        self.journey = TokenJourneyView(model)
+        self.step_view.cellClicked.connect(self._follow_clicked_token)
+        self.journey.tokenChanged.connect(self.step_view.follow_token)
+        self.step_view.follow_token(self.journey.token())
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(centre, "")
+        self.tabs.addTab(self.journey, "")
         self.tabs.addTab(self.head_statistics, "")
         self.tabs.addTab(self.scaling_lab, "")
 
@@ -211,11 +217,13 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
             action.setToolTip(tip or text.replace("&", ""))
         self.tabs.setTabText(0, self.tr("Steps"))
-        self.tabs.setTabText(1, self.tr("Head statistics"))
-        self.tabs.setTabText(2, self.tr("Scaling lab: why √d_k"))
+        self.tabs.setTabText(1, self.tr("A token's journey"))
+        self.tabs.setTabText(2, self.tr("Head statistics"))
+        self.tabs.setTabText(3, self.tr("Scaling lab: why √d_k"))
         self.tabs.setTabToolTip(0, self.tr("Walk through the computation one step at a time"))
-        self.tabs.setTabToolTip(1, self.tr("Compare all heads: their attention, entropy and distance"))
-        self.tabs.setTabToolTip(2, self.tr("Entropy and largest weight against d_k, with and without scaling"))
+        self.tabs.setTabToolTip(1, self.tr("One token through one head: dot products, softmax, weighted sum"))
+        self.tabs.setTabToolTip(2, self.tr("Compare all heads: their attention, entropy and distance"))
+        self.tabs.setTabToolTip(3, self.tr("Entropy and largest weight against d_k, with and without scaling"))
         self.file_menu.setTitle(self.tr("&File"))
         self.recent_menu.setTitle(self.tr("Recent &sessions"))
         self._fill_recent_menu()
@@ -264,6 +272,11 @@ class MainWindow(QMainWindow):
             if not accepted:
                 return False
         return self.model.set_cell(key, head, row, column, value)
+
+    def _follow_clicked_token(self, key: str, head: int, row: int, column: int) -> None:
+        """Clicking a cell in a matrix whose rows are tokens follows that row's token."""
+        if key not in ("w_q", "w_k", "w_v", "w_o"):
+            self.journey.set_token(row)
 
     def _cell_refused(self, name: str, message: str) -> None:
         if name == "cell" and message:

@@ -41,6 +41,8 @@ MATRIX_TITLES = {
 }
 #: Matrices a person may type into; everything downstream is recomputed by the core.
 EDITABLE_KEYS = frozenset({"embed", "w_q", "w_k", "w_v", "w_o"})
+#: Matrices whose rows are not tokens (their rows are dimensions), so no token row is outlined in them.
+TOKENLESS_ROWS = frozenset({"w_q", "w_k", "w_v", "w_o"})
 #: Weight matrices are shown per head only when one head is chosen (all heads would be too many panels).
 _PER_HEAD_WEIGHTS = {"w_q", "w_k", "w_v"}
 MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT = 150, 130
@@ -118,6 +120,7 @@ class StepView(QWidget):
         self._places: dict[MatrixPanel, tuple[int, int, int, int]] = {}
         self._shown: list[tuple[Slot, MatrixPanel]] = []
         self.selected: tuple[str, int | None] | None = None
+        self.followed_token: int | None = None
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555;")
@@ -186,6 +189,7 @@ class StepView(QWidget):
                                       in enumerate(computation.head_blocks(slot.key))])
             if slot.key in EDITABLE_KEYS:
                 panel.set_marked_cells(computation.edited_cells(slot.key, slot.head))
+            panel.highlight_row(self.followed_token if slot.key not in TOKENLESS_ROWS else None)
             places[panel] = (slot.row, slot.column, slot.row_span, 1)
             self._shown.append((slot, panel))
         for panel in self._pool.values():
@@ -209,6 +213,12 @@ class StepView(QWidget):
         self.note.setVisible(bool(note))
         if note:
             self.grid.addWidget(self.note, max(slot.row + slot.row_span for slot in slots), 0, 1, -1)
+
+    def follow_token(self, token: int | None) -> None:
+        """Outline token ``token``'s row (0-based) in every panel whose rows are tokens; None clears."""
+        self.followed_token = token
+        for slot, panel in self._shown:
+            panel.highlight_row(token if slot.key not in TOKENLESS_ROWS else None)
 
     def _clicked(self, clicked: MatrixPanel, row: int, column: int) -> None:
         for slot, panel in self._shown:

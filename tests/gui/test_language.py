@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QTabBar,
     QTextBrowser,
     QWidget,
 )
@@ -54,6 +55,9 @@ def visible_texts(window) -> list[str]:
             texts.append(widget.toPlainText())
         if isinstance(widget, QMenu):
             texts.append(widget.title())
+        if isinstance(widget, QTabBar):
+            texts.extend(widget.tabText(i) for i in range(widget.count()))
+            texts.extend(widget.tabToolTip(i) for i in range(widget.count()))
     for action in window.actions():
         texts.extend([action.text(), action.toolTip(), action.statusTip()])
     return [text for text in texts if text]
