@@ -34,9 +34,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import struct
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +41,7 @@ import numpy as np
 
 from . import __version__
 from .edits import Edits, editable_shapes
-from .files import atomic_write
+from .files import atomic_write, npz_read_errors
 from .limits import check_matrix_budget
 from .pipeline import STEP_KEYS, Parameters, pipeline_steps
 from .tokenize import tokenize
@@ -142,7 +139,8 @@ def save_session(path: str | os.PathLike, parameters: Parameters, weights: Weigh
 
 
 def _read_archive(path: Path) -> dict[str, np.ndarray]:
-    try:
+    with npz_read_errors(path, SessionFileError, "a session file", "not a readable session file, damaged or truncated",
+                         " (a session file holds only text and numbers)"):
         with open(path, "rb") as stream:
             magic = stream.read(4)
         if not magic:
@@ -161,23 +159,6 @@ def _read_archive(path: Path) -> dict[str, np.ndarray]:
                 raise SessionFileError(f"{path}: unexpected arrays {', '.join(unknown)}; a session file holds "
                                        f"{JSON_NAME} and, for weights that are not seeded, w_q, w_k, w_v, w_o")
             arrays = {name: archive[name] for name in names}
-    except SessionFileError:
-        raise
-    except FileNotFoundError:
-        raise SessionFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SessionFileError(f"{path}: is a folder, not a session file") from None
-    except PermissionError:
-        raise SessionFileError(f"{path}: permission denied") from None
-    except ValueError as error:
-        if "pickle" in str(error).lower():
-            raise SessionFileError(f"{path}: holds pickled objects, which are never loaded "
-                                   "(a session file holds only text and numbers)") from None
-        raise SessionFileError(f"{path}: not a readable session file, damaged or truncated ({error})") from None
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError, NotImplementedError, OverflowError,
-            MemoryError, struct.error) as error:
-        raise SessionFileError(
-            f"{path}: not a readable session file, damaged or truncated ({error or 'unexpected end'})") from None
     for name, array in arrays.items():
         if not isinstance(array, np.ndarray):  # a zip member not saved by NumPy comes back as bytes
             raise SessionFileError(f"{path}: {name} is not a NumPy array; a session file is written by numpy.savez")

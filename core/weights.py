@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import functools
 import os
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_write
+from .files import atomic_write, npz_read_errors
 from .limits import check_whole_number
 
 _WEIGHT_STREAM = 1  # embedding.py uses stream 0
@@ -162,7 +161,8 @@ def read_npz_arrays(path: Path, names: tuple[str, ...], listing: str, holds: str
     ``listing`` ("w_q, w_k, w_v, w_o") and ``holds`` ("a weights file holds
     …") phrase what the file should contain.
     """
-    try:
+    with npz_read_errors(path, WeightsFileError, "a weights file", "not a readable .npz weights file",
+                         "; save plain number arrays"):
         with open(path, "rb") as stream:
             magic = stream.read(4)
         if not magic:
@@ -177,20 +177,6 @@ def read_npz_arrays(path: Path, names: tuple[str, ...], listing: str, holds: str
                     f"(it has {', '.join(archive.files) or 'nothing'})"
                 )
             arrays = {name: archive[name] for name in (*names, *optional) if name in archive.files}
-    except WeightsFileError:
-        raise
-    except FileNotFoundError:
-        raise WeightsFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise WeightsFileError(f"{path}: is a folder, not a weights file") from None
-    except PermissionError:
-        raise WeightsFileError(f"{path}: permission denied") from None
-    except ValueError as error:
-        if "pickle" in str(error).lower():
-            raise WeightsFileError(f"{path}: holds pickled objects, which are never loaded; save plain number arrays") from None
-        raise WeightsFileError(f"{path}: not a readable .npz weights file ({error})") from None
-    except (OSError, EOFError, zipfile.BadZipFile) as error:
-        raise WeightsFileError(f"{path}: not a readable .npz weights file ({error or 'empty or truncated'})") from None
     for name, array in arrays.items():
         if array.dtype.kind not in "fiu":
             raise WeightsFileError(f"{path}: {name} has dtype {array.dtype}; weights must be real numbers")

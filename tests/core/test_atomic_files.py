@@ -84,3 +84,22 @@ def test_a_failed_folder_replacement_restores_the_old_folder(tmp_path, monkeypat
 def test_a_missing_parent_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         atomic_folder(tmp_path / "no" / "export", lambda folder: None)
+
+
+def test_every_damaged_weights_file_is_refused_with_a_message(tmp_path):
+    """Flip or cut bytes of a compressed weights file: always WeightsFileError naming it, never zlib's or zip's error."""
+    import io
+
+    from attention_stepper.core.weights import WeightsFileError
+
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **init_weights(8, 2, 4).arrays())
+    data = buffer.getvalue()
+    path = tmp_path / "damaged.npz"
+    for index in range(0, len(data), 5):
+        for damaged in (data[:index], data[:index] + bytes([data[index] ^ 0xFF]) + data[index + 1:]):
+            path.write_bytes(damaged)
+            try:
+                load_weights(path)
+            except WeightsFileError as error:
+                assert "damaged.npz" in str(error)
