@@ -8,7 +8,7 @@ valid computation meanwhile.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +25,7 @@ from attention_stepper.core import limits
 from attention_stepper.core.pipeline import Parameters
 from attention_stepper.core.tokenize import TOKENIZERS, jieba_available
 
+from .i18n import Retranslating
 from .model import AttentionModel
 
 #: How long typing must pause before the sentence is recomputed.
@@ -46,7 +47,7 @@ class ErrorLabel(QLabel):
         self.setVisible(bool(message))
 
 
-class _ParameterControl(QWidget):
+class _ParameterControl(Retranslating, QWidget):
     """Base: a control bound to one model parameter, with its error label below."""
 
     name = ""
@@ -68,11 +69,6 @@ class _ParameterControl(QWidget):
     def _on_error(self, name: str, message: str) -> None:
         if name == self.name:
             self.error_label.show_message(message)
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """Set every text again in the current language (called at start and on LanguageChange)."""
@@ -264,7 +260,7 @@ class TokenizerChoice(_ParameterControl):
             self.editor.blockSignals(False)
 
 
-class ControlsPanel(QWidget):
+class ControlsPanel(Retranslating, QWidget):
     """All parameter controls in a form, top to bottom in the order the computation uses them."""
 
     def __init__(self, model: AttentionModel, parent=None):
@@ -293,11 +289,6 @@ class ControlsPanel(QWidget):
         form.addRow("", self.positional_encoding)
         form.addRow("", self.skip_scaling)
         self.retranslate()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         defaults = Parameters()

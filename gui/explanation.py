@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QTextBrowser
 
 from attention_stepper.core.pipeline import shape_lines
 
-from .i18n import core_text
+from .i18n import Retranslating, core_text
 from .model import AttentionModel
 
 
-class ExplanationPane(QTextBrowser):
+class ExplanationPane(Retranslating, QTextBrowser):
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
         self.model = model
@@ -24,10 +23,8 @@ class ExplanationPane(QTextBrowser):
         model.headChanged.connect(lambda _head: self.refresh())
         self.refresh()
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.refresh()
-        super().changeEvent(event)
+    def retranslate(self) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         self.setToolTip(self.tr("What the current step computes, with the sizes of the matrices right now"))

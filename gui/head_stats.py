@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -27,10 +26,11 @@ from attention_stepper.core.experiments import HeadStatistics, head_statistics
 from attention_stepper.core.pipeline import subscript
 
 from .matrix_panel import MatrixPanel
+from .i18n import Retranslating
 from .model import AttentionModel
 
 
-class HeadStatisticsView(QWidget):
+class HeadStatisticsView(Retranslating, QWidget):
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
         self.model = model
@@ -77,11 +77,6 @@ class HeadStatisticsView(QWidget):
         super().showEvent(event)
         if self._dirty:
             self.refresh()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def refresh(self) -> None:
         computation = self.model.computation

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 #: Language code -> the language's own name (as shown in View → Language).
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
@@ -66,3 +66,16 @@ def core_text(text: str) -> str:
     context "core" (added by resources/translations/update.py).
     """
     return QCoreApplication.translate("core", text)
+
+
+class Retranslating:
+    """Mixin for a widget: call its ``retranslate()`` whenever the app's language changes.
+
+    Put it before the Qt class (``class Panel(Retranslating, QWidget)``);
+    the widget sets its texts in ``retranslate()``, also called at start.
+    """
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -10,13 +10,14 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from attention_stepper.core.pipeline import subscript
 from attention_stepper.core.token_trace import TokenJourney, arithmetic_lines, token_journey
 
 from .fonts import cjk_font
+from .i18n import Retranslating
 from .model import AttentionModel
 
 BAR_BRUSHES = {"dot": "#1565c0", "scaled": "#6a1b9a", "weights": "#2e7d32"}
@@ -48,7 +49,7 @@ class _BarChart(pg.PlotWidget):
         self.getPlotItem().enableAutoRange()
 
 
-class TokenJourneyView(QWidget):
+class TokenJourneyView(Retranslating, QWidget):
     #: The person picked another token (0-based).
     tokenChanged = Signal(int)
 
@@ -112,11 +113,6 @@ class TokenJourneyView(QWidget):
     def _chosen(self, index: int) -> None:
         if index >= 0:
             self.set_token(index)
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def refresh(self) -> None:
         computation = self.model.computation

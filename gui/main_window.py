@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,7 +29,7 @@ from .explanation import ExplanationPane
 from .exporting import Exporter
 from .head_stats import HeadStatisticsView
 from .journey_view import TokenJourneyView
-from .i18n import LANGUAGES, current_language, install_language
+from .i18n import LANGUAGES, Retranslating, current_language, install_language
 from .model import AttentionModel
 from .scaling_lab import ScalingLab
 from .sessions import SessionActions
@@ -37,7 +37,7 @@ from .step_bar import StepBar
 from .step_view import StepView, matrix_title
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     def __init__(self, model: AttentionModel, settings: QSettings | None = None, parent=None):
         super().__init__(parent)
         self.model = model
@@ -233,11 +233,6 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self._show_sizes()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def set_language(self, code: str) -> None:
         """Switch the whole app to another language at once, keeping every setting and step."""

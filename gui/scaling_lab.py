@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from attention_stepper.core.experiments import ScalingCurves, scaling_curves
 
 from .fonts import cjk_font
+from .i18n import Retranslating
 from .model import AttentionModel
 
 SCALED_PEN = pg.mkPen("#1565c0", width=2)
@@ -27,7 +28,7 @@ REFERENCE_PEN = pg.mkPen("#888888", width=1, style=Qt.PenStyle.DotLine)
 RECOMPUTE_DELAY_MS = 150
 
 
-class ScalingLab(QWidget):
+class ScalingLab(Retranslating, QWidget):
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
         self.model = model
@@ -92,11 +93,6 @@ class ScalingLab(QWidget):
         super().showEvent(event)
         if self._dirty:
             self.refresh()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def refresh(self) -> None:
         self._timer.stop()

@@ -5,7 +5,7 @@ embed → project → QKᵀ → ÷√d_k → (mask) → softmax → A·V → con
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -22,17 +22,8 @@ from PySide6.QtWidgets import (
 
 from attention_stepper.core.pipeline import STEPS
 
-from .i18n import core_text
+from .i18n import Retranslating, core_text
 from .model import AttentionModel
-
-
-class _Retranslating:
-    """Mixin: call ``retranslate()`` when the language changes."""
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 _CURRENT_STYLE = (
     "QToolButton:checked { background: #1565c0; color: white; font-weight: bold; border-radius: 4px; }"
@@ -40,7 +31,7 @@ _CURRENT_STYLE = (
 )
 
 
-class StageButtons(_Retranslating, QWidget):
+class StageButtons(Retranslating, QWidget):
     """One checkable button per step; the current one is highlighted. Clicking goes there."""
 
     def __init__(self, model: AttentionModel, parent=None):
@@ -101,7 +92,7 @@ class StageButtons(_Retranslating, QWidget):
         return [key for key, button in self.buttons.items() if not button.isHidden()]
 
 
-class Navigator(_Retranslating, QWidget):
+class Navigator(Retranslating, QWidget):
     """First / Previous / Play-Pause / Next / Last and the play speed."""
 
     def __init__(self, model: AttentionModel, parent=None):
@@ -190,7 +181,7 @@ class Navigator(_Retranslating, QWidget):
             self._icon_playing = self.playing
 
 
-class HeadSelector(_Retranslating, QComboBox):
+class HeadSelector(Retranslating, QComboBox):
     """All heads side by side, or one head large."""
 
     def __init__(self, model: AttentionModel, parent=None):

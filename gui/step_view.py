@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from attention_stepper.core.pipeline import subscript
 
 from .matrix_panel import MatrixPanel
+from .i18n import Retranslating
 from .model import AttentionModel
 
 #: How each matrix is named above its panel ({i}: the head's subscript).
@@ -100,7 +101,7 @@ def layout_slots(model: AttentionModel) -> list[Slot]:
     return slots
 
 
-class StepView(QWidget):
+class StepView(Retranslating, QWidget):
     """The grid of MatrixPanels for the model's current step and head."""
 
     #: Hover text of the cell under the mouse ("" when it leaves).
@@ -150,11 +151,6 @@ class StepView(QWidget):
             return key, self.model.head or 0
         return key, None
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._update_note()
-        super().changeEvent(event)
-
     # --- updating ---------------------------------------------------------------
     def _panel_for(self, key: str, head: int | None) -> MatrixPanel:
         """The panel that shows matrix ``key`` of ``head``: one per role, kept and reused.
@@ -201,6 +197,9 @@ class StepView(QWidget):
             panel.setVisible(place is not None)
         self._places = places
         self._update_note(slots)
+
+    def retranslate(self) -> None:
+        self._update_note()
 
     def _update_note(self, slots: list[Slot] | None = None) -> None:
         """A hint under the panels when the chosen view hides something (re-set on language change)."""

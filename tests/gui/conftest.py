@@ -2,7 +2,7 @@
 
 import pytest
 
-from attention_stepper.core.pipeline import Parameters, compute
+from attention_stepper.core.pipeline import Parameters
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsView, QMessageBox
 
 from attention_stepper.core.pipeline import STEP_KEYS, Parameters
 
-from panel_checks import assert_panels_show_core, type_text
+from panel_checks import assert_panels_show_core
 
 SENTENCES = st.one_of(
     st.sampled_from(["我 爱 机器 学习", "猫吃鱼", "", "   ", "the cat sat on the mat .", "👨‍👩‍👧 e\u0301 \u200b א ב",
