@@ -70,6 +70,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.head_statistics = HeadStatisticsView(model)
         self.journey = TokenJourneyView(model)
         self.step_view.cellClicked.connect(self._follow_clicked_token)
+        self.step_view.tokenClicked.connect(self.journey.set_token)
         self.journey.tokenChanged.connect(self.step_view.follow_token)
         self.step_view.follow_token(self.journey.token())
         self.tabs = QTabWidget()

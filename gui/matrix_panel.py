@@ -561,6 +561,8 @@ class MatrixPanel(QWidget):
     cellClicked = Signal(int, int)
     #: A cell of an editable panel was double-clicked (row, column): the person wants to type a value.
     cellDoubleClicked = Signal(int, int)
+    #: A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.
+    labelClicked = Signal(str, int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -812,6 +814,18 @@ class MatrixPanel(QWidget):
         self.hovered.emit(text)
         return text
 
+    def _label_at(self, scene_pos) -> tuple[str, int] | None:
+        """Which row label (left axis) or column label (top axis) is under a scene position, if any."""
+        rows, cols = self._shape
+        point = self._box.mapSceneToView(scene_pos)
+        if self._left.sceneBoundingRect().contains(scene_pos) and rows:
+            row = int(round(point.y()))
+            return ("row", row) if 0 <= row < rows else None
+        if self._top.sceneBoundingRect().contains(scene_pos) and cols:
+            col = int(round(point.x()))
+            return ("column", col) if 0 <= col < cols else None
+        return None
+
     def _cell_at(self, scene_pos) -> tuple[int, int] | None:
         rows, cols = self._shape
         if not (rows and cols) or not self._box.sceneBoundingRect().contains(scene_pos):
@@ -851,6 +865,10 @@ class MatrixPanel(QWidget):
         cell = self._cell_at(event.scenePos())
         if cell is not None:
             self.cellClicked.emit(*cell)
+            return
+        label = self._label_at(event.scenePos())
+        if label is not None:
+            self.labelClicked.emit(*label)
 
     # --- editing ------------------------------------------------------------------
     def set_editable(self, editable: bool) -> None:

@@ -110,6 +110,8 @@ class StepView(Retranslating, QWidget):
     cellClicked = Signal(str, int, int, int)
     #: A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column).
     editRequested = Signal(str, int, int, int)
+    #: A token's label was clicked on an axis: the token's index (0-based).
+    tokenClicked = Signal(int)
 
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
@@ -167,6 +169,7 @@ class StepView(Retranslating, QWidget):
             panel.cellDoubleClicked.connect(
                 lambda row, column, k=key, h=head: self.editRequested.emit(k, -1 if h is None else h, row, column))
             panel.set_editable(key in EDITABLE_KEYS)
+            panel.labelClicked.connect(lambda axis, index, k=key: self._label_clicked(k, axis, index))
             self._pool[(key, head)] = panel
         return panel
 
@@ -212,6 +215,13 @@ class StepView(Retranslating, QWidget):
         self.note.setVisible(bool(note))
         if note:
             self.grid.addWidget(self.note, max(slot.row + slot.row_span for slot in slots), 0, 1, -1)
+
+    def _label_clicked(self, key: str, axis: str, index: int) -> None:
+        """A click on a token on either axis (rows of most matrices, columns of the score matrices)."""
+        token_rows = key not in TOKENLESS_ROWS
+        token_columns = key in ("scores", "scaled", "masked", "weights")
+        if (axis == "row" and token_rows) or (axis == "column" and token_columns):
+            self.tokenClicked.emit(index)
 
     def follow_token(self, token: int | None) -> None:
         """Outline token ``token``'s row (0-based) in every panel whose rows are tokens; None clears."""

@@ -37,3 +37,24 @@ def test_clicking_a_row_follows_its_token_in_every_panel(window):
     window.model.set_head(0)
     assert window.step_view.panel("w_q", 0).highlighted_row() is None, "W's rows are dimensions, not tokens"
     assert window.step_view.panel("q", 0).highlighted_row() == 3
+
+
+def test_clicking_a_token_on_an_axis_follows_it(window, qtbot):
+    """A real click on the label 机器 on the left axis, then on 学习 on the top axis of a score matrix."""
+    from PySide6.QtCore import QPointF, Qt
+
+    window.model.go_to("scores")
+    panel = window.step_view.panel("scores", 0)
+    qtbot.wait(20)
+    view = panel._view
+    on_left = panel._left.sceneBoundingRect().center()
+    row_y = panel._box.mapViewToScene(QPointF(0, 2)).y()  # row 2: 机器
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.mapFromScene(QPointF(on_left.x(), row_y)))
+    assert window.journey.token() == 2
+    assert panel.highlighted_row() == 2
+    on_top = panel._top.sceneBoundingRect().center()
+    column_x = panel._box.mapViewToScene(QPointF(3, 0)).x()  # column 3: 学习
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.mapFromScene(QPointF(column_x, on_top.y())))
+    assert window.journey.token() == 3
