@@ -89,7 +89,11 @@ def test_switching_to_chinese_translates_everything_and_loses_nothing(window, qt
 
     window.language_actions["zh_CN"].trigger()
     qtbot.wait(50)  # Qt posts LanguageChange to the windows
-    chinese = visible_texts(window)
+    chinese = []
+    for tab in range(window.tabs.count()):  # every tab's texts, not only the one on screen
+        window.tabs.setCurrentIndex(tab)
+        chinese += visible_texts(window)
+    window.tabs.setCurrentIndex(0)
     assert "文件(&F)" in chinese
     assert any("因果掩码" in text for text in chinese)
     assert any("遮住后面的词" in text for text in chinese), "the explanation pane follows"
