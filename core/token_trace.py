@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .pipeline import Computation
+from .pipeline import Computation, subscript
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,6 +40,11 @@ class TokenJourney:
     @property
     def label(self) -> str:
         return self.labels[self.token]
+
+    @property
+    def masked(self) -> np.ndarray:
+        """True where the causal mask hides token s (its scaled score became −∞, its weight 0)."""
+        return ~self.visible
 
 
 def token_journey(computation: Computation, head: int, token: int) -> TokenJourney:
@@ -90,8 +95,12 @@ def arithmetic_lines(journey: TokenJourney, max_terms: int = 6) -> list[str]:
         lines.append(f"softmax → {labels[s]}: e^{_number(journey.scaled[s])} / ({exps}) = {_number(journey.weights[s])}")
     if len(visible) > max_terms:
         lines.append(f"… and {len(visible) - max_terms} more weights")
+    hidden = [labels[s] for s in range(len(labels)) if not journey.visible[s]]
+    if hidden:
+        names = ", ".join(hidden[:max_terms]) + (f", … {len(hidden) - max_terms} more" if len(hidden) > max_terms else "")
+        lines.append(f"softmax → {names}: e^−∞ = 0 (masked)")
     parts = [f"{_number(journey.weights[s])}·v({labels[s]})" for s in visible[:max_terms]]
     if len(visible) > max_terms:
         parts.append(f"… {len(visible) - max_terms} more terms")
-    lines.append(f"head{journey.head + 1}[{label}] = " + " + ".join(parts) + f" = {_vector(journey.output, max_terms)}")
+    lines.append(f"head{subscript(journey.head + 1)}[{label}] = " + " + ".join(parts) + f" = {_vector(journey.output, max_terms)}")
     return lines

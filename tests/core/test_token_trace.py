@@ -29,7 +29,7 @@ def test_arithmetic_is_written_out_for_small_sizes_and_shortened_for_long_ones()
     small = arithmetic_lines(token_journey(compute(Parameters(sentence="猫吃鱼")), 0, 1))
     assert small[0].startswith("q(吃)·k(猫) = (") and small[0].count(")(") == 4  # d_k = 4 products
     assert any(line.startswith("softmax → 鱼: e^") for line in small)
-    assert small[-1].startswith("head1[吃] = ")
+    assert small[-1].startswith("head₁[吃] = ")
     long = arithmetic_lines(token_journey(compute(Parameters(sentence=" ".join(f"w{i}" for i in range(40)),
                                                              d_k=20)), 0, 3), max_terms=6)
     assert "… 14 more terms" in long[0]
