@@ -18,35 +18,79 @@ from attention_stepper.core.token_trace import TokenJourney, arithmetic_lines, t
 
 from .fonts import cjk_font
 from .i18n import Retranslating
+from .matrix_panel import MatrixPanel, format_cell
 from .model import AttentionModel
 
 BAR_BRUSHES = {"dot": "#1565c0", "scaled": "#6a1b9a", "weights": "#2e7d32"}
+MASKED_BRUSH = "#bdbdbd"
+#: Each bar's value is written on it up to this many tokens (beyond, hover the arithmetic or the panels).
+MAX_BAR_VALUES = 12
 
 
 class _BarChart(pg.PlotWidget):
-    """Bars over the tokens, labelled with them."""
+    """Bars over the tokens, labelled with them; each bar's value is written on it for short sentences.
+
+    ``heights`` keeps the float64 row it was given, exactly (NaN for masked bars);
+    the bars drawn are float64 too. Masked bars are grey, drawn at 0 and marked "−∞".
+    """
 
     def __init__(self):
         super().__init__(background="w")
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush="#1565c0")
         self.addItem(self.bars)
         self.heights = np.zeros(0)
+        self._value_items: list[pg.TextItem] = []
+        self._value_font = cjk_font(8)
+        self._masked_font = cjk_font(14)
         self.getPlotItem().showGrid(y=True, alpha=0.25)
         self.getPlotItem().hideButtons()
         self.getPlotItem().setMenuEnabled(False)
+        self.getPlotItem().setMouseEnabled(x=False, y=False)
         for name in ("left", "bottom"):
             axis = self.getPlotItem().getAxis(name)
             axis.setPen("#444444")
             axis.setTextPen("#444444")
             axis.setStyle(tickFont=cjk_font(9))
 
-    def show_bars(self, labels: list[str], heights: np.ndarray, brush: str, hidden: np.ndarray | None = None) -> None:
+    def value_texts(self) -> list[str]:
+        """The numbers written on the bars (empty when there are too many bars)."""
+        return [item.toPlainText() for item in self._value_items]
+
+    def show_bars(self, labels: list[str], heights: np.ndarray, brush: str, visible: np.ndarray | None = None,
+                  y_range: tuple[float, float] | None = None) -> None:
         self.heights = np.array(heights, dtype=np.float64)
-        shown = np.where(np.isfinite(self.heights), self.heights, 0.0)
-        brushes = [pg.mkBrush("#bdbdbd" if hidden is not None and not hidden[i] else brush) for i in range(len(shown))]
-        self.bars.setOpts(x=np.arange(len(shown)), height=shown, width=0.7, brushes=brushes)
+        count = len(self.heights)
+        hidden = np.zeros(count, dtype=bool) if visible is None else ~np.asarray(visible, dtype=bool)
+        shown = np.where(hidden | ~np.isfinite(self.heights), 0.0, self.heights)
+        brushes = [pg.mkBrush(MASKED_BRUSH if hidden[i] else brush) for i in range(count)]
+        self.bars.setOpts(x=np.arange(count), height=shown, width=0.7, brushes=brushes)
         self.getPlotItem().getAxis("bottom").setTicks([list(enumerate(labels))])
-        self.getPlotItem().enableAutoRange()
+        if y_range is None:
+            low, high = min(0.0, float(shown.min(initial=0.0))), max(0.0, float(shown.max(initial=0.0)))
+            span = high - low or 1.0
+            pad = 0.15 * span  # room for the numbers above and below the bars (and for the 0 tick)
+            y_range = (low - (pad if low < 0 else 0.03 * span), high + (pad if high > 0 else 0.03 * span))
+        box = self.getPlotItem().getViewBox()
+        for item in self._value_items:
+            box.removeItem(item)
+        self._value_items = []
+        if count <= MAX_BAR_VALUES:
+            for i, height in enumerate(shown):
+                if hidden[i] and not np.isfinite(self.heights[i]):
+                    # A masked score has no bar: mark its place, halfway up the chart.
+                    item = pg.TextItem("−∞", color="#777777", anchor=(0.5, 0.5))
+                    item.setPos(i, (y_range[0] + y_range[1]) / 2)
+                    item.setFont(self._masked_font)
+                else:
+                    # Above a bar that goes up, below one that goes down.
+                    item = pg.TextItem(format_cell(height), color="#888888" if hidden[i] else "#222222",
+                                       anchor=(0.5, 1.0) if height >= 0 else (0.5, 0.0))
+                    item.setPos(i, height)
+                    item.setFont(self._value_font)
+                box.addItem(item, ignoreBounds=True)
+                self._value_items.append(item)
+        self.getPlotItem().setXRange(-0.6, count - 0.4, padding=0)
+        self.getPlotItem().setYRange(*y_range, padding=0)
 
 
 class TokenJourneyView(Retranslating, QWidget):
@@ -65,9 +109,9 @@ class TokenJourneyView(Retranslating, QWidget):
         self.intro.setWordWrap(True)
         self.charts = {name: _BarChart() for name in ("dot", "scaled", "weights")}
         self.titles = {name: QLabel(self) for name in self.charts}
-        self.vectors = QLabel(self)
-        self.vectors.setWordWrap(True)
-        self.vectors.setFont(cjk_font(10))
+        # The query, and the output as the weighted sum: one row per weighted value vector, the sum last.
+        self.query_panel = MatrixPanel(self)
+        self.sum_panel = MatrixPanel(self)
         self.arithmetic = QTextBrowser(self)
         top = QHBoxLayout()
         top.addWidget(self.chooser)
@@ -79,9 +123,12 @@ class TokenJourneyView(Retranslating, QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.intro)
-        layout.addLayout(grid, 2)
-        layout.addWidget(self.vectors)
-        layout.addWidget(self.arithmetic, 1)
+        layout.addLayout(grid, 3)
+        vectors = QHBoxLayout()
+        vectors.addWidget(self.query_panel, 2)
+        vectors.addWidget(self.sum_panel, 3)
+        layout.addLayout(vectors, 2)
+        layout.addWidget(self.arithmetic, 2)
         model.changed.connect(self.refresh)
         model.headChanged.connect(lambda _head: self.refresh())
         self.retranslate()
@@ -117,6 +164,7 @@ class TokenJourneyView(Retranslating, QWidget):
     def refresh(self) -> None:
         computation = self.model.computation
         labels = computation.token_labels
+        clamped = self._token > len(labels) - 1
         self._token = min(self._token, len(labels) - 1)
         head = self.head_shown()
         journey = token_journey(computation, head, self._token)
@@ -132,13 +180,21 @@ class TokenJourneyView(Retranslating, QWidget):
         self.charts["dot"].show_bars(labels, journey.dot, BAR_BRUSHES["dot"])
         self.charts["scaled"].show_bars(labels, np.where(journey.visible, journey.scaled, np.nan),
                                         BAR_BRUSHES["scaled"], journey.visible)
-        self.charts["weights"].show_bars(labels, journey.weights, BAR_BRUSHES["weights"], journey.visible)
-        self.charts["weights"].getPlotItem().setYRange(0, 1)
+        self.charts["weights"].show_bars(labels, journey.weights, BAR_BRUSHES["weights"], journey.visible,
+                                         y_range=(-0.03, 1.12))
         i = subscript(head + 1)
-        self.vectors.setText(
-            f"q{i}({journey.label}) = {np.array2string(journey.query, precision=3, separator=', ')}<br>"
-            f"head{i}({journey.label}) = {np.array2string(journey.output, precision=3, separator=', ')}")
+        label = journey.label
+        self.query_panel.set_matrix(journey.query[None, :], [f"q{i}({label})"], computation.labels("q")[1],
+                                    f"q{i}({label})")
+        # Stacked, not computed: the rows are the core's weighted values and output.
+        self.sum_panel.set_matrix(
+            np.vstack([journey.weighted_values, journey.output[None, :]]),
+            [f"{format_cell(w)}·v({s})" for w, s in zip(journey.weights, labels)] + [f"= head{i}({label})"],
+            computation.labels("v")[1], f"head{i}({label}) = Σ aₛ·v(s)")
+        self.sum_panel.highlight_row(len(labels))
         self.arithmetic.setHtml("<br>".join(html.escape(line) for line in arithmetic_lines(journey)))
+        if clamped:
+            self.tokenChanged.emit(self._token)
 
     def retranslate(self) -> None:
         self.intro.setText(self.tr(
