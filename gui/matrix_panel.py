@@ -119,6 +119,7 @@ class _LabelAxis(pg.AxisItem):
         self._labels: list[str] = []
         self._shown: list[str] = []
         self._extent = 0.0
+        self._size: int | None = None
 
     def labels(self) -> list[str]:
         return self._labels
@@ -130,18 +131,40 @@ class _LabelAxis(pg.AxisItem):
         self._labels = list(labels)
         self._shown = [_elide(label) for label in self._labels]
         metrics = QFontMetricsF(self._font)
+        # The longest few (by characters) are enough to find the widest.
+        longest = sorted(set(self._shown), key=len)[-64:]
+        # Measured as pyqtgraph measures while painting (a text box centred in 100 × 100, 0.8 of its height).
+        boxes = [metrics.boundingRect(QRectF(0, 0, 100, 100), int(Qt.AlignmentFlag.AlignCenter), text)
+                 for text in longest]
+        widest = max((box.width() for box in boxes), default=0.0)
+        tallest = max((box.height() * 0.8 for box in boxes), default=0.0)
         if self.orientation in ("top", "bottom"):
-            # The longest few (by characters) are enough to find the widest.
-            longest = sorted(set(self._shown), key=len)[-64:]
             self._extent = max((metrics.horizontalAdvance(text) for text in longest), default=0.0)
             # Let the first and last labels stick out past the axis ends by half their width
             # (pyqtgraph hides labels that leave the axis's rectangle by more than this).
             self.setStyle(hideOverlappingLabels=int(self._extent / 2) + 2)
+            size = self._room(tallest, 18) + self.style["tickTextOffset"][1] if boxes else 0
         else:
             self._extent = metrics.height() * 0.8
+            size = self._room(widest, 30) + self.style["tickTextOffset"][0] if boxes else 0
+        # Size the axis for its labels now, not while painting: pyqtgraph's own sizing measures the
+        # labels during paint and then resizes the axis, so a new sentence was laid out and painted twice.
+        if size != self._size:
+            self._size = size
+            if self.orientation in ("top", "bottom"):
+                self.setHeight(size)
+            else:
+                self.setWidth(size)
         self.picture = None
         self.update()
         return True
+
+    @staticmethod
+    def _room(measured: float, default: int) -> int:
+        """Room for the labels, as pyqtgraph's own sizing gives it from its defaults (30 px wide on the
+        left, 18 px high on top), which keeps that room unless the labels need more or 10 px less."""
+        measured = math.ceil(measured)
+        return max(measured, default) if measured >= default - 10 else measured
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph's name)
         count = len(self._labels)
@@ -545,11 +568,19 @@ class _HeatmapView(pg.GraphicsLayoutWidget):
     panel under the pointer zooming while the person scrolls past.
     """
 
+    #: Called after every resize to lay the scene out at once (set by MatrixPanel).
+    settle = None
+
     def wheelEvent(self, event):  # noqa: N802
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             super().wheelEvent(event)
         else:
             event.ignore()
+
+    def resizeEvent(self, event):  # noqa: N802
+        super().resizeEvent(event)
+        if self.settle is not None:
+            self.settle()
 
 
 class MatrixPanel(QWidget):
@@ -637,6 +668,7 @@ class MatrixPanel(QWidget):
         self._luminances = {kind: (lut[:, :3].astype(np.float64) @ np.array([0.2126, 0.7152, 0.0722]) / 255.0).tolist()
                             for kind, lut in self._luts.items()}
 
+        self._view.settle = self._settle
         scene = self._view.scene()
         scene.sigMouseMoved.connect(self._mouse_moved)
         scene.sigMouseClicked.connect(self._mouse_clicked)
@@ -735,6 +767,17 @@ class MatrixPanel(QWidget):
             self._texts.set_values(original if self._show_values else None, levels, self._luminances[kind])
         self._texts.setVisible(self._show_values)
         self._last_hover = None
+        self._settle()
+
+    def _settle(self) -> None:
+        """Lay the plot out now and move the view box's contents to match, so the next paint is the only one.
+
+        Left to the event loop, a panel whose axes, title or size had changed was painted, then
+        laid out (and its view transform updated while painting) and painted again, up to three times.
+        """
+        self._view.ci.layout.activate()
+        self._plot.layout.activate()
+        self._box.prepareForPaint()
 
     def _reset_view(self) -> None:
         rows, cols = self._shape
