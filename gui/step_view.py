@@ -198,8 +198,12 @@ class StepView(Retranslating, QWidget):
                 if place is not None:
                     self.grid.addWidget(panel, *place)
             panel.setVisible(place is not None)
+        moved = places != self._places
         self._places = places
         self._update_note(slots)
+        if moved:
+            # Place the panels now: left to the event loop, panels were painted at their old size first.
+            self.grid.activate()
 
     def retranslate(self) -> None:
         self._update_note()
