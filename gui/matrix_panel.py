@@ -102,6 +102,34 @@ def format_hover_value(value: float) -> str:
     return f"{value:.4f}"
 
 
+_MEASURED: dict[tuple[str, tuple[str, ...]], tuple[list[str], float, float, float]] = {}
+
+
+def _measure_labels(labels: tuple[str, ...], font: QFont) -> tuple[list[str], float, float, float]:
+    """The labels as shown (elided), the widest and tallest as pyqtgraph measures them while painting
+    (a text box centred in 100 × 100, 0.8 of its height), and the widest advance.
+
+    Remembered for the last few label lists: all heads' panels of a step share theirs, so a new
+    sentence is measured once per distinct list, not once per axis.
+    """
+    key = (font.key(), labels)
+    found = _MEASURED.get(key)
+    if found is None:
+        shown = [_elide(label) for label in labels]
+        metrics = QFontMetricsF(font)
+        # The longest few (by characters) are enough to find the widest.
+        longest = sorted(set(shown), key=len)[-64:]
+        boxes = [metrics.boundingRect(QRectF(0, 0, 100, 100), int(Qt.AlignmentFlag.AlignCenter), text)
+                 for text in longest]
+        widest = max((box.width() for box in boxes), default=0.0)
+        tallest = max((box.height() * 0.8 for box in boxes), default=0.0)
+        advance = max((metrics.horizontalAdvance(text) for text in longest), default=0.0)
+        if len(_MEASURED) >= 32:
+            _MEASURED.clear()
+        found = _MEASURED[key] = (shown, widest, tallest, advance)
+    return found
+
+
 class _LabelAxis(pg.AxisItem):
     """An axis whose ticks are the matrix's row or column labels, thinned to every k-th when crowded.
 
@@ -129,24 +157,16 @@ class _LabelAxis(pg.AxisItem):
         if labels == self._labels:
             return False
         self._labels = list(labels)
-        self._shown = [_elide(label) for label in self._labels]
-        metrics = QFontMetricsF(self._font)
-        # The longest few (by characters) are enough to find the widest.
-        longest = sorted(set(self._shown), key=len)[-64:]
-        # Measured as pyqtgraph measures while painting (a text box centred in 100 × 100, 0.8 of its height).
-        boxes = [metrics.boundingRect(QRectF(0, 0, 100, 100), int(Qt.AlignmentFlag.AlignCenter), text)
-                 for text in longest]
-        widest = max((box.width() for box in boxes), default=0.0)
-        tallest = max((box.height() * 0.8 for box in boxes), default=0.0)
+        self._shown, widest, tallest, advance = _measure_labels(tuple(self._labels), self._font)
         if self.orientation in ("top", "bottom"):
-            self._extent = max((metrics.horizontalAdvance(text) for text in longest), default=0.0)
+            self._extent = advance
             # Let the first and last labels stick out past the axis ends by half their width
             # (pyqtgraph hides labels that leave the axis's rectangle by more than this).
             self.setStyle(hideOverlappingLabels=int(self._extent / 2) + 2)
-            size = self._room(tallest, 18) + self.style["tickTextOffset"][1] if boxes else 0
+            size = self._room(tallest, 18) + self.style["tickTextOffset"][1] if self._labels else 0
         else:
-            self._extent = metrics.height() * 0.8
-            size = self._room(widest, 30) + self.style["tickTextOffset"][0] if boxes else 0
+            self._extent = QFontMetricsF(self._font).height() * 0.8
+            size = self._room(widest, 30) + self.style["tickTextOffset"][0] if self._labels else 0
         # Size the axis for its labels now, not while painting: pyqtgraph's own sizing measures the
         # labels during paint and then resizes the axis, so a new sentence was laid out and painted twice.
         if size != self._size:

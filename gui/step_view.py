@@ -178,10 +178,13 @@ class StepView(Retranslating, QWidget):
         slots = layout_slots(self.model)
         places = {}
         self._shown = []
+        labels = {}  # per matrix key: every head's panel has the same labels
         for slot in slots:
             panel = self._panel_for(slot.key, slot.head)
             matrix = computation.matrix(slot.key, slot.head)
-            rows, columns = computation.labels(slot.key)
+            if slot.key not in labels:
+                labels[slot.key] = computation.labels(slot.key)
+            rows, columns = labels[slot.key]
             panel.set_matrix(matrix, rows, columns, matrix_title(slot.key, slot.head, matrix.shape),
                              kind="probability" if slot.key == "weights" else "signed")
             panel.set_block_outlines([(first, width, self.tr("head {0}").format(head + 1)) for head, (first, width)
