@@ -580,6 +580,24 @@ class _ColourBar(pg.GraphicsWidget):
                                  | Qt.TextFlag.TextDontClip), text)
 
 
+_COLOUR_TABLES: list[tuple[dict[str, np.ndarray], dict[str, list[float]]]] = []
+
+
+def _colour_tables() -> tuple[dict[str, np.ndarray], dict[str, list[float]]]:
+    """Each kind's lookup table and the luminance of its entries, made once and shared by all panels (read-only)."""
+    if not _COLOUR_TABLES:
+        luts = {
+            "signed": pg.colormap.get(SIGNED_MAP).getLookupTable(nPts=256, alpha=False),
+            "probability": pg.colormap.get(PROBABILITY_MAP).getLookupTable(nPts=256, alpha=False),
+        }
+        for lut in luts.values():
+            lut.setflags(write=False)
+        luminances = {kind: (lut[:, :3].astype(np.float64) @ np.array([0.2126, 0.7152, 0.0722]) / 255.0).tolist()
+                      for kind, lut in luts.items()}
+        _COLOUR_TABLES.append((luts, luminances))
+    return _COLOUR_TABLES[0]
+
+
 class _HeatmapView(pg.GraphicsLayoutWidget):
     """The panel's graphics view; the plain mouse wheel is left to the page (it sits in a scroll area).
 
@@ -638,7 +656,8 @@ class MatrixPanel(QWidget):
 
         self._left = _LabelAxis("left", tick_font)
         self._top = _LabelAxis("top", tick_font)
-        plot = pg.PlotItem(axisItems={"left": self._left, "top": self._top})
+        # The view box without its context menu (PlotItem would build one, and the panel then removes it).
+        plot = pg.PlotItem(viewBox=pg.ViewBox(enableMenu=False), axisItems={"left": self._left, "top": self._top})
         self._plot = plot
         self._view.addItem(plot)
         plot.showAxes(True, showValues=(True, True, False, False), size=None)
@@ -681,12 +700,7 @@ class MatrixPanel(QWidget):
         plot.layout.addItem(self._bar, 2, 5)  # beside the view box, the same height
         plot.layout.setColumnFixedWidth(4, 4)
 
-        self._luts = {
-            "signed": pg.colormap.get(SIGNED_MAP).getLookupTable(nPts=256, alpha=False),
-            "probability": pg.colormap.get(PROBABILITY_MAP).getLookupTable(nPts=256, alpha=False),
-        }
-        self._luminances = {kind: (lut[:, :3].astype(np.float64) @ np.array([0.2126, 0.7152, 0.0722]) / 255.0).tolist()
-                            for kind, lut in self._luts.items()}
+        self._luts, self._luminances = _colour_tables()
 
         self._view.settle = self._settle
         scene = self._view.scene()
