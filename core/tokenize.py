@@ -60,6 +60,21 @@ def _kind(char: str, split_characters: bool) -> str:
     return "word"
 
 
+def _strip_spaces(text: str) -> str:
+    """``text`` without leading and trailing white space of every kind :func:`_kind` calls space.
+
+    ``str.strip`` alone would keep a zero-width space or a byte-order mark at
+    an end, and that invisible character would then count as white space
+    between words: "猫吃鱼\ufeff" would stay one token while "猫吃鱼 " splits.
+    """
+    start, end = 0, len(text)
+    while start < end and _kind(text[start], False) == "space":
+        start += 1
+    while end > start and _kind(text[end - 1], False) == "space":
+        end -= 1
+    return text[start:end]
+
+
 def jieba_available() -> bool:
     """Whether the optional jieba package is installed (looked up, not imported: importing it is slow)."""
     try:
@@ -98,7 +113,7 @@ def tokenize(text: str, mode: str = "whitespace") -> list[str]:
     elif mode == "jieba":
         split_characters = False  # jieba, not the character rule, splits the Chinese words
     else:
-        split_characters = not any(_kind(char, False) == "space" for char in text.strip())
+        split_characters = not any(_kind(char, False) == "space" for char in _strip_spaces(text))
     tokens = _split(text, split_characters)
     if segmenter is not None:
         tokens = _segment(tokens, segmenter)
