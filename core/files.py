@@ -23,6 +23,11 @@ NPZ_READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError, 
                    MemoryError, struct.error)
 
 
+#: The first four bytes numpy.load takes as an .npz: a zip's first local file header, or an empty zip's end record.
+#: Checking only "PK" let a text file starting "PKG…" reach numpy's pickle check and be blamed on a pickle.
+NPZ_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_write, npz_read_errors
+from .files import NPZ_MAGIC, atomic_write, npz_read_errors
 from .limits import check_whole_number
 
 _WEIGHT_STREAM = 1  # embedding.py uses stream 0
@@ -167,7 +167,7 @@ def read_npz_arrays(path: Path, names: tuple[str, ...], listing: str, holds: str
             magic = stream.read(4)
         if not magic:
             raise WeightsFileError(f"{path}: the file is empty; expected an .npz archive of {listing}")
-        if magic[:2] != b"PK":
+        if magic not in NPZ_MAGIC:
             raise WeightsFileError(f"{path}: not an .npz archive (a zip of {listing} saved with numpy.savez)")
         with np.load(path, allow_pickle=False) as archive:
             missing = [name for name in names if name not in archive.files]
@@ -178,6 +178,8 @@ def read_npz_arrays(path: Path, names: tuple[str, ...], listing: str, holds: str
                 )
             arrays = {name: archive[name] for name in (*names, *optional) if name in archive.files}
     for name, array in arrays.items():
+        if not isinstance(array, np.ndarray):  # a zip member not saved by NumPy comes back as bytes
+            raise WeightsFileError(f"{path}: {name} is not a NumPy array; save the weights with numpy.savez")
         if array.dtype.kind not in "fiu":
             raise WeightsFileError(f"{path}: {name} has dtype {array.dtype}; weights must be real numbers")
     return arrays
