@@ -82,6 +82,8 @@ def atomic_folder(path: str | os.PathLike, fill: Callable[[Path], None], force: 
         raise FileExistsError(f"{target} exists and is not a folder")
     if target.is_dir() and any(target.iterdir()) and not force:
         raise FileExistsError(f"{target} exists and is not empty (use --force to replace it)")
+    if parent.exists() and not parent.is_dir():
+        raise NotADirectoryError(f"{parent} is a file, not a folder")
     if not parent.is_dir():
         raise FileNotFoundError(f"the folder {parent} does not exist")
     temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=parent))

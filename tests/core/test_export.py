@@ -249,3 +249,10 @@ def test_labels_with_commas_and_quotes_survive_the_csv(parent):
     assert np.array_equal(frame.to_numpy(), computation.trace["scores"][0])
     with open(folder / "output.csv", encoding="utf-8-sig", newline="") as stream:
         assert [row[0] for row in csv.reader(stream)][1:] == labels
+
+
+def test_parent_that_is_a_file_is_refused_as_such(parent):
+    (parent / "file.txt").write_text("x")
+    with pytest.raises(NotADirectoryError, match="file.txt is a file, not a folder"):
+        export_computation(compute(Parameters()), parent / "file.txt" / "out")
+    assert [p.name for p in parent.iterdir()] == ["file.txt"]
