@@ -12,8 +12,14 @@ import math
 
 import numpy as np
 import pytest
-
-from attention_stepper.core import Parameters, Weights, compute, forward, init_weights, softmax
+from attention_stepper.core import (
+    Parameters,
+    Weights,
+    compute,
+    forward,
+    init_weights,
+    softmax,
+)
 from attention_stepper.core.attention import TRACE_KEYS
 
 E = math.e

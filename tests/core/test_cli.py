@@ -16,8 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from attention_stepper.core import Parameters, compute, init_weights, load_weights, save_weights
+from attention_stepper.core import (
+    Parameters,
+    compute,
+    init_weights,
+    load_weights,
+    save_weights,
+)
 
 SCRIPT = Path(sys.executable).with_name("attention-stepper")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "attention_stepper.gui.cli"]
@@ -26,7 +31,8 @@ PREFIX = "attention-stepper: error: "
 
 def run(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run([*COMMAND, *args], cwd=cwd, input=stdin, capture_output=True, timeout=60, env=env)
+    return subprocess.run([*COMMAND, *args], check=False, cwd=cwd, input=stdin, capture_output=True,
+                          timeout=60, env=env)
 
 
 def assert_refused(result: subprocess.CompletedProcess, *phrases: str) -> str:
@@ -97,7 +103,7 @@ def test_sentence_from_a_file(tmp_path):
 
 def test_sentence_from_standard_input(tmp_path):
     result = run("export", "--sentence-file", "-", "--out", "out", cwd=tmp_path,
-                 stdin="我 爱 机器 学习\n".encode("utf-8"))
+                 stdin="我 爱 机器 学习\n".encode())
     assert result.returncode == 0, result.stderr.decode()
     tokens = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))["tokens"]
     assert tokens == ["我", "爱", "机器", "学习"]
@@ -137,7 +143,7 @@ def test_export_never_imports_qt(tmp_path):
         "qt = sorted(name for name in sys.modules if name.startswith(('PySide6', 'shiboken6', 'PyQt')))\n"
         "print(status, qt)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+    result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60,
                             encoding="utf-8", env=dict(os.environ, PYTHONIOENCODING="utf-8"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "0 []"

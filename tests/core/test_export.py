@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from attention_stepper.core import Parameters, __version__, compute, load_weights
 from attention_stepper.core import export as export_module
 from attention_stepper.core.export import export_computation, table_text

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from attention_stepper.core import (
-    STEP_KEYS, STEPS, Parameters, Stepper, compute, init_weights, pipeline_steps,
+    STEP_KEYS,
+    STEPS,
+    Parameters,
+    Stepper,
+    compute,
+    init_weights,
+    pipeline_steps,
 )
 from attention_stepper.core.pipeline import WEIGHT_KEYS
 
@@ -79,13 +84,13 @@ def test_compute_refuses_weights_of_other_sizes():
 
 
 @pytest.mark.parametrize("change, phrase", [
-    (dict(heads=0), "heads must be a whole number from 1 to 64"),
-    (dict(d_model=5000), "d_model must be a whole number from 1 to 4096"),
-    (dict(d_k=-1), "d_k must be a whole number from 1 to 1024"),
-    (dict(d_v=0), "d_v must be a whole number from 1 to 1024"),
-    (dict(sentence=" "), "no tokens"),
-    (dict(sentence="w " * 600), "at most 512"),
-    (dict(heads=64, d_model=4096, d_k=1024), "GiB"),
+    ({"heads": 0}, "heads must be a whole number from 1 to 64"),
+    ({"d_model": 5000}, "d_model must be a whole number from 1 to 4096"),
+    ({"d_k": -1}, "d_k must be a whole number from 1 to 1024"),
+    ({"d_v": 0}, "d_v must be a whole number from 1 to 1024"),
+    ({"sentence": " "}, "no tokens"),
+    ({"sentence": "w " * 600}, "at most 512"),
+    ({"heads": 64, "d_model": 4096, "d_k": 1024}, "GiB"),
 ])
 def test_compute_refuses_bad_parameters_with_a_message(change, phrase):
     with pytest.raises(ValueError, match=phrase.replace("(", r"\(")):
@@ -187,8 +192,8 @@ def test_when_the_mask_step_disappears_the_stepper_moves_to_softmax():
 
 
 @pytest.mark.parametrize("change", [
-    dict(heads=0), dict(heads=65), dict(d_model=0), dict(d_k=2000), dict(d_v=-1), dict(seed=-5),
-    dict(sentence=""), dict(sentence="x " * 513), dict(heads="four"), dict(heads=64, d_model=4096, d_k=1024),
+    {"heads": 0}, {"heads": 65}, {"d_model": 0}, {"d_k": 2000}, {"d_v": -1}, {"seed": -5},
+    {"sentence": ""}, {"sentence": "x " * 513}, {"heads": "four"}, {"heads": 64, "d_model": 4096, "d_k": 1024},
 ])
 def test_invalid_change_raises_and_leaves_everything_as_it_was(change):
     stepper = Stepper(Parameters(sentence="the cat sat", causal=True))

@@ -6,10 +6,14 @@ import unicodedata
 
 import numpy as np
 import pytest
-
-from attention_stepper.core import MAX_TOKENS, embed, sinusoidal_positions, token_vector, tokenize
+from attention_stepper.core import (
+    MAX_TOKENS,
+    embed,
+    sinusoidal_positions,
+    token_vector,
+    tokenize,
+)
 from attention_stepper.core.tokenize import unique_labels
-
 
 # --------------------------------------------------------------------------
 # Splitting

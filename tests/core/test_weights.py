@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from attention_stepper.core import (
-    MAX_D_K, MAX_D_MODEL, MAX_HEADS, MAX_TOKENS, Weights, WeightsFileError, init_weights, load_weights,
+    MAX_D_K,
+    MAX_D_MODEL,
+    MAX_HEADS,
+    MAX_TOKENS,
+    Weights,
+    WeightsFileError,
+    init_weights,
+    limits,
+    load_weights,
     save_weights,
 )
-from attention_stepper.core import limits
-
 
 # --------------------------------------------------------------------------
 # init_weights
@@ -77,23 +82,23 @@ def test_weights_are_read_only_copies():
 
 
 @pytest.mark.parametrize("name, kwargs, range_text", [
-    ("heads", dict(heads=0), "from 1 to 64"),
-    ("heads", dict(heads=65), "from 1 to 64"),
-    ("d_model", dict(d_model=0), "from 1 to 4096"),
-    ("d_model", dict(d_model=4097), "from 1 to 4096"),
-    ("d_k", dict(d_k=0), "from 1 to 1024"),
-    ("d_k", dict(d_k=-4), "from 1 to 1024"),
-    ("d_k", dict(d_k=1025), "from 1 to 1024"),
-    ("d_v", dict(d_v=0), "from 1 to 1024"),
-    ("d_v", dict(d_v=2000), "from 1 to 1024"),
-    ("seed", dict(seed=-1), "from 0 to 2147483647"),
-    ("heads", dict(heads=2.5), "from 1 to 64"),
-    ("heads", dict(heads="2"), "from 1 to 64"),
-    ("d_k", dict(d_k=True), "from 1 to 1024"),
-    ("d_model", dict(d_model=None), "from 1 to 4096"),
+    ("heads", {"heads": 0}, "from 1 to 64"),
+    ("heads", {"heads": 65}, "from 1 to 64"),
+    ("d_model", {"d_model": 0}, "from 1 to 4096"),
+    ("d_model", {"d_model": 4097}, "from 1 to 4096"),
+    ("d_k", {"d_k": 0}, "from 1 to 1024"),
+    ("d_k", {"d_k": -4}, "from 1 to 1024"),
+    ("d_k", {"d_k": 1025}, "from 1 to 1024"),
+    ("d_v", {"d_v": 0}, "from 1 to 1024"),
+    ("d_v", {"d_v": 2000}, "from 1 to 1024"),
+    ("seed", {"seed": -1}, "from 0 to 2147483647"),
+    ("heads", {"heads": 2.5}, "from 1 to 64"),
+    ("heads", {"heads": "2"}, "from 1 to 64"),
+    ("d_k", {"d_k": True}, "from 1 to 1024"),
+    ("d_model", {"d_model": None}, "from 1 to 4096"),
 ])
 def test_invalid_sizes_name_the_parameter_and_the_range(name, kwargs, range_text):
-    arguments = dict(d_model=8, heads=2, d_k=4, d_v=None, seed=0) | kwargs
+    arguments = {"d_model": 8, "heads": 2, "d_k": 4, "d_v": None, "seed": 0} | kwargs
     with pytest.raises(ValueError) as caught:
         init_weights(**arguments)
     message = str(caught.value)
@@ -126,13 +131,13 @@ def test_memory_budget_counts_the_trace_not_only_the_weights():
 
 
 @pytest.mark.parametrize("change, phrase", [
-    (dict(w_k=np.zeros((2, 8, 3))), "w_k must have the shape of w_q"),
-    (dict(w_v=np.zeros((2, 7, 4))), "w_v must have shape (h, d_model, d_v)"),
-    (dict(w_o=np.zeros((8, 7))), "w_o must have shape (h*d_v, d_model) = (8, 8)"),
-    (dict(w_q=np.zeros((8, 4))), "w_q must have 3 dimensions"),
-    (dict(w_o=np.zeros((2, 4, 8))), "w_o must have 2 dimensions"),
-    (dict(w_v=np.full((2, 8, 4), np.nan)), "w_v holds NaN or infinite values"),
-    (dict(w_o=np.full((8, 8), np.inf)), "w_o holds NaN or infinite values"),
+    ({"w_k": np.zeros((2, 8, 3))}, "w_k must have the shape of w_q"),
+    ({"w_v": np.zeros((2, 7, 4))}, "w_v must have shape (h, d_model, d_v)"),
+    ({"w_o": np.zeros((8, 7))}, "w_o must have shape (h*d_v, d_model) = (8, 8)"),
+    ({"w_q": np.zeros((8, 4))}, "w_q must have 3 dimensions"),
+    ({"w_o": np.zeros((2, 4, 8))}, "w_o must have 2 dimensions"),
+    ({"w_v": np.full((2, 8, 4), np.nan)}, "w_v holds NaN or infinite values"),
+    ({"w_o": np.full((8, 8), np.inf)}, "w_o holds NaN or infinite values"),
 ])
 def test_weights_constructor_refuses_what_does_not_fit(change, phrase):
     arrays = init_weights(8, 2, 4).arrays() | change
