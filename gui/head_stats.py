@@ -27,15 +27,15 @@ from attention_stepper.core.pipeline import subscript
 
 from .matrix_panel import MatrixPanel
 from .i18n import Retranslating
+from .lazy import RefreshWhenShown
 from .model import AttentionModel
 
 
-class HeadStatisticsView(Retranslating, QWidget):
+class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
         self.model = model
         self._statistics: HeadStatistics | None = None
-        self._dirty = True
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         self.grid_widget = QWidget(self)
@@ -54,7 +54,7 @@ class HeadStatisticsView(Retranslating, QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(splitter, 1)
-        model.changed.connect(self._changed)
+        model.changed.connect(self.mark_stale)
         self.retranslate()
 
     # --- for tests ---------------------------------------------------------------------
@@ -68,21 +68,10 @@ class HeadStatisticsView(Retranslating, QWidget):
         return self.table.item(row, column).text()
 
     # --- updating ----------------------------------------------------------------------
-    def _changed(self) -> None:
-        self._dirty = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
-
-    def refresh(self) -> None:
+    def redraw(self) -> None:
         computation = self.model.computation
         statistics = head_statistics(computation)
         self._statistics = statistics
-        self._dirty = False
         heads = computation.parameters.heads
         columns = max(1, math.ceil(math.sqrt(heads)))
         while len(self._panels) < heads:

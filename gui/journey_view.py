@@ -18,6 +18,7 @@ from attention_stepper.core.token_trace import TokenJourney, arithmetic_lines, t
 
 from .fonts import cjk_font
 from .i18n import Retranslating
+from .lazy import RefreshWhenShown
 from .matrix_panel import MatrixPanel, format_cell
 from .model import AttentionModel
 
@@ -93,7 +94,7 @@ class _BarChart(pg.PlotWidget):
         self.getPlotItem().setYRange(*y_range, padding=0)
 
 
-class TokenJourneyView(Retranslating, QWidget):
+class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
     #: The person picked another token (0-based).
     tokenChanged = Signal(int)
 
@@ -129,8 +130,11 @@ class TokenJourneyView(Retranslating, QWidget):
         vectors.addWidget(self.sum_panel, 3)
         layout.addLayout(vectors, 2)
         layout.addWidget(self.arithmetic, 2)
-        model.changed.connect(self.refresh)
-        model.headChanged.connect(lambda _head: self.refresh())
+        # Following the sentence is cheap and other views rely on it (the outlined row);
+        # the bars, panels and arithmetic wait until the tab is shown.
+        model.changed.connect(self._follow_sentence)
+        model.headChanged.connect(self.mark_stale)
+        self._follow_sentence()
         self.retranslate()
 
     # --- for tests and the window --------------------------------------------------------
@@ -141,19 +145,23 @@ class TokenJourneyView(Retranslating, QWidget):
         return self.model.head or 0
 
     def journey(self) -> TokenJourney | None:
+        self.ensure_fresh()
         return self._journey
 
     def bar_heights(self, name: str) -> np.ndarray:
+        self.ensure_fresh()
         return self.charts[name].heights
 
     def arithmetic_text(self) -> str:
+        self.ensure_fresh()
         return self.arithmetic.toPlainText()
 
     def set_token(self, token: int) -> None:
         """Follow another token (0-based), e.g. one clicked on a panel's axis."""
         if 0 <= token < len(self.model.computation.tokens) and token != self._token:
             self._token = token
-            self.refresh()
+            self._show_chosen_token()
+            self.mark_stale()
             self.tokenChanged.emit(token)
 
     # --- updating -------------------------------------------------------------------------
@@ -161,20 +169,31 @@ class TokenJourneyView(Retranslating, QWidget):
         if index >= 0:
             self.set_token(index)
 
-    def refresh(self) -> None:
-        computation = self.model.computation
-        labels = computation.token_labels
+    def _follow_sentence(self) -> None:
+        """Keep the chooser on the new tokens, and the chosen token within them."""
+        labels = self.model.computation.token_labels
         clamped = self._token > len(labels) - 1
         self._token = min(self._token, len(labels) - 1)
-        head = self.head_shown()
-        journey = token_journey(computation, head, self._token)
-        self._journey = journey
+        self._show_chosen_token()
+        self.mark_stale()
+        if clamped:
+            self.tokenChanged.emit(self._token)
+
+    def _show_chosen_token(self) -> None:
+        labels = self.model.computation.token_labels
         self.chooser.blockSignals(True)
         if [self.chooser.itemText(i) for i in range(self.chooser.count())] != labels:
             self.chooser.clear()
             self.chooser.addItems(labels)
         self.chooser.setCurrentIndex(self._token)
         self.chooser.blockSignals(False)
+
+    def redraw(self) -> None:
+        computation = self.model.computation
+        labels = computation.token_labels
+        head = self.head_shown()
+        journey = token_journey(computation, head, self._token)
+        self._journey = journey
         self.head_label.setText(self.tr("head {0} (choose a head above the panels; with all heads, head 1)").format(
             head + 1))
         self.charts["dot"].show_bars(labels, journey.dot, BAR_BRUSHES["dot"])
@@ -193,8 +212,6 @@ class TokenJourneyView(Retranslating, QWidget):
             computation.labels("v")[1], f"head{i}({label}) = Σ aₛ·v(s)")
         self.sum_panel.highlight_row(len(labels))
         self.arithmetic.setHtml("<br>".join(html.escape(line) for line in arithmetic_lines(journey)))
-        if clamped:
-            self.tokenChanged.emit(self._token)
 
     def retranslate(self) -> None:
         self.intro.setText(self.tr(
@@ -205,4 +222,4 @@ class TokenJourneyView(Retranslating, QWidget):
         self.titles["scaled"].setText(self.tr("÷√d_k (grey: masked)"))
         self.titles["weights"].setText(self.tr("softmax weights (sum 1)"))
         self.chooser.setToolTip(self.tr("The token to follow"))
-        self.refresh()
+        self.mark_stale()  # the head label is written with the rest

@@ -19,6 +19,7 @@ from attention_stepper.core.experiments import ScalingCurves, scaling_curves
 
 from .fonts import cjk_font
 from .i18n import Retranslating
+from .lazy import RefreshWhenShown
 from .model import AttentionModel
 
 SCALED_PEN = pg.mkPen("#1565c0", width=2)
@@ -28,12 +29,11 @@ REFERENCE_PEN = pg.mkPen("#888888", width=1, style=Qt.PenStyle.DotLine)
 RECOMPUTE_DELAY_MS = 150
 
 
-class ScalingLab(Retranslating, QWidget):
+class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
         self.model = model
         self._curves: ScalingCurves | None = None
-        self._dirty = True
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RECOMPUTE_DELAY_MS)
@@ -71,7 +71,7 @@ class ScalingLab(Retranslating, QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(plots, 1)
-        model.changed.connect(self._changed)
+        model.changed.connect(self.mark_stale)
         self.retranslate()
 
     # --- what is shown (for tests and export) ---------------------------------------
@@ -84,21 +84,14 @@ class ScalingLab(Retranslating, QWidget):
         return np.asarray(item.xData), np.asarray(item.yData)
 
     # --- updating --------------------------------------------------------------------
-    def _changed(self) -> None:
-        self._dirty = True
-        if self.isVisible():
-            self._timer.start()
+    def refresh_visible(self) -> None:
+        # Several forward passes: wait until the spin box or the typing settles.
+        self._timer.start()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
-
-    def refresh(self) -> None:
+    def redraw(self) -> None:
         self._timer.stop()
         curves = scaling_curves(self.model.parameters)
         self._curves = curves
-        self._dirty = False
         d_k = curves.d_k.astype(float)
         self.lines["entropy_scaled"].setData(d_k, curves.entropy_scaled)
         self.lines["entropy_unscaled"].setData(d_k, curves.entropy_unscaled)

@@ -23,7 +23,7 @@ def test_scaling_lab_draws_the_core_curves_and_follows_d_k(window, qtbot):
     assert window.scaling_lab.current_lines[0].value() == pytest.approx(np.log10(64))
     window.controls.sentence.editor.setText("the cat sat on the mat")
     window.controls.sentence.submit()
-    qtbot.waitUntil(lambda: not window.scaling_lab._dirty, timeout=3000)
+    qtbot.waitUntil(lambda: not window.scaling_lab.is_stale(), timeout=3000)
     np.testing.assert_array_equal(window.scaling_lab.plotted("entropy_unscaled")[1],
                                   scaling_curves(window.model.parameters).entropy_unscaled)
 
@@ -31,9 +31,9 @@ def test_scaling_lab_draws_the_core_curves_and_follows_d_k(window, qtbot):
 def test_scaling_lab_waits_until_it_is_shown(window):
     window.tabs.setCurrentIndex(0)
     window.controls.heads.editor.setValue(3)
-    assert window.scaling_lab._dirty, "no forward passes for a hidden lab"
+    assert window.scaling_lab.is_stale(), "no forward passes for a hidden lab"
     window.tabs.setCurrentWidget(window.scaling_lab)
-    assert not window.scaling_lab._dirty
+    assert not window.scaling_lab.is_stale()
 
 
 def test_head_statistics_show_every_head_and_the_core_numbers(window):

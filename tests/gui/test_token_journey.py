@@ -58,3 +58,26 @@ def test_clicking_a_token_on_an_axis_follows_it(window, qtbot):
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
                      pos=view.mapFromScene(QPointF(column_x, on_top.y())))
     assert window.journey.token() == 3
+
+
+def test_the_hidden_journey_waits_and_catches_up_when_shown(window, monkeypatch):
+    """Its bars cost a core call per change: while another tab is shown it only marks itself stale."""
+    import attention_stepper.gui.journey_view as journey_view
+
+    calls = []
+    real = journey_view.token_journey
+    monkeypatch.setattr(journey_view, "token_journey", lambda *args: calls.append(args) or real(*args))
+    window.tabs.setCurrentIndex(0)
+    window.controls.heads.editor.setValue(3)
+    window.controls.d_k.editor.setValue(6)
+    window.model.set_head(2)
+    assert calls == [] and window.journey.is_stale()
+    window.tabs.setCurrentWidget(window.journey)
+    assert len(calls) == 1 and not window.journey.is_stale()
+    expected = compute(Parameters(heads=3, d_k=6)).trace
+    np.testing.assert_array_equal(window.journey.charts["weights"].heights, expected["weights"][2, 1])
+    assert window.journey.head_label.text().startswith("head 3")
+    window.controls.d_k.editor.setValue(5)  # shown: it follows at once
+    assert len(calls) == 2
+    np.testing.assert_array_equal(window.journey.charts["dot"].heights,
+                                  compute(Parameters(heads=3, d_k=5)).trace["scores"][2, 1])

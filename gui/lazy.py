@@ -1,0 +1,47 @@
+"""Views that redraw only when someone can see them.
+
+The journey, head-statistics and scaling-lab tabs each redo real work for every change of the
+model (core calls, bar charts, tables). While their tab is hidden that work would only slow down
+the panels the person is looking at, so they mark themselves stale and catch up when shown.
+"""
+
+from __future__ import annotations
+
+
+class RefreshWhenShown:
+    """Mixin for a widget: ``redraw()`` runs when the widget is visible, or as soon as it is shown.
+
+    Put it before the Qt class (``class View(RefreshWhenShown, QWidget)``). Connect the model's
+    signals to ``mark_stale``; call ``ensure_fresh()`` before reading what the view shows
+    (accessors used by tests and by other widgets), so a hidden view still answers truly.
+    """
+
+    _stale = True
+
+    def mark_stale(self, *_signal_args) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh_visible()
+
+    def refresh_visible(self) -> None:
+        """What to do when a change arrives while the view is shown: redraw now (a view may wait)."""
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        self.redraw()
+
+    def is_stale(self) -> bool:
+        """Whether a change arrived that the view has not drawn yet."""
+        return self._stale
+
+    def ensure_fresh(self) -> None:
+        if self._stale:
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.ensure_fresh()
+
+    def redraw(self) -> None:
+        raise NotImplementedError
