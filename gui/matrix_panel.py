@@ -39,6 +39,8 @@ from .fonts import cjk_font
 MAX_TEXT_CELLS = 144
 #: At most this many tick labels along an axis in view; more are thinned to every k-th.
 MAX_TICK_LABELS = 40
+#: Label axes grow in steps of this many pixels beyond their default size (see _LabelAxis._room).
+AXIS_ROOM_STEP = 12
 #: Tick labels longer than this are shortened with "…" (hover still gives the full label).
 MAX_LABEL_CHARS = 10
 
@@ -181,10 +183,14 @@ class _LabelAxis(pg.AxisItem):
 
     @staticmethod
     def _room(measured: float, default: int) -> int:
-        """Room for the labels, as pyqtgraph's own sizing gives it from its defaults (30 px wide on the
-        left, 18 px high on top), which keeps that room unless the labels need more or 10 px less."""
-        measured = math.ceil(measured)
-        return max(measured, default) if measured >= default - 10 else measured
+        """Room for the labels: at least pyqtgraph's default (30 px wide on the left, 18 px high on top),
+        and beyond it in steps of AXIS_ROOM_STEP px.
+
+        The steps matter for speed: a new sentence whose labels are a few pixels wider or narrower
+        keeps the axis size, so the panel is not laid out again and its view box not resized
+        (which redrew every axis of the panel, not just the two with new labels).
+        """
+        return max(default, AXIS_ROOM_STEP * math.ceil(measured / AXIS_ROOM_STEP))
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph's name)
         count = len(self._labels)
