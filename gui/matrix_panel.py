@@ -31,7 +31,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QGradient, QLinearGradient, QPainter, QPen,
                            QStaticText, QTransform)
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsView, QVBoxLayout, QWidget
 
 from .fonts import cjk_font
 
@@ -709,6 +709,14 @@ class MatrixPanel(QWidget):
         self._luts, self._luminances = _colour_tables()
 
         self._view.settle = self._settle
+        # The panel asks for its own repaints. Left to QGraphicsView, every panel's scene, when it
+        # processes its changed items, sends the window's pending update request at once: a step
+        # with twelve panels synced and painted the window twelve times per update, and panels that
+        # had just been resized were painted twice. Every change goes through this class's methods,
+        # which call _repaint() (an ordinary widget update, merged into the window's one repaint);
+        # zooming and panning change the view box's range, which does too.
+        self._view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.NoViewportUpdate)
+        box.sigRangeChanged.connect(self._repaint)
         scene = self._view.scene()
         scene.sigMouseMoved.connect(self._mouse_moved)
         scene.sigMouseClicked.connect(self._mouse_clicked)
@@ -808,6 +816,11 @@ class MatrixPanel(QWidget):
         self._texts.setVisible(self._show_values)
         self._last_hover = None
         self._settle()
+        self._repaint()
+
+    def _repaint(self, *_signal_args) -> None:
+        """Ask for one repaint of the whole panel (see the viewport update mode in __init__)."""
+        self._view.viewport().update()
 
     def _settle(self) -> None:
         """Lay the plot out now and move the view box's contents to match, so the next paint is the only one.
@@ -968,6 +981,7 @@ class MatrixPanel(QWidget):
         if kept != self._outlines.marked:
             self._outlines.marked = kept
             self._outlines.update()
+            self._repaint()
 
     def marked_cells(self) -> list[tuple[int, int]]:
         return list(self._outlines.marked)
@@ -980,6 +994,7 @@ class MatrixPanel(QWidget):
         if row != self._outlines.row:
             self._outlines.row = row
             self._outlines.update()
+            self._repaint()
 
     def set_block_outlines(self, blocks: list[tuple[int, int, str]]) -> None:
         """Outline and label column blocks (first column, width, label), e.g. the heads inside concat; [] clears."""
@@ -993,6 +1008,7 @@ class MatrixPanel(QWidget):
         if kept != self._outlines.blocks:
             self._outlines.blocks = kept
             self._outlines.update()
+            self._repaint()
 
     # --- export -------------------------------------------------------------------
     def grab_png(self, path: str | os.PathLike) -> None:
