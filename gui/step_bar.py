@@ -202,11 +202,16 @@ class HeadSelector(Retranslating, QComboBox):
     def _sync(self, relabel: bool = False) -> None:
         self.blockSignals(True)
         heads = self.model.parameters.heads
-        if self.count() != heads + 1 or relabel:
+        if relabel:
             self.clear()
+        # Add or remove items at the end only: a cleared combo box re-measures itself and asks the
+        # whole window for a new layout, and the window then repaints far beyond the selector.
+        if self.count() == 0:
             self.addItem(self.tr("All heads"))
-            for head in range(heads):
-                self.addItem(self.tr("Head {0}").format(head + 1))
+        while self.count() > heads + 1:
+            self.removeItem(self.count() - 1)
+        while self.count() < heads + 1:
+            self.addItem(self.tr("Head {0}").format(self.count()))
         self.setCurrentIndex(0 if self.model.head is None else self.model.head + 1)
         self.blockSignals(False)
 
