@@ -132,7 +132,25 @@ def _measure_labels(labels: tuple[str, ...], font: QFont) -> tuple[list[str], fl
     return found
 
 
-class _LabelAxis(pg.AxisItem):
+class _RememberedBounds:
+    """For an AxisItem: work out its bounding rectangle once per geometry and style, not at every ask.
+
+    Qt asks an item for its bounding rectangle many times per paint (about eight times per axis
+    here), and pyqtgraph's AxisItem computes it afresh each time.
+    """
+
+    _bounds_key: tuple | None = None
+    _bounds = QRectF()
+
+    def boundingRect(self):  # noqa: N802 (Qt's name)
+        key = (self.geometry(), self.style["hideOverlappingLabels"], self.style["tickLength"], self.grid)
+        if key != self._bounds_key:
+            self._bounds_key = key
+            self._bounds = super().boundingRect()
+        return QRectF(self._bounds)
+
+
+class _LabelAxis(_RememberedBounds, pg.AxisItem):
     """An axis whose ticks are the matrix's row or column labels, thinned to every k-th when crowded.
 
     The stride is worked out at draw time from the axis length in pixels and
@@ -290,8 +308,13 @@ class _LabelAxis(pg.AxisItem):
             painter.drawStaticText(corner, static)
 
 
-class _FrameAxis(pg.AxisItem):
+class _FrameAxis(_RememberedBounds, pg.AxisItem):
     """The right or bottom edge of the heatmap: a line only (no ticks, no labels to lay out)."""
+
+    def __init__(self, orientation: str):
+        super().__init__(orientation)
+        # Otherwise every range change (each resize) rewrote its hidden axis label as HTML.
+        self.enableAutoSIPrefix(False)
 
     def paint(self, painter, option, widget=None):
         bounds = self.mapRectFromParent(self.geometry())
@@ -625,6 +648,7 @@ class _ColourBar(pg.GraphicsWidget):
         self._brush: QBrush | None = None
         self._pen = QPen(FOREGROUND)
         self._pen.setCosmetic(True)
+        self._static: dict[str, QStaticText] = {}
         width = self.STRIP_WIDTH + self.TICK_LENGTH + 2 + self._metrics.horizontalAdvance("−0.025") + 2
         self.setMinimumWidth(width)
         self.setMaximumWidth(width)
@@ -676,14 +700,21 @@ class _ColourBar(pg.GraphicsWidget):
         painter.setFont(self._font)
         right = strip.right()
         text_left = right + self.TICK_LENGTH + 2
-        text_width = rect.right() - text_left
         for value, text in self.ticks():
             y = strip.bottom() - (value - low) / (high - low) * strip.height()
             painter.drawLine(QPointF(right, y), QPointF(right + self.TICK_LENGTH, y))
             top = min(max(y - half_text, rect.top()), rect.bottom() - 2 * half_text)
-            painter.drawText(QRectF(text_left, top, text_width, 2 * half_text),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-                                 | Qt.TextFlag.TextDontClip), text)
+            static = self._static_text(text)  # laid out once: the same few tick texts recur
+            painter.drawStaticText(QPointF(text_left, top + half_text - static.size().height() / 2), static)
+
+    def _static_text(self, text: str) -> QStaticText:
+        static = self._static.get(text)
+        if static is None:
+            if len(self._static) > 1024:
+                self._static.clear()
+            static = self._static[text] = QStaticText(text)
+            static.prepare(QTransform(), self._font)
+        return static
 
 
 _COLOUR_TABLES: list[tuple[dict[str, np.ndarray], dict[str, list[float]]]] = []
