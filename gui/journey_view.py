@@ -10,7 +10,7 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QStringListModel, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from attention_stepper.core.pipeline import subscript
@@ -104,6 +104,9 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
         self._token = min(1, len(model.computation.tokens) - 1)  # the seed article follows 爱, the second token
         self._journey: TokenJourney | None = None
         self.chooser = QComboBox(self)
+        # One call replaces every item (a paragraph has hundreds of tokens; addItems added them one by one).
+        self._token_list = QStringListModel(self)
+        self.chooser.setModel(self._token_list)
         self.chooser.currentIndexChanged.connect(self._chosen)
         self.head_label = QLabel(self)
         self.intro = QLabel(self)
@@ -182,9 +185,8 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
     def _show_chosen_token(self) -> None:
         labels = self.model.computation.token_labels
         self.chooser.blockSignals(True)
-        if [self.chooser.itemText(i) for i in range(self.chooser.count())] != labels:
-            self.chooser.clear()
-            self.chooser.addItems(labels)
+        if self._token_list.stringList() != labels:
+            self._token_list.setStringList(labels)
         self.chooser.setCurrentIndex(self._token)
         self.chooser.blockSignals(False)
 
