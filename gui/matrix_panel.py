@@ -327,18 +327,43 @@ class _FrameAxis(_RememberedBounds, pg.AxisItem):
 
 
 class _Heatmap(pg.ImageItem):
-    """pyqtgraph's ImageItem, keeping its picture in the format QPainter draws fastest.
+    """pyqtgraph's ImageItem, drawing a premultiplied ARGB picture made straight from the lookup table.
 
-    pyqtgraph renders a matrix with a lookup table as an 8-bit indexed QImage, which the
-    painter converts on every paint it scales: 200 µs per panel paint against 40 µs for
-    premultiplied ARGB (measured here for 4×4 to 512×512 matrices drawn at panel size).
-    Converting once per new matrix keeps every later paint cheap.
+    pyqtgraph renders a matrix with a lookup table as an 8-bit indexed QImage (building its
+    256-entry colour table in Python each time), which QPainter then converts on every paint
+    it scales: 200 µs per panel paint against 40 µs for premultiplied ARGB, and 0.3 ms per new
+    small matrix for the rendering (both measured here). The colour of a value is pyqtgraph's:
+    entry ⌊(value − low) · N / (high − low)⌋ of the N-entry table, clipped; NaN is transparent.
     """
 
+    _argb: np.ndarray | None = None  # the lookup table as 0xAARRGGBB words
+    _pixels: np.ndarray | None = None  # the picture's memory, kept alive for the QImage
+
+    def setLookupTable(self, lut, update: bool = True):  # noqa: N802 (pyqtgraph's name)
+        table = np.asarray(lut, dtype=np.uint32)
+        self._argb = (0xFF000000 | (table[:, 0] << 16) | (table[:, 1] << 8) | table[:, 2]).astype(np.uint32)
+        super().setLookupTable(lut, update=update)
+
     def render(self):
-        super().render()
-        if self.qimage is not None and self.qimage.format() != QImage.Format.Format_ARGB32_Premultiplied:
-            self.qimage = self.qimage.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+        image, levels, table = self.image, self.getLevels(), self._argb
+        if image is None or image.ndim != 2 or image.size == 0 or levels is None or table is None:
+            super().render()
+            return
+        low, high = float(levels[0]), float(levels[1])
+        index = (image - low) * (len(table) / ((high - low) or 1.0))
+        np.clip(index, 0, len(table) - 1, out=index)
+        missing = np.isnan(index)
+        hidden = bool(missing.any())
+        if hidden:
+            index[missing] = 0
+        pixels = table[index.astype(np.intp)]
+        if hidden:
+            pixels[missing] = 0  # transparent: the hatched backdrop of a masked cell shows
+        rows, cols = pixels.shape
+        self._pixels = pixels
+        self.qimage = QImage(pixels.data, cols, rows, cols * 4, QImage.Format.Format_ARGB32_Premultiplied)
+        self._renderRequired = False
+        self._unrenderable = False
 
 
 class _Backdrop(pg.GraphicsObject):
