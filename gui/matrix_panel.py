@@ -159,6 +159,10 @@ class _LabelAxis(_RememberedBounds, pg.AxisItem):
     MAX_TICK_LABELS labels are shown along the visible range.
     """
 
+    _plan_key: tuple | None = None  # what the remembered layout (_plan) was worked out for
+    _plan: tuple = ()
+    _labels_version = 0
+
     def __init__(self, orientation: str, font: QFont):
         super().__init__(orientation)
         self.enableAutoSIPrefix(False)
@@ -178,6 +182,7 @@ class _LabelAxis(_RememberedBounds, pg.AxisItem):
         if labels == self._labels:
             return False
         self._labels = list(labels)
+        self._labels_version += 1
         self._shown, widest, tallest, advance = _measure_labels(tuple(self._labels), self._font)
         if self.orientation in ("top", "bottom"):
             self._extent = advance
@@ -246,30 +251,71 @@ class _LabelAxis(_RememberedBounds, pg.AxisItem):
             static.prepare(QTransform(), self._font)
         return static
 
+    # A change of pens or style lays the axis out again at the next paint.
+    def setPen(self, *args, **kwargs):  # noqa: N802 (pyqtgraph's name)
+        super().setPen(*args, **kwargs)
+        self._plan_key = None
+
+    def setTextPen(self, *args, **kwargs):  # noqa: N802 (pyqtgraph's name)
+        super().setTextPen(*args, **kwargs)
+        self._plan_key = None
+
+    def setTickPen(self, *args, **kwargs):  # noqa: N802 (pyqtgraph's name)
+        super().setTickPen(*args, **kwargs)
+        self._plan_key = None
+
+    def setStyle(self, **kwargs):  # noqa: N802 (pyqtgraph's name)
+        super().setStyle(**kwargs)
+        self._plan_key = None
+
     def paint(self, painter, option, widget=None):
         """Draw the line, the ticks and the labels as pyqtgraph places them, with prepared texts.
 
         pyqtgraph measured every label with QPainter.boundingRect and recorded a QPicture
         whenever the labels, the size or the range changed (0.3–0.5 ms per axis, and every
-        update of a panel changes one of them); the labels are laid out once here and reused.
+        update of a panel changes one of them). Here the labels are prepared once, and where
+        everything goes is worked out once per labels, size and range, then reused by every paint.
         """
         bounds = self.mapRectFromParent(self.geometry())
-        vertical = self.orientation == "left"
+        key = (self._labels_version, tuple(self.range), bounds)
+        if key != self._plan_key:
+            self._plan = self._lay_out(bounds)
+            self._plan_key = key
+        line_pen, line, tick_pen, ticks, text_pen, clip, texts = self._plan
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setPen(self.pen())
+        painter.setPen(line_pen)
+        painter.drawLine(*line)
+        if not texts and not ticks:
+            return
+        painter.setPen(tick_pen)
+        for tick in ticks:
+            painter.drawLine(*tick)
+        painter.setPen(text_pen)
+        painter.setFont(self._font)
+        painter.setClipRect(clip)
+        for corner, static in texts:
+            painter.drawStaticText(corner, static)
+
+    def _lay_out(self, bounds: QRectF) -> tuple:
+        """The pens, the axis line, the tick lines and the placed labels for the current range and size."""
+        vertical = self.orientation == "left"
         if vertical:  # along the right edge, one pixel in, and one pixel past both ends
             line_x = bounds.right() - 1
-            painter.drawLine(QPointF(line_x, bounds.top() - 1), QPointF(line_x, bounds.bottom() + 1))
+            line = (QPointF(line_x, bounds.top() - 1), QPointF(line_x, bounds.bottom() + 1))
         else:  # along the bottom edge
             line_y = bounds.bottom() - 1
-            painter.drawLine(QPointF(bounds.left() - 1, line_y), QPointF(bounds.right() + 1, line_y))
+            line = (QPointF(bounds.left() - 1, line_y), QPointF(bounds.right() + 1, line_y))
+        room = self.boundingRect()
+        ticks: list[tuple[QPointF, QPointF]] = []
+        texts: list[tuple[QPointF, QStaticText]] = []
+        plan = (self.pen(), line, self.tickPen(), ticks, self.textPen(), room, texts)
         low, high = self.range
         length = bounds.height() if vertical else bounds.width()
         if not self._labels or high == low or length <= 0:
-            return
+            return plan
         levels = self.tickValues(low, high, length)
         if not levels:
-            return
+            return plan
         # Value -> position along the axis, exactly as pyqtgraph's generateDrawSpecs maps it.
         if vertical:
             scale = -bounds.height() / (high - low)
@@ -281,17 +327,12 @@ class _LabelAxis(_RememberedBounds, pg.AxisItem):
         positions = [(int(round(value)), value * scale - offset) for value in levels[0][1]]
         positions = [(index, at) for index, at in positions if first <= at <= last]
         tick_reach = -self.style["tickLength"]  # ticks point into the view box
-        painter.setPen(self.tickPen())
         for _, at in positions:
             if vertical:
-                painter.drawLine(QPointF(bounds.right(), at), QPointF(bounds.right() + tick_reach, at))
+                ticks.append((QPointF(bounds.right(), at), QPointF(bounds.right() + tick_reach, at)))
             else:
-                painter.drawLine(QPointF(at, bounds.bottom()), QPointF(at, bounds.bottom() + tick_reach))
+                ticks.append((QPointF(at, bounds.bottom()), QPointF(at, bounds.bottom() + tick_reach)))
         gap = max(0, self.style["tickLength"]) + self.style["tickTextOffset"][0 if vertical else 1]
-        room = self.boundingRect()
-        painter.setPen(self.textPen())
-        painter.setFont(self._font)
-        painter.setClipRect(room)
         shown = self._shown
         for index, at in positions:
             if not 0 <= index < len(shown):
@@ -305,7 +346,8 @@ class _LabelAxis(_RememberedBounds, pg.AxisItem):
                 # Like pyqtgraph, leave out a label that would stick out past the axis's ends.
                 if corner.x() < room.left() - 0.01 or corner.x() + size.width() > room.right() + 0.01:
                     continue
-            painter.drawStaticText(corner, static)
+            texts.append((corner, static))
+        return plan
 
 
 class _FrameAxis(_RememberedBounds, pg.AxisItem):
