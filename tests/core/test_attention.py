@@ -379,6 +379,22 @@ def test_softmax_function_is_stable_and_handles_minus_infinity():
     np.testing.assert_allclose(result[2], [0.25, 0.0, 0.75], rtol=1e-15)
 
 
+def test_softmax_taken_in_blocks_of_rows_is_the_one_shot_formula_bit_for_bit():
+    """Rows spanning several blocks (and a partial last block), with masked entries: the same numbers."""
+    from attention_stepper.core.attention import SOFTMAX_BLOCK_ROWS
+
+    rng = np.random.default_rng(7)
+    logits = rng.normal(scale=4.0, size=(3, SOFTMAX_BLOCK_ROWS // 2 + 5, 40))
+    logits[:, :, -3:] = -np.inf
+    one_shot = logits - logits.max(axis=-1, keepdims=True)
+    np.exp(one_shot, out=one_shot)
+    one_shot /= one_shot.sum(axis=-1, keepdims=True)
+    blocked = softmax(logits)
+    assert blocked.shape == logits.shape and blocked.dtype == np.float64
+    np.testing.assert_array_equal(blocked, one_shot)
+    np.testing.assert_array_equal(softmax(logits[0, 0]), one_shot[0, 0])  # a single row
+
+
 def test_default_softmax_is_neither_uniform_nor_one_hot():
     """The seeded weights are scaled so a learner sees attention that actually prefers some tokens."""
     weights = compute(Parameters()).trace["weights"]
