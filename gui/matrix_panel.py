@@ -379,6 +379,8 @@ class _Heatmap(pg.ImageItem):
     """
 
     _argb: np.ndarray | None = None  # the lookup table as 0xAARRGGBB words
+    #: Whether the matrix may hold NaN (masked cells): only then are they looked for.
+    has_gaps = True
     _pixels: np.ndarray | None = None  # the picture's memory, kept alive for the QImage
 
     def setLookupTable(self, lut, update: bool = True):  # noqa: N802 (pyqtgraph's name)
@@ -392,14 +394,14 @@ class _Heatmap(pg.ImageItem):
             super().render()
             return
         low, high = float(levels[0]), float(levels[1])
-        index = (image - low) * (len(table) / ((high - low) or 1.0))
+        index = image - low
+        index *= len(table) / ((high - low) or 1.0)
         np.clip(index, 0, len(table) - 1, out=index)
-        missing = np.isnan(index)
-        hidden = bool(missing.any())
-        if hidden:
+        missing = np.isnan(index) if self.has_gaps else None
+        if missing is not None:
             index[missing] = 0
-        pixels = table[index.astype(np.intp)]
-        if hidden:
+        pixels = table.take(index.astype(np.uint8 if len(table) <= 256 else np.intp))
+        if missing is not None:
             pixels[missing] = 0  # transparent: the hatched backdrop of a masked cell shows
         rows, cols = pixels.shape
         self._pixels = pixels
@@ -952,13 +954,18 @@ class MatrixPanel(QWidget):
                              f"for a {rows}×{cols} matrix")
         display = np.array(original, dtype=np.float32, order="C", copy=True)
         masked = None
+        finite = True
         if rows and cols:
-            peak = max(float(display.max()), -float(display.min()))  # no temporary array: matrices can be big
-            if not math.isfinite(peak):  # masked cells (or NaN): ignore them for the levels
+            if kind == "signed":
+                peak = max(float(display.max()), -float(display.min()))  # no temporary array: matrices can be big
+            else:  # the levels are 0…1 whatever the values: one pass only asks whether all are finite
+                peak = float(display.sum())
+            finite = math.isfinite(peak)
+            if not finite:  # masked cells (or NaN): ignore them for the levels
                 masked = np.isneginf(display)
                 display[masked] = np.nan
-                finite = display[np.isfinite(display)]
-                peak = float(np.abs(finite).max()) if finite.size else 0.0
+                finite_values = display[np.isfinite(display)]
+                peak = float(np.abs(finite_values).max()) if finite_values.size else 0.0
                 if not masked.any():
                     masked = None
         else:
@@ -984,6 +991,7 @@ class MatrixPanel(QWidget):
             self._bar.set_colours(lut)
             self.setToolTip(QCoreApplication.translate("MatrixPanel", TOOLTIPS[kind]))
         if rows and cols:
+            self._image.has_gaps = not finite
             self._image.setImage(display, levels=levels, autoLevels=False)
         else:
             self._image.clear()
