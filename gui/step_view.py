@@ -176,7 +176,23 @@ class StepView(Retranslating, QWidget):
     def refresh(self) -> None:
         computation = self.model.computation
         slots = layout_slots(self.model)
-        places = {}
+        # Place the panels first, then give them their matrices: a panel that moves or changes size
+        # lays itself out for its new size, and only once (given its matrix first, it was laid
+        # out at the old size and again at the new one).
+        places = {self._panel_for(slot.key, slot.head): (slot.row, slot.column, slot.row_span, 1) for slot in slots}
+        for panel in self._pool.values():
+            place = places.get(panel)
+            if place != self._places.get(panel):
+                self.grid.removeWidget(panel)
+                if place is not None:
+                    self.grid.addWidget(panel, *place)
+            panel.setVisible(place is not None)
+        moved = places != self._places
+        self._places = places
+        self._update_note(slots)
+        if moved:
+            # Place the panels now: left to the event loop, panels were painted at their old size first.
+            self.grid.activate()
         self._shown = []
         labels = {}  # per matrix key: every head's panel has the same labels
         for slot in slots:
@@ -192,21 +208,7 @@ class StepView(Retranslating, QWidget):
             if slot.key in EDITABLE_KEYS:
                 panel.set_marked_cells(computation.edited_cells(slot.key, slot.head))
             panel.highlight_row(self.followed_token if slot.key not in TOKENLESS_ROWS else None)
-            places[panel] = (slot.row, slot.column, slot.row_span, 1)
             self._shown.append((slot, panel))
-        for panel in self._pool.values():
-            place = places.get(panel)
-            if place != self._places.get(panel):
-                self.grid.removeWidget(panel)
-                if place is not None:
-                    self.grid.addWidget(panel, *place)
-            panel.setVisible(place is not None)
-        moved = places != self._places
-        self._places = places
-        self._update_note(slots)
-        if moved:
-            # Place the panels now: left to the event loop, panels were painted at their old size first.
-            self.grid.activate()
 
     def retranslate(self) -> None:
         self._update_note()
