@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 
+from . import buffers
 from .weights import Weights
 
 #: Trace keys in the order they are computed; "masked" only when causal.
@@ -20,37 +21,41 @@ TRACE_KEYS = ("embed", "q", "k", "v", "scores", "scaled", "masked", "weights", "
 PER_HEAD_KEYS = frozenset({"q", "k", "v", "scores", "scaled", "masked", "weights", "head_output"})
 
 
-def project(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+def project(x: np.ndarray, w: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Q_i = X W_i for every head i at once: (n, d_model) @ (h, d_model, d) -> (h, n, d)."""
-    return np.matmul(x, w)
+    return np.matmul(x, w, out=out)
 
 
-def attention_scores(q: np.ndarray, k: np.ndarray) -> np.ndarray:
+def attention_scores(q: np.ndarray, k: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """scores_i = Q_i K_iᵀ: row t, column s is query t's dot product with key s."""
-    return np.matmul(q, k.transpose(0, 2, 1))
+    return np.matmul(q, k.transpose(0, 2, 1), out=out)
 
 
-def scale(scores: np.ndarray, d_k: int) -> np.ndarray:
+def scale(scores: np.ndarray, d_k: int, out: np.ndarray | None = None) -> np.ndarray:
     """scores / √d_k: keeps the logits near unit size whatever d_k is."""
-    return scores / np.sqrt(d_k)
+    return np.divide(scores, np.sqrt(d_k), out=out)
 
 
 #: ``scale`` under a second name, for ``forward``, whose keyword ``scale`` hides the function.
 scale_scores = scale
 
 
-def causal_mask(scaled_scores: np.ndarray) -> np.ndarray:
+def causal_mask(scaled_scores: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Set every score above the diagonal to −inf: token t may not look at later tokens."""
     n = scaled_scores.shape[-1]
     later = np.triu(np.ones((n, n), dtype=bool), k=1)
-    return np.where(later, -np.inf, scaled_scores)
+    if out is None:
+        return np.where(later, -np.inf, scaled_scores)
+    np.copyto(out, scaled_scores)
+    out[..., later] = -np.inf
+    return out
 
 
 #: softmax works through this many rows at a time (see its docstring).
 SOFTMAX_BLOCK_ROWS = 512
 
 
-def softmax(logits: np.ndarray) -> np.ndarray:
+def softmax(logits: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Row-wise softmax, stable for any finite logits (and −inf for masked ones).
 
     Subtracting each row's maximum before exp changes nothing mathematically
@@ -63,11 +68,11 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     """
     rows = logits.reshape(-1, logits.shape[-1]) if logits.ndim else logits.reshape(1, 1)
     if rows.shape[0] <= SOFTMAX_BLOCK_ROWS:  # one block: the formula as it reads, without the bookkeeping
-        weights = logits - logits.max(axis=-1, keepdims=True)
+        weights = np.subtract(logits, logits.max(axis=-1, keepdims=True), out=out)
         np.exp(weights, out=weights)
         weights /= weights.sum(axis=-1, keepdims=True)
         return weights
-    weights = np.empty(rows.shape, dtype=logits.dtype)
+    weights = (np.empty(logits.shape, dtype=logits.dtype) if out is None else out).reshape(rows.shape)
     for start in range(0, rows.shape[0], SOFTMAX_BLOCK_ROWS):
         block = rows[start:start + SOFTMAX_BLOCK_ROWS]
         out = weights[start:start + SOFTMAX_BLOCK_ROWS]
@@ -77,20 +82,23 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return weights.reshape(logits.shape)
 
 
-def weighted_sum(attention_weights: np.ndarray, v: np.ndarray) -> np.ndarray:
+def weighted_sum(attention_weights: np.ndarray, v: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """head_i = A_i V_i: each output row is the average of the value rows, weighted by attention."""
-    return np.matmul(attention_weights, v)
+    return np.matmul(attention_weights, v, out=out)
 
 
-def concat_heads(head_output: np.ndarray) -> np.ndarray:
+def concat_heads(head_output: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """[head_1 | head_2 | … | head_h]: (h, n, d_v) -> (n, h·d_v), head 1's columns first."""
     heads, n, d_v = head_output.shape
-    return head_output.transpose(1, 0, 2).reshape(n, heads * d_v)
+    if out is None:
+        return head_output.transpose(1, 0, 2).reshape(n, heads * d_v)
+    out.reshape(n, heads, d_v)[...] = head_output.transpose(1, 0, 2)
+    return out
 
 
-def output_projection(concat: np.ndarray, w_o: np.ndarray) -> np.ndarray:
+def output_projection(concat: np.ndarray, w_o: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """concat · W_O: mixes what the heads found back into d_model numbers per token."""
-    return concat @ w_o
+    return np.matmul(concat, w_o, out=out)
 
 
 class Trace(Mapping):
@@ -126,22 +134,29 @@ def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: boo
     ``scale=False`` divides by 1 instead of √d_k (``scaled`` equals ``scores``),
     to show how an unscaled softmax saturates as d_k grows.
     """
-    x = np.array(x, dtype=np.float64, copy=True)
-    if x.ndim != 2 or x.shape[1] != weights.d_model:
-        raise ValueError(f"X must have shape (n, d_model={weights.d_model}); it has shape {x.shape}")
+    given = np.asarray(x)
+    if given.ndim != 2 or given.shape[1] != weights.d_model:
+        raise ValueError(f"X must have shape (n, d_model={weights.d_model}); it has shape {given.shape}")
+    # Every array is written into memory reused from earlier passes when nothing refers to it any
+    # more (see buffers.py: at 128 tokens and up, fresh memory cost more than the arithmetic).
+    x = buffers.empty(given.shape)
+    np.copyto(x, given, casting="unsafe")
     trace: dict[str, np.ndarray] = {"embed": x}
     # One matmul for Q, K and V of every head (X·[W_Q | W_K | W_V]); the three are column slices of it.
-    qkv = project(x, weights.w_qkv)
+    heads, n = weights.w_qkv.shape[0], x.shape[0]
+    qkv = project(x, weights.w_qkv, out=buffers.empty((heads, n, weights.w_qkv.shape[2])))
     d_k = weights.d_k
     trace["q"] = q = qkv[..., :d_k]
     trace["k"] = k = qkv[..., d_k:2 * d_k]
     trace["v"] = v = qkv[..., 2 * d_k:]
-    trace["scores"] = scores = attention_scores(q, k)
-    trace["scaled"] = logits = scale_scores(scores, weights.d_k if scale else 1)
+    square = (heads, n, n)
+    trace["scores"] = scores = attention_scores(q, k, out=buffers.empty(square))
+    trace["scaled"] = logits = scale_scores(scores, weights.d_k if scale else 1, out=buffers.empty(square))
     if causal:
-        trace["masked"] = logits = causal_mask(logits)
-    trace["weights"] = attention_weights = softmax(logits)
-    trace["head_output"] = head_output = weighted_sum(attention_weights, v)
-    trace["concat"] = concat = concat_heads(head_output)
-    trace["output"] = output_projection(concat, weights.w_o)
+        trace["masked"] = logits = causal_mask(logits, out=buffers.empty(square))
+    trace["weights"] = attention_weights = softmax(logits, out=buffers.empty(square))
+    trace["head_output"] = head_output = weighted_sum(attention_weights, v, out=buffers.empty((heads, n, v.shape[2])))
+    trace["concat"] = concat = concat_heads(head_output, out=buffers.empty((n, heads * v.shape[2])))
+    trace["output"] = output_projection(concat, weights.w_o, out=buffers.empty((n, weights.w_o.shape[1])))
+    buffers.remember([qkv, *trace.values()])  # q, k and v are views of qkv
     return Trace(trace)

@@ -1,0 +1,108 @@
+"""Reused memory for forward passes: it is reused, it never changes a matrix anyone still holds,
+and it changes no number."""
+
+import weakref
+
+import numpy as np
+import pytest
+
+from attention_stepper.core import buffers
+from attention_stepper.core.attention import forward
+from attention_stepper.core.weights import init_weights
+
+N, HEADS, D_MODEL = 96, 4, 32  # each head's 96 × 96 scores: 295 KB, above buffers.MIN_BYTES
+
+
+@pytest.fixture(autouse=True)
+def empty_memory():
+    buffers.forget()
+    yield
+    buffers.forget()
+
+
+def _inputs(seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).normal(size=(N, D_MODEL))
+
+
+@pytest.fixture(scope="module")
+def weights():
+    return init_weights(D_MODEL, HEADS, D_MODEL // HEADS, seed=3)
+
+
+def test_the_sizes_here_are_large_enough_to_be_remembered():
+    assert HEADS * N * N * 8 >= buffers.MIN_BYTES
+
+
+def test_a_pass_reuses_the_arrays_of_a_trace_nobody_holds(weights):
+    first = forward(_inputs(1), weights)
+    old = [weakref.ref(array) for array in first.values()]  # (the C allocator may reuse addresses anyway)
+    del first
+    second = forward(_inputs(2), weights)
+    reused = [key for key, array in second.items() if any(ref() is array for ref in old)]
+    assert {"scores", "scaled", "weights"} <= set(reused), reused  # the rest is below MIN_BYTES here
+
+
+def test_matrices_still_held_are_never_written_over(weights):
+    first = forward(_inputs(1), weights, causal=True)
+    held = {key: first[key] for key in first}  # as panels, exports and variables hold them
+    copies = {key: np.array(array) for key, array in held.items()}
+    del first
+    for seed in (2, 3, 4):
+        later = forward(_inputs(seed), weights, causal=True)
+        for key, array in held.items():
+            np.testing.assert_array_equal(array, copies[key], err_msg=key)
+            assert not any(np.shares_memory(array, other) for other in later.values()), key
+
+
+def test_a_view_keeps_the_whole_matrix_it_looks_into(weights):
+    first = forward(_inputs(1), weights)
+    one_head = first["weights"][2]  # a view: its base is the whole weights array
+    query_row = first["q"][0, 5]  # q is itself a view into the fused Q|K|V array
+    expected_head, expected_row = one_head.copy(), query_row.copy()
+    del first
+    for seed in (2, 3):
+        forward(_inputs(seed), weights)
+    np.testing.assert_array_equal(one_head, expected_head)
+    np.testing.assert_array_equal(query_row, expected_row)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_reused_memory_gives_the_same_numbers_bit_for_bit(weights, monkeypatch, causal):
+    with_reuse = []
+    for seed in (1, 2, 3, 1):
+        trace = forward(_inputs(seed), weights, causal=causal)
+        with_reuse.append({key: np.array(array) for key, array in trace.items()})
+        del trace
+    monkeypatch.setattr(buffers, "_ENABLED", False)
+    buffers.forget()
+    for seed, reused in zip((1, 2, 3, 1), with_reuse):
+        fresh = forward(_inputs(seed), weights, causal=causal)
+        assert fresh.keys() == reused.keys()
+        for key in fresh:
+            np.testing.assert_array_equal(fresh[key], reused[key], err_msg=key)
+
+
+def test_a_trace_made_in_reused_memory_is_read_only(weights):
+    del_me = forward(_inputs(1), weights)
+    del del_me
+    trace = forward(_inputs(2), weights)
+    for key, array in trace.items():
+        assert not array.flags.writeable, key
+        with pytest.raises(ValueError):
+            array[(0,) * array.ndim] = 1.0
+
+
+def test_only_the_last_two_passes_are_remembered(weights):
+    for n in (80, 90, 100, 110):
+        forward(np.random.default_rng(n).normal(size=(n, D_MODEL)), weights)
+    assert len(buffers._generations) == buffers.GENERATIONS
+    shapes = {array.shape for generation in buffers._generations for array in generation}
+    assert (HEADS, 80, 80) not in shapes and (HEADS, 90, 90) not in shapes
+    buffers.forget()
+    assert buffers.remembered_bytes() == 0
+
+
+def test_small_passes_remember_nothing():
+    small = init_weights(8, 2, 4, seed=0)
+    forward(np.ones((4, 8)), small)
+    assert buffers.remembered_bytes() == 0
