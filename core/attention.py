@@ -126,6 +126,11 @@ class Trace(Mapping):
         return sum(array.nbytes for array in self._matrices.values())
 
 
+def _let_numpy_allocate(shape: tuple[int, ...]) -> None:
+    """No array given: the step's NumPy call allocates its own result."""
+    return None
+
+
 def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: bool = True) -> Trace:
     """Run multi-head self-attention on X (n, d_model) and keep every intermediate.
 
@@ -137,26 +142,33 @@ def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: boo
     given = np.asarray(x)
     if given.ndim != 2 or given.shape[1] != weights.d_model:
         raise ValueError(f"X must have shape (n, d_model={weights.d_model}); it has shape {given.shape}")
-    # Every array is written into memory reused from earlier passes when nothing refers to it any
-    # more (see buffers.py: at 128 tokens and up, fresh memory cost more than the arithmetic).
-    x = buffers.empty(given.shape)
-    np.copyto(x, given, casting="unsafe")
+    heads, n = weights.w_qkv.shape[0], given.shape[0]
+    # A large pass writes every array into memory reused from earlier passes when nothing refers
+    # to it any more (see buffers.py: from about 128 tokens, fresh memory cost more than the
+    # arithmetic); a small one lets NumPy allocate (out=None), which is quicker there.
+    large = heads * n * n * 8 >= buffers.MIN_BYTES
+    memory = buffers.empty if large else _let_numpy_allocate
+    x = memory(given.shape)
+    if x is None:
+        x = np.array(given, dtype=np.float64, copy=True)
+    else:
+        np.copyto(x, given, casting="unsafe")
     trace: dict[str, np.ndarray] = {"embed": x}
     # One matmul for Q, K and V of every head (X·[W_Q | W_K | W_V]); the three are column slices of it.
-    heads, n = weights.w_qkv.shape[0], x.shape[0]
-    qkv = project(x, weights.w_qkv, out=buffers.empty((heads, n, weights.w_qkv.shape[2])))
+    qkv = project(x, weights.w_qkv, out=memory((heads, n, weights.w_qkv.shape[2])))
     d_k = weights.d_k
     trace["q"] = q = qkv[..., :d_k]
     trace["k"] = k = qkv[..., d_k:2 * d_k]
     trace["v"] = v = qkv[..., 2 * d_k:]
     square = (heads, n, n)
-    trace["scores"] = scores = attention_scores(q, k, out=buffers.empty(square))
-    trace["scaled"] = logits = scale_scores(scores, weights.d_k if scale else 1, out=buffers.empty(square))
+    trace["scores"] = scores = attention_scores(q, k, out=memory(square))
+    trace["scaled"] = logits = scale_scores(scores, weights.d_k if scale else 1, out=memory(square))
     if causal:
-        trace["masked"] = logits = causal_mask(logits, out=buffers.empty(square))
-    trace["weights"] = attention_weights = softmax(logits, out=buffers.empty(square))
-    trace["head_output"] = head_output = weighted_sum(attention_weights, v, out=buffers.empty((heads, n, v.shape[2])))
-    trace["concat"] = concat = concat_heads(head_output, out=buffers.empty((n, heads * v.shape[2])))
-    trace["output"] = output_projection(concat, weights.w_o, out=buffers.empty((n, weights.w_o.shape[1])))
-    buffers.remember([qkv, *trace.values()])  # q, k and v are views of qkv
+        trace["masked"] = logits = causal_mask(logits, out=memory(square))
+    trace["weights"] = attention_weights = softmax(logits, out=memory(square))
+    trace["head_output"] = head_output = weighted_sum(attention_weights, v, out=memory((heads, n, v.shape[2])))
+    trace["concat"] = concat = concat_heads(head_output, out=memory((n, heads * v.shape[2])))
+    trace["output"] = output_projection(concat, weights.w_o, out=memory((n, weights.w_o.shape[1])))
+    if large:
+        buffers.remember([qkv, *trace.values()])  # q, k and v are views of qkv
     return Trace(trace)
