@@ -1025,6 +1025,10 @@ class MatrixPanel(QWidget):
         self._settle()
         self._repaint()
 
+    def flush_scene(self) -> None:
+        """Let the scene handle its changed items now (a panel just shown), not after the next paint."""
+        QCoreApplication.sendPostedEvents(self._view.scene(), QEvent.Type.MetaCall)
+
     def _repaint(self, *_signal_args) -> None:
         """Ask for one repaint of the whole panel (see the viewport update mode in __init__)."""
         self._view.viewport().update()

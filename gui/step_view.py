@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from attention_stepper.core.pipeline import subscript
@@ -180,12 +180,15 @@ class StepView(Retranslating, QWidget):
         # lays itself out for its new size, and only once (given its matrix first, it was laid
         # out at the old size and again at the new one).
         places = {self._panel_for(slot.key, slot.head): (slot.row, slot.column, slot.row_span, 1) for slot in slots}
+        appearing = []
         for panel in self._pool.values():
             place = places.get(panel)
             if place != self._places.get(panel):
                 self.grid.removeWidget(panel)
                 if place is not None:
                     self.grid.addWidget(panel, *place)
+            if place is not None and panel.isHidden():
+                appearing.append(panel)
             panel.setVisible(place is not None)
         moved = places != self._places
         self._places = places
@@ -193,6 +196,11 @@ class StepView(Retranslating, QWidget):
         if moved:
             # Place the panels now: left to the event loop, panels were painted at their old size first.
             self.grid.activate()
+            # And let the scroll area around the view take its new size now: otherwise it does so
+            # after the first paint, and panels whose size it changes are painted a second time.
+            viewport = self.parentWidget()
+            if viewport is not None:
+                QCoreApplication.sendPostedEvents(viewport, QEvent.Type.LayoutRequest)
         self._shown = []
         labels = {}  # per matrix key: every head's panel has the same labels
         for slot in slots:
@@ -209,6 +217,8 @@ class StepView(Retranslating, QWidget):
                 panel.set_marked_cells(computation.edited_cells(slot.key, slot.head))
             panel.highlight_row(self.followed_token if slot.key not in TOKENLESS_ROWS else None)
             self._shown.append((slot, panel))
+        for panel in appearing:
+            panel.flush_scene()
 
     def retranslate(self) -> None:
         self._update_note()
