@@ -132,6 +132,21 @@ def _measure_labels(labels: tuple[str, ...], font: QFont) -> tuple[list[str], fl
     return found
 
 
+def _prepared_text(cache: dict[str, QStaticText], text: str, font: QFont) -> QStaticText:
+    """``text`` as a QStaticText laid out once for ``font``, kept in ``cache`` (emptied past 4,096 texts).
+
+    Drawing a prepared text costs a fraction of drawText, which lays the text out at every paint.
+    """
+    static = cache.get(text)
+    if static is None:
+        if len(cache) > 4096:
+            cache.clear()
+        static = cache[text] = QStaticText(text)
+        static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+        static.prepare(QTransform(), font)
+    return static
+
+
 class _RememberedBounds:
     """For an AxisItem: work out its bounding rectangle once per geometry and style, not at every ask.
 
@@ -241,15 +256,6 @@ class _LabelAxis(_RememberedBounds, pg.AxisItem):
             strings.append(self._shown[index] if 0 <= index < count else "")
         return strings
 
-    def _static_text(self, text: str) -> QStaticText:
-        static = self._static.get(text)
-        if static is None:
-            if len(self._static) > 4096:
-                self._static.clear()
-            static = self._static[text] = QStaticText(text)
-            static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-            static.prepare(QTransform(), self._font)
-        return static
 
     # A change of pens or style lays the axis out again at the next paint.
     def setPen(self, *args, **kwargs):  # noqa: N802 (pyqtgraph's name)
@@ -337,7 +343,7 @@ class _LabelAxis(_RememberedBounds, pg.AxisItem):
         for index, at in positions:
             if not 0 <= index < len(shown):
                 continue
-            static = self._static_text(shown[index])
+            static = _prepared_text(self._static, shown[index], self._font)
             size = static.size()
             if vertical:  # right-aligned against the ticks, centred on the row
                 corner = QPointF(bounds.right() - gap - size.width(), at - size.height() / 2)
@@ -773,17 +779,9 @@ class _ColourBar(pg.GraphicsWidget):
             y = strip.bottom() - (value - low) / (high - low) * strip.height()
             painter.drawLine(QPointF(right, y), QPointF(right + self.TICK_LENGTH, y))
             top = min(max(y - half_text, rect.top()), rect.bottom() - 2 * half_text)
-            static = self._static_text(text)  # laid out once: the same few tick texts recur
+            static = _prepared_text(self._static, text, self._font)  # the same few tick texts recur
             painter.drawStaticText(QPointF(text_left, top + half_text - static.size().height() / 2), static)
 
-    def _static_text(self, text: str) -> QStaticText:
-        static = self._static.get(text)
-        if static is None:
-            if len(self._static) > 1024:
-                self._static.clear()
-            static = self._static[text] = QStaticText(text)
-            static.prepare(QTransform(), self._font)
-        return static
 
 
 _COLOUR_TABLES: list[tuple[dict[str, np.ndarray], dict[str, list[float]]]] = []

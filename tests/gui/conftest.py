@@ -22,3 +22,16 @@ def window(qtbot, model):
     qtbot.waitExposed(window)
     window.activateWindow()
     return window
+
+
+@pytest.fixture
+def panel(qtbot):
+    """One matrix panel on its own, shown (offscreen) at a size where cell values are written."""
+    from attention_stepper.gui.matrix_panel import MatrixPanel
+
+    panel = MatrixPanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, 320)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel

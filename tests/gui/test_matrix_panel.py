@@ -14,16 +14,6 @@ def dims(count: int) -> list[str]:
     return [f"d{i + 1}" for i in range(count)]
 
 
-@pytest.fixture
-def panel(qtbot):
-    panel = MatrixPanel()
-    qtbot.addWidget(panel)
-    panel.resize(420, 320)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
-
-
 def causal_scores(seed: int = 0) -> np.ndarray:
     scores = np.random.default_rng(seed).normal(size=(4, 4))
     scores[np.triu_indices(4, 1)] = -np.inf

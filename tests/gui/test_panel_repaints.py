@@ -47,14 +47,8 @@ def assert_screen_is_fresh(qtbot, widget, what: str) -> None:
 
 
 @pytest.fixture
-def panel(qtbot):
-    from attention_stepper.gui.matrix_panel import MatrixPanel
-
-    panel = MatrixPanel()
-    qtbot.addWidget(panel)
-    panel.resize(360, 300)
-    panel.show()
-    qtbot.waitExposed(panel)
+def panel(panel, qtbot):
+    """The shared shown panel (conftest), already showing a matrix."""
     panel.set_matrix(np.zeros((3, 3)), ["我", "爱", "你"], ["我", "爱", "你"], "A", kind="probability")
     qtbot.wait(10)
     return panel
