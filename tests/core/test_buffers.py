@@ -33,7 +33,9 @@ def test_the_sizes_here_are_large_enough_to_be_remembered():
     assert HEADS * N * N * 8 >= buffers.MIN_BYTES
 
 
-def test_a_pass_reuses_the_arrays_of_a_trace_nobody_holds(weights):
+@pytest.mark.parametrize("heads", [HEADS, 8])  # 8 heads × 96 rows: softmax takes more than one block
+def test_a_pass_reuses_the_arrays_of_a_trace_nobody_holds(heads):
+    weights = init_weights(D_MODEL, heads, D_MODEL // heads, seed=3)
     first = forward(_inputs(1), weights)
     old = [weakref.ref(array) for array in first.values()]  # (the C allocator may reuse addresses anyway)
     del first
