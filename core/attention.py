@@ -98,6 +98,8 @@ def concat_heads(head_output: np.ndarray, out: np.ndarray | None = None) -> np.n
     heads, n, d_v = head_output.shape
     if out is None:
         return head_output.transpose(1, 0, 2).reshape(n, heads * d_v)
+    if not out.flags.c_contiguous:  # a reshaped copy would take the values instead of out
+        raise ValueError("concat_heads writes into a C-contiguous out array only")
     out.reshape(n, heads, d_v)[...] = head_output.transpose(1, 0, 2)
     return out
 

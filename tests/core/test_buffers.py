@@ -108,3 +108,32 @@ def test_small_passes_remember_nothing():
     small = init_weights(8, 2, 4, seed=0)
     forward(np.ones((4, 8)), small)
     assert buffers.remembered_bytes() == 0
+
+
+def test_every_step_writes_the_same_numbers_into_a_given_array():
+    """The out= form of each step is the formula's own result, and refuses arrays it cannot fill in place."""
+    from attention_stepper.core import attention as steps
+
+    rng = np.random.default_rng(11)
+    heads, n, d = 3, 700, 5  # 2,100 rows: softmax takes several blocks
+    q, k, v = (rng.normal(size=(heads, n, d)) for _ in range(3))
+    scores = steps.attention_scores(q, k)
+    cases = [
+        (steps.attention_scores, (q, k)),
+        (steps.scale, (scores, d)),
+        (steps.causal_mask, (scores,)),
+        (steps.softmax, (steps.causal_mask(scores),)),
+        (steps.weighted_sum, (steps.softmax(scores), v)),
+        (steps.concat_heads, (v,)),
+    ]
+    for step, args in cases:
+        expected = step(*args)
+        given = np.full(expected.shape, np.nan)
+        result = step(*args, out=given)
+        assert result is given, step.__name__
+        np.testing.assert_array_equal(given, expected, err_msg=step.__name__)
+    for step, args in ((steps.softmax, (scores,)), (steps.concat_heads, (v,))):
+        shape = step(*args).shape
+        strided = np.empty(shape[:-1] + (shape[-1] * 2,))[..., ::2]
+        with pytest.raises(ValueError, match="C-contiguous"):
+            step(*args, out=strided)
