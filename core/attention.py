@@ -155,6 +155,14 @@ def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: boo
     # to it any more (see buffers.py: from about 128 tokens, fresh memory cost more than the
     # arithmetic); a small one lets NumPy allocate (out=None), which is quicker there.
     large = heads * n * n * 8 >= buffers.MIN_BYTES
+    width = weights.w_qkv.shape[2]
+    # Remembered memory of other shapes is of no use to this pass: let it go first.
+    if large:
+        d_v = weights.d_v
+        buffers.keep_only({given.shape, (heads, n, width), (heads, n, n), (heads, n, d_v), (n, heads * d_v),
+                           (n, weights.w_o.shape[1])})
+    else:
+        buffers.keep_only(set())
     memory = buffers.empty if large else _let_numpy_allocate
     x = memory(given.shape)
     if x is None:
@@ -163,7 +171,7 @@ def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: boo
         np.copyto(x, given, casting="unsafe")
     trace: dict[str, np.ndarray] = {"embed": x}
     # One matmul for Q, K and V of every head (X·[W_Q | W_K | W_V]); the three are column slices of it.
-    qkv = project(x, weights.w_qkv, out=memory((heads, n, weights.w_qkv.shape[2])))
+    qkv = project(x, weights.w_qkv, out=memory((heads, n, width)))
     d_k = weights.d_k
     trace["q"] = q = qkv[..., :d_k]
     trace["k"] = k = qkv[..., d_k:2 * d_k]

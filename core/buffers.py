@@ -10,6 +10,12 @@ So the arrays of the last two forward passes are remembered, and the next pass w
 them when it has the shape it needs and nothing else refers to it any more: not a trace, not a
 panel showing it, not a view of it, not a variable. That is asked of CPython's reference count,
 which counts exactly those; where it cannot be trusted (a free-threaded build) nothing is reused.
+A weak reference is not counted: an array held only weakly may be written over (copy it instead).
+
+Memory: a pass first lets go of remembered arrays of shapes it will not ask for (a new sentence
+length, a small sentence after a long one), so a pass never holds more than the trace in use, the
+one being made, and (between passes) the previous one. Passes larger than MAX_REMEMBERED_BYTES
+are not remembered: near the size limits, holding a second trace would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ import numpy as np
 MIN_BYTES = 1 << 18
 #: How many forward passes' arrays are remembered (the current one and the one before).
 GENERATIONS = 2
+#: A pass whose large arrays add up to more than this is not remembered (512 tokens, 16 heads: 130 MB).
+MAX_REMEMBERED_BYTES = 256 << 20
 
 _lock = threading.Lock()
 _generations: list[list[np.ndarray]] = []
@@ -57,9 +65,20 @@ def empty(shape: tuple[int, ...], dtype=np.float64) -> np.ndarray:
     return np.empty(shape, dtype)
 
 
+def keep_only(shapes: set[tuple[int, ...]]) -> None:
+    """Let go of every remembered array whose shape is not in ``shapes`` (the ones a pass will ask for)."""
+    if not _generations:
+        return
+    with _lock:
+        for generation in _generations:
+            generation[:] = [array for array in generation if array.shape in shapes]
+
+
 def remember(arrays: list[np.ndarray]) -> None:
     """Remember one forward pass's large arrays; those of passes before the last are forgotten."""
     kept = [array for array in arrays if array.base is None and array.nbytes >= MIN_BYTES] if _ENABLED else []
+    if sum(array.nbytes for array in kept) > MAX_REMEMBERED_BYTES:
+        kept = []
     if not kept and not _generations:
         return
     with _lock:

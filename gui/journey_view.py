@@ -193,8 +193,11 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
     def redraw(self) -> None:
         computation = self.model.computation
         labels = computation.token_labels
+        # A head change can arrive (and redraw a shown view) before the sentence change of the
+        # same update clamps the token (and tells the panels): draw the token it will be clamped to.
+        token = min(self._token, len(labels) - 1)
         head = self.head_shown()
-        journey = token_journey(computation, head, self._token)
+        journey = token_journey(computation, head, token)
         self._journey = journey
         self.head_label.setText(self.tr("head {0} (choose a head above the panels; with all heads, head 1)").format(
             head + 1))

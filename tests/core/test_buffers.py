@@ -137,3 +137,21 @@ def test_every_step_writes_the_same_numbers_into_a_given_array():
         strided = np.empty(shape[:-1] + (shape[-1] * 2,))[..., ::2]
         with pytest.raises(ValueError, match="C-contiguous"):
             step(*args, out=strided)
+
+
+def test_a_pass_lets_go_of_memory_of_other_shapes(weights):
+    """A new sentence length or a short sentence after a long one: the old arrays are not kept."""
+    first = forward(_inputs(1), weights)
+    del first
+    longer = forward(np.random.default_rng(2).normal(size=(N + 4, D_MODEL)), weights)
+    shapes = {array.shape for generation in buffers._generations for array in generation}
+    assert (HEADS, N, N) not in shapes and (HEADS, N + 4, N + 4) in shapes
+    del longer
+    forward(np.ones((3, D_MODEL)), weights)  # a small pass asks for nothing large
+    assert buffers.remembered_bytes() == 0
+
+
+def test_passes_above_the_limit_are_not_remembered(weights, monkeypatch):
+    monkeypatch.setattr(buffers, "MAX_REMEMBERED_BYTES", HEADS * N * N * 8)  # less than one pass's arrays
+    forward(_inputs(1), weights)
+    assert buffers.remembered_bytes() == 0

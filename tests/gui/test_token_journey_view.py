@@ -106,3 +106,14 @@ def test_the_view_renders(view, tmp_path):
     picture = view.grab()
     assert not picture.isNull() and picture.width() >= 900
     assert picture.save(str(tmp_path / "journey.png"))
+
+
+def test_a_shorter_sentence_and_fewer_heads_at_once_while_shown(view, model, qtbot):
+    """The model announces the clamped head before the new sentence: the shown view must not fail."""
+    model.set_parameters(sentence="a b c d e f", heads=4)
+    model.set_head(3)
+    view.set_token(5)
+    with qtbot.waitSignal(view.tokenChanged) as clamped:
+        model.set_parameters(sentence="a b", heads=2)
+    assert clamped.args == [1] and view.token() == 1
+    np.testing.assert_array_equal(view.bar_heights("weights"), model.computation.trace["weights"][1, 1])
