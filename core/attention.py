@@ -9,7 +9,6 @@ order the pipeline shows them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 
 import numpy as np
@@ -34,7 +33,7 @@ def attention_scores(q: np.ndarray, k: np.ndarray, out: np.ndarray | None = None
 
 def scale(scores: np.ndarray, d_k: int, out: np.ndarray | None = None) -> np.ndarray:
     """scores / √d_k: keeps the logits near unit size whatever d_k is."""
-    return np.divide(scores, math.sqrt(d_k), out=out)  # the same double as np.sqrt, without a NumPy scalar
+    return np.divide(scores, np.sqrt(d_k), out=out)
 
 
 #: ``scale`` under a second name, for ``forward``, whose keyword ``scale`` hides the function.
@@ -65,7 +64,8 @@ def softmax(logits: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     Rows are independent, so they are taken a block at a time: the four passes
     (max, subtract, exp, divide by the sum) then run over a block that is still
     in the processor's cache, not over all heads' n × n scores (32 MB at 512
-    tokens and 16 heads). Same numbers, bit for bit; about a fifth faster there.
+    tokens and 16 heads). Same numbers, bit for bit, for C-ordered logits (what
+    forward passes); about a fifth faster there.
     """
     if logits.ndim < 2 or logits.size <= SOFTMAX_BLOCK_ROWS * logits.shape[-1]:
         # One block: the formula as it reads, without the bookkeeping.
@@ -75,8 +75,8 @@ def softmax(logits: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         return weights
     if out is None:
         out = np.empty(logits.shape, dtype=logits.dtype)
-    elif not out.flags.c_contiguous:
-        raise ValueError("softmax writes into a C-contiguous out array only")
+    elif not out.flags.c_contiguous or out.shape != logits.shape:
+        raise ValueError(f"softmax writes into a C-contiguous out array of shape {logits.shape} only")
     rows = logits.reshape(-1, logits.shape[-1])
     weights = out.reshape(rows.shape)  # a view of out: the blocks are written into it
     for start in range(0, rows.shape[0], SOFTMAX_BLOCK_ROWS):
@@ -98,8 +98,8 @@ def concat_heads(head_output: np.ndarray, out: np.ndarray | None = None) -> np.n
     heads, n, d_v = head_output.shape
     if out is None:
         return head_output.transpose(1, 0, 2).reshape(n, heads * d_v)
-    if not out.flags.c_contiguous:  # a reshaped copy would take the values instead of out
-        raise ValueError("concat_heads writes into a C-contiguous out array only")
+    if not out.flags.c_contiguous or out.shape != (n, heads * d_v):  # a reshaped copy would take the values
+        raise ValueError(f"concat_heads writes into a C-contiguous out array of shape {(n, heads * d_v)} only")
     out.reshape(n, heads, d_v)[...] = head_output.transpose(1, 0, 2)
     return out
 
@@ -187,4 +187,5 @@ def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: boo
     trace["output"] = output_projection(concat, weights.w_o, out=memory((n, weights.w_o.shape[1])))
     if large:
         buffers.remember([qkv, *trace.values()])  # q, k and v are views of qkv
+    qkv.setflags(write=False)  # q, k and v are frozen with the trace; so is the array they look into
     return Trace(trace)

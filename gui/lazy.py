@@ -12,8 +12,9 @@ class RefreshWhenShown:
     """Mixin for a widget: ``redraw()`` runs when the widget is visible, or as soon as it is shown.
 
     Put it before the Qt class (``class View(RefreshWhenShown, QWidget)``). Connect the model's
-    signals to ``mark_stale``; call ``ensure_fresh()`` before reading what the view shows
-    (accessors used by tests and by other widgets), so a hidden view still answers truly.
+    signals to ``mark_stale``. An accessor that must answer for the current model even while the
+    view is hidden calls ``ensure_fresh()`` first (the journey's, which the window reads); one that
+    reports what is drawn does not.
     """
 
     _stale = True

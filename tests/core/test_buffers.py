@@ -137,6 +137,8 @@ def test_every_step_writes_the_same_numbers_into_a_given_array():
         strided = np.empty(shape[:-1] + (shape[-1] * 2,))[..., ::2]
         with pytest.raises(ValueError, match="C-contiguous"):
             step(*args, out=strided)
+        with pytest.raises(ValueError, match="C-contiguous"):
+            step(*args, out=np.empty(int(np.prod(shape))))  # the right size, the wrong shape
 
 
 def test_a_pass_lets_go_of_memory_of_other_shapes(weights):
