@@ -106,6 +106,19 @@ def atomic_folder(path: str | os.PathLike, fill: Callable[[Path], None], force: 
     return target
 
 
+def check_npz_start(path: Path, error_class: type[ValueError], empty: str, not_npz: str) -> None:
+    """Refuse an empty file, or one that does not start like an .npz, before numpy.load sees it.
+
+    ``empty`` and ``not_npz`` say, after the file's name, what is wrong and what was expected.
+    """
+    with open(path, "rb") as stream:
+        magic = stream.read(4)
+    if not magic:
+        raise error_class(f"{path}: {empty}")
+    if magic not in NPZ_MAGIC:
+        raise error_class(f"{path}: {not_npz}")
+
+
 @contextmanager
 def npz_read_errors(path: Path, error_class: type[ValueError], kind: str, unreadable: str,
                     pickled: str) -> Iterator[None]:

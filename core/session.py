@@ -41,7 +41,7 @@ import numpy as np
 
 from . import __version__
 from .edits import Edits, editable_shapes
-from .files import NPZ_MAGIC, atomic_write, npz_read_errors
+from .files import atomic_write, check_npz_start, npz_read_errors
 from .limits import check_matrix_budget
 from .pipeline import STEP_KEYS, Parameters, pipeline_steps
 from .tokenize import tokenize
@@ -141,12 +141,8 @@ def save_session(path: str | os.PathLike, parameters: Parameters, weights: Weigh
 def _read_archive(path: Path) -> dict[str, np.ndarray]:
     with npz_read_errors(path, SessionFileError, "a session file", "not a readable session file, damaged or truncated",
                          " (a session file holds only text and numbers)"):
-        with open(path, "rb") as stream:
-            magic = stream.read(4)
-        if not magic:
-            raise SessionFileError(f"{path}: the file is empty (0 bytes); it is not a saved session")
-        if magic not in NPZ_MAGIC:
-            raise SessionFileError(f"{path}: not a session file (an .npz archive written by Save session)")
+        check_npz_start(path, SessionFileError, "the file is empty (0 bytes); it is not a saved session",
+                        "not a session file (an .npz archive written by Save session)")
         with np.load(path, allow_pickle=False) as archive:
             names = list(archive.files)
             if JSON_NAME not in names:

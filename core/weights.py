@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import NPZ_MAGIC, atomic_write, npz_read_errors
+from .files import atomic_write, check_npz_start, npz_read_errors
 from .limits import check_whole_number
 
 _WEIGHT_STREAM = 1  # embedding.py uses stream 0
@@ -163,12 +163,8 @@ def read_npz_arrays(path: Path, names: tuple[str, ...], listing: str, holds: str
     """
     with npz_read_errors(path, WeightsFileError, "a weights file", "not a readable .npz weights file",
                          "; save plain number arrays"):
-        with open(path, "rb") as stream:
-            magic = stream.read(4)
-        if not magic:
-            raise WeightsFileError(f"{path}: the file is empty; expected an .npz archive of {listing}")
-        if magic not in NPZ_MAGIC:
-            raise WeightsFileError(f"{path}: not an .npz archive (a zip of {listing} saved with numpy.savez)")
+        check_npz_start(path, WeightsFileError, f"the file is empty; expected an .npz archive of {listing}",
+                        f"not an .npz archive (a zip of {listing} saved with numpy.savez)")
         with np.load(path, allow_pickle=False) as archive:
             missing = [name for name in names if name not in archive.files]
             if missing:
