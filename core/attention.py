@@ -151,18 +151,15 @@ def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: boo
     if given.ndim != 2 or given.shape[1] != weights.d_model:
         raise ValueError(f"X must have shape (n, d_model={weights.d_model}); it has shape {given.shape}")
     heads, n = weights.w_qkv.shape[0], given.shape[0]
+    d_k, d_v = weights.d_k, weights.d_v
+    qkv_shape, square, head_shape = (heads, n, weights.w_qkv.shape[2]), (heads, n, n), (heads, n, d_v)
+    concat_shape, output_shape = (n, heads * d_v), (n, weights.w_o.shape[1])
     # A large pass writes every array into memory reused from earlier passes when nothing refers
     # to it any more (see buffers.py: from about 128 tokens, fresh memory cost more than the
-    # arithmetic); a small one lets NumPy allocate (out=None), which is quicker there.
+    # arithmetic); a small one lets NumPy allocate (out=None), which is quicker there. Either way,
+    # remembered memory of other shapes is of no use to this pass: let it go first.
     large = heads * n * n * 8 >= buffers.MIN_BYTES
-    width = weights.w_qkv.shape[2]
-    # Remembered memory of other shapes is of no use to this pass: let it go first.
-    if large:
-        d_v = weights.d_v
-        buffers.keep_only({given.shape, (heads, n, width), (heads, n, n), (heads, n, d_v), (n, heads * d_v),
-                           (n, weights.w_o.shape[1])})
-    else:
-        buffers.keep_only(set())
+    buffers.keep_only({given.shape, qkv_shape, square, head_shape, concat_shape, output_shape} if large else set())
     memory = buffers.empty if large else _let_numpy_allocate
     x = memory(given.shape)
     if x is None:
@@ -171,20 +168,18 @@ def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: boo
         np.copyto(x, given, casting="unsafe")
     trace: dict[str, np.ndarray] = {"embed": x}
     # One matmul for Q, K and V of every head (X·[W_Q | W_K | W_V]); the three are column slices of it.
-    qkv = project(x, weights.w_qkv, out=memory((heads, n, width)))
-    d_k = weights.d_k
+    qkv = project(x, weights.w_qkv, out=memory(qkv_shape))
     trace["q"] = q = qkv[..., :d_k]
     trace["k"] = k = qkv[..., d_k:2 * d_k]
     trace["v"] = v = qkv[..., 2 * d_k:]
-    square = (heads, n, n)
     trace["scores"] = scores = attention_scores(q, k, out=memory(square))
-    trace["scaled"] = logits = scale_scores(scores, weights.d_k if scale else 1, out=memory(square))
+    trace["scaled"] = logits = scale_scores(scores, d_k if scale else 1, out=memory(square))
     if causal:
         trace["masked"] = logits = causal_mask(logits, out=memory(square))
     trace["weights"] = attention_weights = softmax(logits, out=memory(square))
-    trace["head_output"] = head_output = weighted_sum(attention_weights, v, out=memory((heads, n, v.shape[2])))
-    trace["concat"] = concat = concat_heads(head_output, out=memory((n, heads * v.shape[2])))
-    trace["output"] = output_projection(concat, weights.w_o, out=memory((n, weights.w_o.shape[1])))
+    trace["head_output"] = head_output = weighted_sum(attention_weights, v, out=memory(head_shape))
+    trace["concat"] = concat = concat_heads(head_output, out=memory(concat_shape))
+    trace["output"] = output_projection(concat, weights.w_o, out=memory(output_shape))
     if large:
         buffers.remember([qkv, *trace.values()])  # q, k and v are views of qkv
     qkv.setflags(write=False)  # q, k and v are frozen with the trace; so is the array they look into

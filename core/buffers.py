@@ -49,11 +49,9 @@ _ENABLED = getattr(sys, "_is_gil_enabled", lambda: True)()
 
 def empty(shape: tuple[int, ...], dtype=np.float64) -> np.ndarray:
     """Like ``np.empty``: a remembered array of this shape and dtype that nothing refers to, if any."""
-    if not _ENABLED or math.prod(shape) * 8 < MIN_BYTES:  # small: not worth a search (8: the widest dtype used)
-        return np.empty(shape, dtype)
     dtype = np.dtype(dtype)
     shape = tuple(int(size) for size in shape)
-    if math.prod(shape) * dtype.itemsize >= MIN_BYTES:
+    if _ENABLED and math.prod(shape) * dtype.itemsize >= MIN_BYTES:  # a smaller one: not worth a search
         with _lock:
             for generation in _generations:
                 for index in range(len(generation)):

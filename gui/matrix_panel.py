@@ -248,15 +248,6 @@ class _LabelAxis(_RememberedBounds, pg.AxisItem):
         start = -(-first // stride) * stride
         return [(float(stride), list(range(start, last + 1, stride)))]
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph's name)
-        count = len(self._shown)
-        strings = []
-        for value in values:
-            index = int(round(value))
-            strings.append(self._shown[index] if 0 <= index < count else "")
-        return strings
-
-
     # A change of pens or style lays the axis out again at the next paint.
     def setPen(self, *args, **kwargs):  # noqa: N802 (pyqtgraph's name)
         super().setPen(*args, **kwargs)
@@ -781,7 +772,6 @@ class _ColourBar(pg.GraphicsWidget):
             top = min(max(y - half_text, rect.top()), rect.bottom() - 2 * half_text)
             static = _prepared_text(self._static, text, self._font)  # the same few tick texts recur
             painter.drawStaticText(QPointF(text_left, top + half_text - static.size().height() / 2), static)
-
 
 
 _COLOUR_TABLES: list[tuple[dict[str, np.ndarray], dict[str, list[float]]]] = []

@@ -179,7 +179,8 @@ class StepView(Retranslating, QWidget):
         # Place the panels first, then give them their matrices: a panel that moves or changes size
         # lays itself out for its new size, and only once (given its matrix first, it was laid
         # out at the old size and again at the new one).
-        places = {self._panel_for(slot.key, slot.head): (slot.row, slot.column, slot.row_span, 1) for slot in slots}
+        placed = [(slot, self._panel_for(slot.key, slot.head)) for slot in slots]
+        places = {panel: (slot.row, slot.column, slot.row_span, 1) for slot, panel in placed}
         appearing = []
         for panel in self._pool.values():
             place = places.get(panel)
@@ -203,8 +204,7 @@ class StepView(Retranslating, QWidget):
                 QCoreApplication.sendPostedEvents(viewport, QEvent.Type.LayoutRequest)
         self._shown = []
         labels = {}  # per matrix key: every head's panel has the same labels
-        for slot in slots:
-            panel = self._panel_for(slot.key, slot.head)
+        for slot, panel in placed:
             matrix = computation.matrix(slot.key, slot.head)
             if slot.key not in labels:
                 labels[slot.key] = computation.labels(slot.key)
