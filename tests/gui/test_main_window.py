@@ -288,3 +288,23 @@ def test_concat_outlines_each_heads_columns(window):
     assert [(first, width) for first, width, _ in window.step_view.panel("concat").block_outlines()] == [(0, 4), (4, 4)]
     window.model.go_to("embed")
     assert window.step_view.panel("embed").block_outlines() == []
+
+
+def test_head_selector_lists_every_head_as_the_count_changes(window):
+    """Items are added and removed at the end (not refilled); the chosen head stays chosen."""
+    selector = window.step_bar.head_selector
+
+    def items():
+        return [selector.itemText(i) for i in range(selector.count())]
+
+    assert items() == ["All heads", "Head 1", "Head 2"]
+    window.controls.heads.editor.setValue(5)
+    assert items() == ["All heads"] + [f"Head {i}" for i in range(1, 6)]
+    selector.setCurrentIndex(3)
+    assert window.model.head == 2
+    window.controls.heads.editor.setValue(4)
+    assert items() == ["All heads"] + [f"Head {i}" for i in range(1, 5)]
+    assert selector.currentIndex() == 3 and window.model.head == 2
+    window.controls.heads.editor.setValue(1)
+    assert items() == ["All heads", "Head 1"]
+    assert selector.currentIndex() == window.model.head + 1
