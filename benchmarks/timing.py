@@ -15,20 +15,29 @@ from collections.abc import Callable
 
 
 def interleaved(candidate: Callable[[], object], baseline: Callable[[], object], repeats: int,
-                warmup: int = 2) -> tuple[list[float], list[float]]:
-    """Time candidate and baseline alternately; return both lists of seconds."""
+                warmup: int = 2, block: int = 1) -> tuple[list[float], list[float]]:
+    """Time candidate and baseline alternately; return both lists of seconds.
+
+    ``block`` calls of one side run back to back before the other side's turn (``block=1``: strict
+    alternation). Blocks suit two libraries in one process: right after one library's call, its
+    thread pool still spins on the other core and its code fills the caches, so the other library's
+    next call pays for it; within a block each side mostly follows itself, as it would in a program
+    that uses only one of them, and the blocks still alternate every few milliseconds, so a change
+    in the machine's load reaches both sides alike.
+    """
     for _ in range(warmup):
         candidate()
         baseline()
     ours, theirs = [], []
-    for index in range(repeats):
+    for index in range(-(-repeats // block)):
         pair = [(candidate, ours), (baseline, theirs)]
         if index % 2:
             pair.reverse()  # neither side always runs first
         for function, times in pair:
-            start = time.perf_counter()
-            function()
-            times.append(time.perf_counter() - start)
+            for _ in range(min(block, repeats - index * block)):
+                start = time.perf_counter()
+                function()
+                times.append(time.perf_counter() - start)
     return ours, theirs
 
 

@@ -26,6 +26,17 @@ def project(x: np.ndarray, w: np.ndarray, out: np.ndarray | None = None) -> np.n
     return np.matmul(x, w, out=out)
 
 
+def project_qkv(x: np.ndarray, w_qkv: np.ndarray, heads: int, out: np.ndarray | None = None) -> np.ndarray:
+    """[Q_i | K_i | V_i] = X [W_Q,i | W_K,i | W_V,i] for every head in one matrix product.
+
+    ``w_qkv`` lays the heads' weights side by side, (d_model, h·w) with w = 2·d_k + d_v
+    (``Weights.w_qkv``); ``out`` is the (n, h·w) product. Returns a (h, n, w) view of it:
+    splitting into heads is only a reshape.
+    """
+    product = np.matmul(x, w_qkv, out=out)
+    return product.reshape(x.shape[0], heads, -1).transpose(1, 0, 2)
+
+
 def attention_scores(q: np.ndarray, k: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """scores_i = Q_i K_iᵀ: row t, column s is query t's dot product with key s."""
     return np.matmul(q, k.transpose(0, 2, 1), out=out)
@@ -150,9 +161,9 @@ def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: boo
     given = np.asarray(x)
     if given.ndim != 2 or given.shape[1] != weights.d_model:
         raise ValueError(f"X must have shape (n, d_model={weights.d_model}); it has shape {given.shape}")
-    heads, n = weights.w_qkv.shape[0], given.shape[0]
+    heads, n = weights.heads, given.shape[0]
     d_k, d_v = weights.d_k, weights.d_v
-    qkv_shape, square, head_shape = (heads, n, weights.w_qkv.shape[2]), (heads, n, n), (heads, n, d_v)
+    qkv_shape, square, head_shape = (n, weights.w_qkv.shape[1]), (heads, n, n), (heads, n, d_v)
     concat_shape, output_shape = (n, heads * d_v), (n, weights.w_o.shape[1])
     # A large pass writes every array into memory reused from earlier passes when nothing refers
     # to it any more (see buffers.py: from about 128 tokens, fresh memory cost more than the
@@ -167,8 +178,8 @@ def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: boo
     else:
         np.copyto(x, given, casting="unsafe")
     trace: dict[str, np.ndarray] = {"embed": x}
-    # One matmul for Q, K and V of every head (X·[W_Q | W_K | W_V]); the three are column slices of it.
-    qkv = project(x, weights.w_qkv, out=memory(qkv_shape))
+    # One matmul for Q, K and V of every head; the three are column slices of it.
+    qkv = project_qkv(x, weights.w_qkv, heads, out=memory(qkv_shape))  # a view of the (n, h·w) product
     trace["q"] = q = qkv[..., :d_k]
     trace["k"] = k = qkv[..., d_k:2 * d_k]
     trace["v"] = v = qkv[..., 2 * d_k:]
@@ -181,6 +192,6 @@ def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: boo
     trace["concat"] = concat = concat_heads(head_output, out=memory(concat_shape))
     trace["output"] = output_projection(concat, weights.w_o, out=memory(output_shape))
     if large:
-        buffers.remember([qkv, *trace.values()])  # q, k and v are views of qkv
-    qkv.setflags(write=False)  # q, k and v are frozen with the trace; so is the array they look into
+        buffers.remember([qkv.base, *trace.values()])  # q, k and v are views of the product's memory
+    qkv.base.setflags(write=False)  # frozen with the trace, like the views q, k and v into it
     return Trace(trace)

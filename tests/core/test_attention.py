@@ -190,6 +190,9 @@ def test_agrees_with_independent_implementation(n, d_model, heads, d_k, d_v, cau
     trace = forward(x, weights, causal=causal)
     ref_weights, ref_heads, ref_concat, ref_output = reference_attention(
         x, weights.w_q, weights.w_k, weights.w_v, weights.w_o, causal)
+    for key, w in (("q", weights.w_q), ("k", weights.w_k), ("v", weights.w_v)):  # one fused product in forward
+        for head in range(heads):
+            np.testing.assert_allclose(trace[key][head], x @ w[head], rtol=1e-12, atol=1e-12, err_msg=key)
     np.testing.assert_allclose(trace["weights"], ref_weights, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(trace["head_output"], ref_heads, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(trace["concat"], ref_concat, rtol=1e-12, atol=1e-12)

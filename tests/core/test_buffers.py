@@ -132,6 +132,12 @@ def test_every_step_writes_the_same_numbers_into_a_given_array():
         result = step(*args, out=given)
         assert result is given, step.__name__
         np.testing.assert_array_equal(given, expected, err_msg=step.__name__)
+    x, w_qkv = rng.normal(size=(n, 4)), rng.normal(size=(4, heads * 3 * d))
+    expected = steps.project_qkv(x, w_qkv, heads)
+    given = np.full((n, heads * 3 * d), np.nan)
+    result = steps.project_qkv(x, w_qkv, heads, out=given)
+    assert result.base is given and result.shape == (heads, n, 3 * d)  # a view of the product: heads are a reshape
+    np.testing.assert_array_equal(result, expected)
     for step, args in ((steps.softmax, (scores,)), (steps.concat_heads, (v,))):
         shape = step(*args).shape
         strided = np.empty(shape[:-1] + (shape[-1] * 2,))[..., ::2]
