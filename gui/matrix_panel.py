@@ -21,7 +21,6 @@ they are first painted or asked for, by one item that draws all of them.
 
 from __future__ import annotations
 
-import html
 import math
 import os
 from pathlib import Path
@@ -347,22 +346,50 @@ class _LabelAxis(_RememberedBounds, pg.AxisItem):
         return plan
 
 
-class _FrameAxis(_RememberedBounds, pg.AxisItem):
-    """The right or bottom edge of the heatmap: a line only (no ticks, no labels to lay out)."""
+class _Title(pg.GraphicsWidget):
+    """The panel's title: one prepared line of text, centred over the heatmap (elided when too long).
 
-    def __init__(self, orientation: str):
-        super().__init__(orientation)
-        # Otherwise every range change (each resize) rewrote its hidden axis label as HTML.
-        self.enableAutoSIPrefix(False)
+    pyqtgraph's title is a LabelItem: a QGraphicsTextItem holding an HTML document, in a layout item
+    of its own. One prepared line of text does the same job with less work per paint and per panel.
+    """
+
+    HEIGHT = 16
+
+    def __init__(self, font: QFont):
+        super().__init__()
+        self._font = QFont(font)
+        self._metrics = QFontMetricsF(self._font)
+        self._text = ""
+        self._static: dict[str, QStaticText] = {}
+        self._elided: tuple[tuple[float, str], str] = ((-1.0, ""), "")  # ((width, text), what fits)
+        self.setMinimumHeight(self.HEIGHT)
+        self.setMaximumHeight(self.HEIGHT)
+
+    def text(self) -> str:
+        return self._text
+
+    def shown(self) -> str:
+        """What the last paint showed (elided to the width)."""
+        return self._elided[1]
+
+    def set_text(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.update()
 
     def paint(self, painter, option, widget=None):
-        bounds = self.mapRectFromParent(self.geometry())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setPen(self.pen())
-        if self.orientation == "right":
-            painter.drawLine(QPointF(bounds.left() + 1, bounds.top() - 1), QPointF(bounds.left() + 1, bounds.bottom() + 1))
-        else:
-            painter.drawLine(QPointF(bounds.left() - 1, bounds.top() + 1), QPointF(bounds.right() + 1, bounds.top() + 1))
+        if not self._text:
+            return
+        rect = self.boundingRect()
+        key = (rect.width(), self._text)
+        if self._elided[0] != key:
+            self._elided = (key, self._metrics.elidedText(self._text, Qt.TextElideMode.ElideRight, rect.width()))
+        static = _prepared_text(self._static, self._elided[1], self._font)
+        size = static.size()
+        painter.setPen(FOREGROUND)
+        painter.setFont(self._font)
+        painter.drawStaticText(QPointF(rect.center().x() - size.width() / 2, rect.center().y() - size.height() / 2),
+                               static)
 
 
 class _Heatmap(pg.ImageItem):
@@ -851,20 +878,14 @@ class MatrixPanel(QWidget):
         self._left = _LabelAxis("left", tick_font)
         self._top = _LabelAxis("top", tick_font)
         # The view box without its context menu (PlotItem would build one, and the panel then removes it).
-        plot = pg.PlotItem(viewBox=pg.ViewBox(enableMenu=False), axisItems={
-            "left": self._left, "top": self._top, "right": _FrameAxis("right"), "bottom": _FrameAxis("bottom")})
+        plot = pg.PlotItem(viewBox=pg.ViewBox(enableMenu=False), axisItems={"left": self._left, "top": self._top})
         self._plot = plot
         self._view.addItem(plot)
-        plot.showAxes(True, showValues=(True, True, False, False), size=None)
-        for side in ("left", "top", "right", "bottom"):
+        plot.showAxes((True, True, False, False), showValues=(True, True, False, False), size=None)
+        for side in ("left", "top"):
             axis = plot.getAxis(side)
             axis.setPen(FOREGROUND)
             axis.setTextPen(FOREGROUND)
-        for side in ("right", "bottom"):
-            plot.getAxis(side).setStyle(tickLength=0)
-            plot.getAxis(side).setTicks([[], []])
-        plot.getAxis("right").setWidth(1)
-        plot.getAxis("bottom").setHeight(1)
         plot.hideButtons()
         plot.setMenuEnabled(False)
         plot.invertY(True)
@@ -872,11 +893,18 @@ class MatrixPanel(QWidget):
         box = plot.getViewBox()
         box.setAspectLocked(False)
         box.disableAutoRange()
+        # The frame's right and bottom edges: the view box's own rectangle item, drawn by Qt (it was
+        # two more AxisItems, painted in Python and laid out again at every resize).
+        frame_pen = QPen(FOREGROUND)
+        frame_pen.setCosmetic(True)
+        box.borderRect.setPen(frame_pen)
         self._box = box
-        self._title_font = cjk_font(9)
-        plot.titleLabel.item.setFont(self._title_font)
-        plot.setTitle("", color=FOREGROUND.name(), size="9pt")
-        plot.layout.setRowFixedHeight(0, 16)
+        # The title: our own one-line item in pyqtgraph's title cell (see _Title).
+        plot.titleLabel.setVisible(False)
+        plot.layout.removeItem(plot.titleLabel)
+        self._title_item = _Title(cjk_font(9))
+        plot.layout.addItem(self._title_item, 0, 1)
+        plot.layout.setRowFixedHeight(0, _Title.HEIGHT)
 
         self._backdrop = _Backdrop()
         self._backdrop.setZValue(-10)
@@ -1000,8 +1028,7 @@ class MatrixPanel(QWidget):
         self._top.set_labels(column_labels)
         if title != self._title:
             self._title = title
-            self._plot.setTitle(html.escape(title), color=FOREGROUND.name(), size="9pt")
-            self._plot.layout.setRowFixedHeight(0, 16)
+            self._title_item.set_text(title)
 
         if show_values is None:
             show_values = rows * cols <= MAX_TEXT_CELLS
@@ -1056,6 +1083,10 @@ class MatrixPanel(QWidget):
 
     def title(self) -> str:
         return self._title
+
+    def shown_title(self) -> str:
+        """The title as last painted: shortened with "…" when the panel is too narrow for all of it."""
+        return self._title_item.shown()
 
     def kind(self) -> str | None:
         return self._kind

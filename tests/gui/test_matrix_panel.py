@@ -381,3 +381,16 @@ def test_plain_wheel_scrolls_the_page_and_ctrl_wheel_zooms(panel):
     (x0, x1), _ = panel._box.viewRange()
     assert x1 - x0 < whole[0][1] - whole[0][0], "Ctrl+wheel zooms in"
 
+
+
+def test_a_title_too_long_for_the_panel_is_shortened_not_cut(panel, qtbot):
+    title = "scores₁ = Q₁K₁ᵀ  (4×4)  " + "机器学习 " * 12
+    panel.set_matrix(np.eye(4), TOKENS, TOKENS, title)
+    panel.grab()  # paints
+    assert panel.title() == title
+    shown = panel.shown_title()
+    assert shown.endswith("…") and title.startswith(shown[:-1]) and len(shown) < len(title)
+    panel.resize(2400, 320)
+    qtbot.waitUntil(lambda: panel.width() == 2400)
+    panel.grab()
+    assert panel.shown_title() == title
