@@ -864,6 +864,7 @@ class MatrixPanel(QWidget):
         self._levels = (-1.0, 1.0)
         self._shape = (0, 0)
         self._show_values = False
+        self._show_values_asked: bool | None = None
         self._last_hover: tuple[int, int] | None = None
 
         tick_font = cjk_font(8)
@@ -968,6 +969,14 @@ class MatrixPanel(QWidget):
         if len(row_labels) != rows or len(column_labels) != cols:
             raise ValueError(f"{len(row_labels)} row and {len(column_labels)} column labels "
                              f"for a {rows}×{cols} matrix")
+        if (kind == self._kind and title == self._title and show_values == self._show_values_asked
+                and row_labels == self._left.labels() and column_labels == self._top.labels()
+                and original.shape == self._matrix.shape and np.array_equal(original, self._matrix)):
+            # The same numbers again (a heads change gives the other heads' panels the same
+            # matrices): nothing to redraw. Hold the new array, not the old trace's.
+            self._matrix = original
+            return
+        self._show_values_asked = show_values
         display = np.array(original, dtype=np.float32, order="C", copy=True)
         masked = None
         finite = True

@@ -383,6 +383,30 @@ def test_plain_wheel_scrolls_the_page_and_ctrl_wheel_zooms(panel):
 
 
 
+def test_the_same_numbers_again_redraw_nothing_but_any_change_is_shown(panel):
+    """A heads change hands the other panels equal matrices: they keep their drawing, yet hold the new array."""
+    first = np.random.default_rng(4).normal(size=(4, 4))
+    panel.set_matrix(first, TOKENS, TOKENS, "scores₁  (4×4)")
+    drawn = panel.image_data()
+    again = first.copy()
+    panel.set_matrix(again, TOKENS, TOKENS, "scores₁  (4×4)")
+    assert panel.image_data() is drawn and panel.matrix() is again
+    changed = again.copy()
+    changed[3, 2] += 1e-9  # the smallest change still counts
+    panel.set_matrix(changed, TOKENS, TOKENS, "scores₁  (4×4)")
+    assert panel.image_data() is not drawn and panel.matrix() is changed
+    baseline = {"row_labels": TOKENS, "column_labels": TOKENS, "title": "scores₁  (4×4)"}
+    for kwargs in ({"title": "scores₂  (4×4)"}, {"row_labels": ["猫", "吃", "小", "鱼"]},
+                   {"kind": "probability"}, {"show_values": False}):
+        panel.set_matrix(changed, **baseline)
+        shown = panel.image_data()
+        arguments = {**baseline, **kwargs}
+        panel.set_matrix(changed, **arguments)
+        assert panel.image_data() is not shown, kwargs
+        assert panel.title() == arguments["title"] and panel.row_labels() == arguments["row_labels"]
+        assert panel.value_text_count() == (0 if kwargs.get("show_values") is False else 16)
+
+
 def test_a_title_too_long_for_the_panel_is_shortened_not_cut(panel, qtbot):
     title = "scores₁ = Q₁K₁ᵀ  (4×4)  " + "机器学习 " * 12
     panel.set_matrix(np.eye(4), TOKENS, TOKENS, title)
