@@ -103,6 +103,20 @@ def test_one_head_shows_it_large_with_its_weight_matrices(window):
     assert "Q₂ = X W_Q₂ : 4×4 = (4×8)(8×4)" in window.explanation.plain_text()
 
 
+def test_the_explanation_stays_where_it_was_read_until_its_text_changes(window, qtbot):
+    """A heads change leaves the scores step's text as it is: the pane keeps its scroll position."""
+    pane = window.explanation
+    window.model.go_to("scores")
+    pane.resize(200, 120)  # short enough to scroll
+    qtbot.waitUntil(lambda: pane.verticalScrollBar().maximum() > 0)
+    bar = pane.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    window.controls.heads.editor.setValue(3)
+    assert bar.value() == bar.maximum() > 0
+    window.controls.d_k.editor.setValue(5)
+    assert "4×5" in pane.plain_text()
+
+
 def test_the_mask_step_comes_and_goes_with_its_check_box(window):
     stages = window.step_bar.stages
     assert "mask" not in stages.visible_keys()
