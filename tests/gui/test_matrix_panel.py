@@ -414,6 +414,7 @@ def test_a_title_too_long_for_the_panel_is_shortened_not_cut(panel, qtbot):
     assert panel.title() == title
     shown = panel.shown_title()
     assert shown.endswith("…") and title.startswith(shown[:-1]) and len(shown) < len(title)
+    assert panel._box.sceneBoundingRect().right() < panel.width()  # the heatmap is not pushed out of the panel
     panel.resize(2400, 320)
     qtbot.waitUntil(lambda: panel.width() == 2400)
     panel.grab()
