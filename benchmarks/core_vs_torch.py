@@ -57,10 +57,11 @@ def main() -> int:
         output, per_head = pytorch()
         agree = (np.abs(trace["output"] - output[:, 0].numpy()).max() < 1e-10
                  and np.abs(trace["weights"] - per_head[0].numpy()).max() < 1e-10)
-        repeats = {8: 400, 128: 60, 512: 12}[n] // (4 if quick else 1)
-        # Blocks of about 10 ms of either side, alternating (see timing.interleaved); strict
-        # alternation is printed beside it, for the record: there each side pays for the other.
-        block = {8: 100, 128: 5, 512: 1}[n]
+        repeats = {8: 800, 128: 120, 512: 12}[n] // (4 if quick else 1)
+        # Blocks of one side's calls, alternating (see timing.interleaved), at least four per side:
+        # about 5-10 ms at 8 tokens, 35 ms at 128, one call (30-70 ms) at 512. Strict alternation
+        # is printed beside it, for the record: there each side pays for the other's threads.
+        block = {8: 400, 128: 20, 512: 1}[n]
         ours, theirs = interleaved(core, pytorch, max(repeats, 5), block=min(block, max(repeats // 4, 1)))
         paired_ours, paired_theirs = interleaved(core, pytorch, max(repeats, 5))
         ratio = median_ratio(ours, theirs)
