@@ -111,30 +111,14 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
         self.head_label = QLabel(self)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
-        self.charts = {name: _BarChart() for name in ("dot", "scaled", "weights")}
-        self.titles = {name: QLabel(self) for name in self.charts}
-        # The query, and the output as the weighted sum: one row per weighted value vector, the sum last.
-        self.query_panel = MatrixPanel(self)
-        self.sum_panel = MatrixPanel(self)
-        self.arithmetic = QTextBrowser(self)
         top = QHBoxLayout()
         top.addWidget(self.chooser)
         top.addWidget(self.head_label, 1)
-        grid = QGridLayout()
-        for column, name in enumerate(self.charts):
-            grid.addWidget(self.titles[name], 0, column)
-            grid.addWidget(self.charts[name], 1, column)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.intro)
-        layout.addLayout(grid, 3)
-        vectors = QHBoxLayout()
-        vectors.addWidget(self.query_panel, 2)
-        vectors.addWidget(self.sum_panel, 3)
-        layout.addLayout(vectors, 2)
-        layout.addWidget(self.arithmetic, 2)
         # Following the sentence is cheap and other views rely on it (the outlined row);
-        # the bars, panels and arithmetic wait until the tab is shown.
+        # the bars, panels and arithmetic are made and drawn when the tab is shown (see build).
         model.changed.connect(self._follow_sentence)
         model.headChanged.connect(self.mark_stale)
         self._follow_sentence()
@@ -190,6 +174,27 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
         self.chooser.setCurrentIndex(self._token)
         self.chooser.blockSignals(False)
 
+    def build(self) -> None:
+        """The bar charts, the two panels and the arithmetic (see RefreshWhenShown.build)."""
+        self.charts = {name: _BarChart() for name in ("dot", "scaled", "weights")}
+        self.titles = {name: QLabel(self) for name in self.charts}
+        # The query, and the output as the weighted sum: one row per weighted value vector, the sum last.
+        self.query_panel = MatrixPanel(self)
+        self.sum_panel = MatrixPanel(self)
+        self.arithmetic = QTextBrowser(self)
+        grid = QGridLayout()
+        for column, name in enumerate(self.charts):
+            grid.addWidget(self.titles[name], 0, column)
+            grid.addWidget(self.charts[name], 1, column)
+        layout = self.layout()
+        layout.addLayout(grid, 3)
+        vectors = QHBoxLayout()
+        vectors.addWidget(self.query_panel, 2)
+        vectors.addWidget(self.sum_panel, 3)
+        layout.addLayout(vectors, 2)
+        layout.addWidget(self.arithmetic, 2)
+        self._retranslate_titles()
+
     def redraw(self) -> None:
         computation = self.model.computation
         labels = computation.token_labels
@@ -223,8 +228,12 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
             "Follow one token through one head: its query is compared with every key (dot products), "
             "scaled by √d_k, turned into weights by softmax, and its output is the weighted sum of the "
             "value vectors. Click a token on any panel, or pick it here; its row is outlined in every panel."))
+        self.chooser.setToolTip(self.tr("The token to follow"))
+        if self.is_built():
+            self._retranslate_titles()
+        self.mark_stale()  # the head label is written with the rest
+
+    def _retranslate_titles(self) -> None:
         self.titles["dot"].setText(self.tr("q·k for every key"))
         self.titles["scaled"].setText(self.tr("÷√d_k (grey: masked)"))
         self.titles["weights"].setText(self.tr("softmax weights (sum 1)"))
-        self.chooser.setToolTip(self.tr("The token to follow"))
-        self.mark_stale()  # the head label is written with the rest

@@ -41,6 +41,27 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
 
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        model.changed.connect(self.mark_stale)
+        self.retranslate()
+
+    # --- what is shown (for tests and export) ---------------------------------------
+    def curves(self) -> ScalingCurves | None:
+        return self._curves
+
+    def plotted(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(d_k, values) of one drawn curve: entropy_scaled, entropy_unscaled, max_weight_scaled…"""
+        item = self.lines[name]
+        return np.asarray(item.xData), np.asarray(item.yData)
+
+    # --- updating --------------------------------------------------------------------
+    def refresh_visible(self) -> None:
+        # Several forward passes: wait until the spin box or the typing settles.
+        self._timer.start()
+
+    def build(self) -> None:
+        """The two plots with their curves (see RefreshWhenShown.build)."""
         self.entropy_plot = pg.PlotWidget(background="w")
         self.weight_plot = pg.PlotWidget(background="w")
         self.lines: dict[str, pg.PlotDataItem] = {}
@@ -68,25 +89,8 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
         plots = QHBoxLayout()
         plots.addWidget(self.entropy_plot)
         plots.addWidget(self.weight_plot)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(plots, 1)
-        model.changed.connect(self.mark_stale)
-        self.retranslate()
-
-    # --- what is shown (for tests and export) ---------------------------------------
-    def curves(self) -> ScalingCurves | None:
-        return self._curves
-
-    def plotted(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """(d_k, values) of one drawn curve: entropy_scaled, entropy_unscaled, max_weight_scaled…"""
-        item = self.lines[name]
-        return np.asarray(item.xData), np.asarray(item.yData)
-
-    # --- updating --------------------------------------------------------------------
-    def refresh_visible(self) -> None:
-        # Several forward passes: wait until the spin box or the typing settles.
-        self._timer.start()
+        self.layout().addLayout(plots, 1)
+        self._retranslate_plots()
 
     def redraw(self) -> None:
         self._timer.stop()
@@ -109,6 +113,12 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
             "Without the scaling (red, dashed) softmax saturates as d_k grows: the entropy falls and one "
             "token takes almost all the weight. With it (blue) the attention stays spread out at every d_k. "
             "The green line is the current d_k."))
+        self.setToolTip(self.tr("Computed by the core for d_k = 1, 2, 4 … 512 with the current sentence, "
+                                "heads, d_model and seed"))
+        if self.is_built():
+            self._retranslate_plots()
+
+    def _retranslate_plots(self) -> None:
         entropy, weight = self.entropy_plot.getPlotItem(), self.weight_plot.getPlotItem()
         entropy.setTitle(self.tr("Mean softmax entropy"), color="#222222")
         weight.setTitle(self.tr("Mean largest attention weight"), color="#222222")
@@ -123,5 +133,3 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
             legend.addItem(self.lines[f"{kind}_scaled"], self.tr("scaled: softmax(QKᵀ/√d_k)"))
             legend.addItem(self.lines[f"{kind}_unscaled"], self.tr("unscaled: softmax(QKᵀ)"))
         entropy.legend.addItem(self.uniform_line, self.tr("even attention (ln n)"))
-        self.setToolTip(self.tr("Computed by the core for d_k = 1, 2, 4 … 512 with the current sentence, "
-                                "heads, d_model and seed"))

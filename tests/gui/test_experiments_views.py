@@ -102,3 +102,15 @@ def test_jieba_missing_is_disabled_with_the_install_hint(qtbot, monkeypatch):
     qtbot.addWidget(choice)
     assert not choice.editor.model().item(TOKENIZERS.index("jieba")).isEnabled()
     assert "pip install attention-stepper[zh]" in choice.editor.toolTip()
+
+
+def test_hidden_tabs_make_their_plots_only_when_first_shown(window):
+    """At start-up only the steps tab is seen: the journey's and the lab's plots wait for their tabs."""
+    import pyqtgraph as pg
+
+    window.controls.heads.editor.setValue(3)  # changes while hidden make nothing either
+    for view in (window.journey, window.scaling_lab):
+        assert not view.is_built() and not view.findChildren(pg.PlotWidget)
+        window.tabs.setCurrentWidget(view)
+        assert view.is_built() and len(view.findChildren(pg.PlotWidget)) >= 2
+    assert window.scaling_lab.curves() is not None and len(window.journey.charts) == 3
