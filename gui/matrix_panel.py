@@ -883,6 +883,8 @@ class MatrixPanel(QWidget):
         self._plot = plot
         self._view.addItem(plot)
         plot.showAxes((True, True, False, False), showValues=(True, True, False, False), size=None)
+        for side in ("right", "bottom"):  # PlotItem makes these itself, hidden; the panel never shows them
+            plot.getAxis(side).unlinkFromView()  # else every resize rewrites its hidden label as HTML
         for side in ("left", "top"):
             axis = plot.getAxis(side)
             axis.setPen(FOREGROUND)
