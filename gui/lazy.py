@@ -34,8 +34,8 @@ class RefreshWhenShown:
     def refresh(self) -> None:
         self._stale = False
         if not self._built:
-            self._built = True
             self.build()
+            self._built = True  # after: a build that failed is tried again at the next refresh
         self.redraw()
 
     def is_built(self) -> bool:

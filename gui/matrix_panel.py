@@ -375,6 +375,7 @@ class _Title(pg.GraphicsWidget):
     def set_text(self, text: str) -> None:
         if text != self._text:
             self._text = text
+            self._elided = ((-1.0, ""), "")  # worked out again at the next paint
             self.update()
 
     def paint(self, painter, option, widget=None):
@@ -973,6 +974,7 @@ class MatrixPanel(QWidget):
                              f"for a {rows}×{cols} matrix")
         if (kind == self._kind and title == self._title and show_values == self._show_values_asked
                 and row_labels == self._left.labels() and column_labels == self._top.labels()
+                and original is not self._matrix  # the same array may have been changed in place
                 and original.shape == self._matrix.shape and np.array_equal(original, self._matrix)):
             # The same numbers again (a heads change gives the other heads' panels the same
             # matrices): nothing to redraw. Hold the new array, not the old trace's.

@@ -114,3 +114,21 @@ def test_hidden_tabs_make_their_plots_only_when_first_shown(window):
         window.tabs.setCurrentWidget(view)
         assert view.is_built() and len(view.findChildren(pg.PlotWidget)) >= 2
     assert window.scaling_lab.curves() is not None and len(window.journey.charts) == 3
+
+
+def test_a_build_that_failed_is_tried_again(window, monkeypatch):
+    lab = window.scaling_lab
+    real = type(lab).build
+    failures = [MemoryError("once")]
+
+    def build_failing_once(self):
+        if failures:
+            raise failures.pop()
+        real(self)
+
+    monkeypatch.setattr(type(lab), "build", build_failing_once)
+    with pytest.raises(MemoryError):
+        lab.refresh()
+    assert not lab.is_built()
+    lab.refresh()
+    assert lab.is_built() and lab.curves() is not None

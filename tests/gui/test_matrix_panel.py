@@ -395,6 +395,9 @@ def test_the_same_numbers_again_redraw_nothing_but_any_change_is_shown(panel):
     changed[3, 2] += 1e-9  # the smallest change still counts
     panel.set_matrix(changed, TOKENS, TOKENS, "scores₁  (4×4)")
     assert panel.image_data() is not drawn and panel.matrix() is changed
+    changed[0, 0] = 7.0  # the very array it holds, changed in place and given again
+    panel.set_matrix(changed, TOKENS, TOKENS, "scores₁  (4×4)")
+    assert panel.image_data()[0, 0] == 7.0
     baseline = {"row_labels": TOKENS, "column_labels": TOKENS, "title": "scores₁  (4×4)"}
     for kwargs in ({"title": "scores₂  (4×4)"}, {"row_labels": ["猫", "吃", "小", "鱼"]},
                    {"kind": "probability"}, {"show_values": False}):
@@ -419,3 +422,6 @@ def test_a_title_too_long_for_the_panel_is_shortened_not_cut(panel, qtbot):
     qtbot.waitUntil(lambda: panel.width() == 2400)
     panel.grab()
     assert panel.shown_title() == title
+    panel.set_matrix(np.eye(4), TOKENS, TOKENS, "")
+    panel.grab()
+    assert panel.shown_title() == ""
