@@ -21,9 +21,9 @@ TRACE_KEYS = ("embed", "q", "k", "v", "scores", "scaled", "masked", "weights", "
 PER_HEAD_KEYS = frozenset({"q", "k", "v", "scores", "scaled", "masked", "weights", "head_output"})
 
 
-def project(x: np.ndarray, w: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+def project(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Q_i = X W_i for every head i at once: (n, d_model) @ (h, d_model, d) -> (h, n, d)."""
-    return np.matmul(x, w, out=out)
+    return np.matmul(x, w)
 
 
 def project_qkv(x: np.ndarray, w_qkv: np.ndarray, heads: int, out: np.ndarray | None = None) -> np.ndarray:

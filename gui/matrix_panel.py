@@ -146,25 +146,7 @@ def _prepared_text(cache: dict[str, QStaticText], text: str, font: QFont) -> QSt
     return static
 
 
-class _RememberedBounds:
-    """For an AxisItem: work out its bounding rectangle once per geometry and style, not at every ask.
-
-    Qt asks an item for its bounding rectangle many times per paint (about eight times per axis
-    here), and pyqtgraph's AxisItem computes it afresh each time.
-    """
-
-    _bounds_key: tuple | None = None
-    _bounds = QRectF()
-
-    def boundingRect(self):  # noqa: N802 (Qt's name)
-        key = (self.geometry(), self.style["hideOverlappingLabels"], self.style["tickLength"], self.grid)
-        if key != self._bounds_key:
-            self._bounds_key = key
-            self._bounds = super().boundingRect()
-        return QRectF(self._bounds)
-
-
-class _LabelAxis(_RememberedBounds, pg.AxisItem):
+class _LabelAxis(pg.AxisItem):
     """An axis whose ticks are the matrix's row or column labels, thinned to every k-th when crowded.
 
     The stride is worked out at draw time from the axis length in pixels and
@@ -176,6 +158,8 @@ class _LabelAxis(_RememberedBounds, pg.AxisItem):
     _plan_key: tuple | None = None  # what the remembered layout (_plan) was worked out for
     _plan: tuple = ()
     _labels_version = 0
+    _bounds_key: tuple | None = None  # what the remembered bounding rectangle was worked out for
+    _bounds = QRectF()
 
     def __init__(self, orientation: str, font: QFont):
         super().__init__(orientation)
@@ -246,6 +230,15 @@ class _LabelAxis(_RememberedBounds, pg.AxisItem):
         stride = _nice_stride(needed)
         start = -(-first // stride) * stride
         return [(float(stride), list(range(start, last + 1, stride)))]
+
+    def boundingRect(self):  # noqa: N802 (Qt's name)
+        """Worked out once per geometry and style: Qt asks for it about eight times per paint,
+        and pyqtgraph's AxisItem computes it afresh each time."""
+        key = (self.geometry(), self.style["hideOverlappingLabels"], self.style["tickLength"], self.grid)
+        if key != self._bounds_key:
+            self._bounds_key = key
+            self._bounds = super().boundingRect()
+        return QRectF(self._bounds)
 
     # A change of pens or style lays the axis out again at the next paint.
     def setPen(self, *args, **kwargs):  # noqa: N802 (pyqtgraph's name)
@@ -364,9 +357,6 @@ class _Title(pg.GraphicsWidget):
         self._elided: tuple[tuple[float, str], str] = ((-1.0, ""), "")  # ((width, text), what fits)
         self.setMinimumHeight(self.HEIGHT)
         self.setMaximumHeight(self.HEIGHT)
-
-    def text(self) -> str:
-        return self._text
 
     def shown(self) -> str:
         """What the last paint showed (elided to the width)."""
