@@ -194,11 +194,6 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
         layout.addLayout(vectors, 2)
         layout.addWidget(self.arithmetic, 2)
         self._retranslate_titles()
-        # Built while being shown: show them now, or the tab's first paint would be empty
-        # (the layout shows widgets added to a visible parent only later, by a queued call).
-        for widget in (*self.charts.values(), *self.titles.values(), self.query_panel, self.sum_panel,
-                       self.arithmetic):
-            widget.show()
 
     def redraw(self) -> None:
         computation = self.model.computation

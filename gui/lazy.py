@@ -8,6 +8,9 @@ Their plots and panels are made when first shown, too: at start-up only the step
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
 
 class RefreshWhenShown:
     """Mixin for a widget: ``redraw()`` runs when the widget is visible, or as soon as it is shown.
@@ -36,7 +39,17 @@ class RefreshWhenShown:
         if not self._built:
             self.build()
             self._built = True  # after: a build that failed is tried again at the next refresh
+            self._show_built_widgets()
         self.redraw()
+
+    def _show_built_widgets(self) -> None:
+        """Show what build() added to a visible view now: Qt shows a widget added to a visible
+        parent's layout only later, by a queued call, so the tab's first paint would be empty."""
+        if not self.isVisible():
+            return
+        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if child.isHidden() and not child.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+                child.show()
 
     def is_built(self) -> bool:
         """Whether ``build()`` has run (the view has been drawn at least once)."""

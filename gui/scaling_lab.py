@@ -91,8 +91,6 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
         plots.addWidget(self.weight_plot)
         self.layout().addLayout(plots, 1)
         self._retranslate_plots()
-        self.entropy_plot.show()  # built while being shown: see TokenJourneyView.build
-        self.weight_plot.show()
 
     def redraw(self) -> None:
         self._timer.stop()

@@ -112,7 +112,9 @@ def test_hidden_tabs_make_their_plots_only_when_first_shown(window):
     for view in (window.journey, window.scaling_lab):
         assert not view.is_built() and not view.findChildren(pg.PlotWidget)
         window.tabs.setCurrentWidget(view)
-        assert view.is_built() and len(view.findChildren(pg.PlotWidget)) >= 2
+        plots = view.findChildren(pg.PlotWidget)
+        assert view.is_built() and len(plots) >= 2
+        assert all(plot.isVisible() for plot in plots), "shown for the tab's first paint, not a queued call later"
     assert window.scaling_lab.curves() is not None and len(window.journey.charts) == 3
 
 
