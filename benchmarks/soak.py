@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsView  # noqa: E402
 
 from attention_stepper.gui.main_window import MainWindow  # noqa: E402
 from attention_stepper.gui.model import AttentionModel  # noqa: E402
+from attention_stepper.gui.screenshot import quiet_offscreen_size_hints  # noqa: E402
 
 SENTENCES = ["我 爱 机器 学习", "猫吃鱼", "the cat sat on the mat", "一 二 三 四 五 六 七 八"]
 
@@ -40,6 +41,7 @@ def items(window) -> int:
 
 def main() -> int:
     changes = int(sys.argv[sys.argv.index("--changes") + 1]) if "--changes" in sys.argv else 5000
+    quiet_offscreen_size_hints()  # offscreen, the windows' size hints go nowhere: no news
     app = QApplication.instance() or QApplication([])
     model = AttentionModel()
     window = MainWindow(model)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QApplication, QGridLayout, QWidget  # noqa: E402
 from attention_stepper.core.pipeline import Parameters, compute  # noqa: E402
 from attention_stepper.gui.main_window import MainWindow  # noqa: E402
 from attention_stepper.gui.model import AttentionModel  # noqa: E402
+from attention_stepper.gui.screenshot import quiet_offscreen_size_hints  # noqa: E402
 from attention_stepper.gui.step_view import layout_slots  # noqa: E402
 
 SIZES = [(4, 2), (32, 8), (256, 8), (512, 16)]  # (tokens, heads)
@@ -145,6 +146,7 @@ def main() -> int:
     quick = "--quick" in sys.argv
     sizes = [tuple(map(int, size.split("x"))) for size in _option("--sizes", [f"{n}x{h}" for n, h in SIZES])]
     steps = _option("--steps", STEPS)
+    quiet_offscreen_size_hints()  # offscreen, the windows' size hints go nowhere: no news
     app = QApplication.instance() or QApplication([])
     print(f"machine: {machine()}; PySide6 {__import__('PySide6').__version__}, pyqtgraph {pg.__version__}, "
           f"NumPy {np.__version__}")

@@ -3,6 +3,33 @@
 from __future__ import annotations
 
 import os
+import sys
+
+#: What Qt's offscreen platform says whenever a window with a minimum or maximum size is shown.
+OFFSCREEN_SIZE_HINTS_WARNING = "This plugin does not support propagateSizeHints()"
+
+
+def quiet_offscreen_size_hints():
+    """Drop the offscreen platform's size-hints warning; pass every other Qt message on as before.
+
+    Offscreen there is no window manager to hand size hints to, so the warning (printed once per
+    window shown) is no news to someone asking for a picture, and reads like a fault. Returns the
+    handler it replaced (None for Qt's own), so a test can put it back.
+    """
+    from PySide6.QtCore import qFormatLogMessage, qInstallMessageHandler
+
+    previous = None
+
+    def handler(mode, context, message):
+        if message == OFFSCREEN_SIZE_HINTS_WARNING:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            print(qFormatLogMessage(mode, context, message), file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+    return previous
 
 
 def run_screenshot(args) -> int:
@@ -23,6 +50,7 @@ def run_screenshot(args) -> int:
     from .main_window import MainWindow
     from .model import AttentionModel
 
+    quiet_offscreen_size_hints()
     app = QApplication.instance() or QApplication([])
     apply_app_font(app)
     weights = computation.weights if args.weights else None

@@ -267,10 +267,28 @@ def test_screenshot_command_writes_a_png_of_the_asked_size(tmp_path, step):
          "--size", "900x600", "--out", str(out)],
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"wrote {out}")
+    assert result.stderr == "", "a picture written without trouble needs no warning"
     image = QImage(str(out))
     assert (image.width(), image.height()) == (900, 600)
     colours = {image.pixel(x, y) for x in range(0, 900, 15) for y in range(0, 600, 15)}
     assert len(colours) > 20, "the picture is blank"
+
+
+def test_screenshot_drops_only_the_offscreen_size_hints_warning(qtlog):
+    from PySide6.QtCore import qInstallMessageHandler, qWarning
+
+    from attention_stepper.gui.screenshot import OFFSCREEN_SIZE_HINTS_WARNING, quiet_offscreen_size_hints
+
+    previous = quiet_offscreen_size_hints()
+    try:
+        qWarning(OFFSCREEN_SIZE_HINTS_WARNING)
+        qWarning("something else went wrong")
+    finally:
+        qInstallMessageHandler(previous)
+    messages = [record.message for record in qtlog.records]
+    assert "something else went wrong" in messages
+    assert OFFSCREEN_SIZE_HINTS_WARNING not in messages
 
 
 def test_screenshot_of_the_mask_without_causal_is_a_clear_error(tmp_path):

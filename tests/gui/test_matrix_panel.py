@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from attention_stepper.gui.matrix_panel import MAX_TEXT_CELLS, MatrixPanel
+from attention_stepper.gui.matrix_panel import MAX_TEXT_CELLS
 
 TOKENS = ["我", "爱", "机器", "学习"]
 
