@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
 #: What Qt's offscreen platform says whenever a window with a minimum or maximum size is shown.
 OFFSCREEN_SIZE_HINTS_WARNING = "This plugin does not support propagateSizeHints()"
 
 
-def quiet_offscreen_size_hints():
+def quiet_offscreen_size_hints() -> Callable | None:
     """Drop the offscreen platform's size-hints warning; pass every other Qt message on as before.
 
     Offscreen there is no window manager to hand size hints to, so the warning (printed once per

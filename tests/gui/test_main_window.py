@@ -291,6 +291,18 @@ def test_screenshot_drops_only_the_offscreen_size_hints_warning(qtlog):
     assert OFFSCREEN_SIZE_HINTS_WARNING not in messages
 
 
+def test_screenshot_passes_other_warnings_to_stderr_as_qt_would():
+    """Without another handler installed (as in the command), other messages still reach stderr."""
+    script = ("from PySide6.QtCore import qWarning\n"
+              "from attention_stepper.gui.screenshot import OFFSCREEN_SIZE_HINTS_WARNING, quiet_offscreen_size_hints\n"
+              "quiet_offscreen_size_hints()\n"
+              "qWarning(OFFSCREEN_SIZE_HINTS_WARNING)\n"
+              "qWarning('something else went wrong')\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "something else went wrong\n"
+
+
 def test_screenshot_of_the_mask_without_causal_is_a_clear_error(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "attention_stepper.gui.cli", "screenshot", "--step", "mask",
