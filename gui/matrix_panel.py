@@ -965,7 +965,7 @@ class MatrixPanel(QWidget):
         if (kind == self._kind and title == self._title and show_values == self._show_values_asked
                 and row_labels == self._left.labels() and column_labels == self._top.labels()
                 and original is not self._matrix  # the same array may have been changed in place
-                and original.shape == self._matrix.shape and np.array_equal(original, self._matrix)):
+                and np.array_equal(original, self._matrix)):  # (False for another shape)
             # The same numbers again (a heads change gives the other heads' panels the same
             # matrices): nothing to redraw. Hold the new array, not the old trace's.
             self._matrix = original
