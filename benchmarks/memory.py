@@ -19,7 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import machine, table  # noqa: E402
 
-from attention_stepper.core.pipeline import Parameters, compute  # noqa: E402
+from attention_stepper.core.computation import compute  # noqa: E402
+from attention_stepper.core.parameters import Parameters  # noqa: E402
 
 WRAPPER = """
 import json, resource, subprocess, sys

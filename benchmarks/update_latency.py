@@ -33,7 +33,8 @@ import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
 from PySide6.QtWidgets import QApplication, QGridLayout, QWidget  # noqa: E402
 
-from attention_stepper.core.pipeline import Parameters, compute  # noqa: E402
+from attention_stepper.core.computation import compute  # noqa: E402
+from attention_stepper.core.parameters import Parameters  # noqa: E402
 from attention_stepper.gui.main_window import MainWindow  # noqa: E402
 from attention_stepper.gui.model import AttentionModel  # noqa: E402
 from attention_stepper.gui.screenshot import quiet_offscreen_size_hints  # noqa: E402

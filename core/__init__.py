@@ -8,29 +8,21 @@ Pure NumPy, no Qt: the command line, the app and anyone's script use it alike.
 (2, 3, 3)
 """
 
-__version__ = "0.1.0"
-
-from .attention import TRACE_KEYS, Trace, forward, softmax  # noqa: E402
-from .edits import Edits  # noqa: E402
-from .embedding import embed, sinusoidal_positions, token_vector  # noqa: E402
-from .experiments import HeadStatistics, ScalingCurves, head_statistics, scaling_curves  # noqa: E402
-from .export import export_computation, manifest, table_text  # noqa: E402
-from .limits import MAX_D_K, MAX_D_MODEL, MAX_HEADS, MAX_TOKENS  # noqa: E402
-from .pipeline import (  # noqa: E402
-    DEFAULT_SENTENCE,
-    STEP_KEYS,
-    STEPS,
-    Computation,
-    Parameters,
-    Step,
-    Stepper,
-    compute,
-    pipeline_steps,
-)
-from .session import Session, SessionFileError, load_session, save_session  # noqa: E402
-from .tokenize import TOKENIZERS, jieba_available, tokenize  # noqa: E402
-from .torch_layout import from_torch_state, load_torch_weights, save_torch_weights, to_torch_state  # noqa: E402
-from .weights import Weights, WeightsFileError, init_weights, load_weights, save_weights  # noqa: E402
+from .attention import TRACE_KEYS, Trace, forward, softmax
+from .computation import Computation, compute
+from .edits import Edits
+from .embedding import embed, sinusoidal_positions, token_vector
+from .experiments import HeadStatistics, ScalingCurves, head_statistics, scaling_curves
+from .export import export_computation, manifest, table_text
+from .lesson import STEP_KEYS, STEPS, Step, pipeline_steps
+from .limits import MAX_D_K, MAX_D_MODEL, MAX_HEADS, MAX_TOKENS
+from .parameters import DEFAULT_SENTENCE, Parameters
+from .session import Session, SessionFileError, load_session, save_session
+from .stepper import Stepper
+from .tokenize import TOKENIZERS, jieba_available, tokenize
+from .torch_layout import from_torch_state, load_torch_weights, save_torch_weights, to_torch_state
+from .version import __version__
+from .weights import Weights, WeightsFileError, init_weights, load_weights, save_weights
 
 __all__ = [
     "DEFAULT_SENTENCE", "MAX_D_K", "MAX_D_MODEL", "MAX_HEADS", "MAX_TOKENS", "STEPS", "STEP_KEYS",

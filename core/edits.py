@@ -22,31 +22,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .matrices import EDITABLE_KEYS, PER_HEAD_KEYS, WEIGHT_NAMES, matrix_info
 from .weights import Weights
 
-EDITABLE_KEYS = ("embed", "w_q", "w_k", "w_v", "w_o")
-PER_HEAD_EDITABLE_KEYS = frozenset({"w_q", "w_k", "w_v"})
-WEIGHT_EDIT_KEYS = ("w_q", "w_k", "w_v", "w_o")
+#: The editable matrices with one matrix per head (a cell names its head).
+PER_HEAD_EDITABLE_KEYS = frozenset(EDITABLE_KEYS) & PER_HEAD_KEYS
+#: The editable matrices that are weights (dropped together when the weights are replaced).
+WEIGHT_EDIT_KEYS = tuple(key for key in EDITABLE_KEYS if key in WEIGHT_NAMES)
 #: The largest size a typed value may have. With every typed value within ±1e6
 #: the scores stay far from float64's overflow for every allowed size, so the
 #: trace can never fill with inf or NaN because of an edit; ±1e6 is already
 #: far past where softmax becomes one-hot, so nothing worth seeing is lost.
 MAX_CELL_VALUE = 1e6
-#: How the matrices are called in messages.
-MATRIX_NAMES = {"embed": "X", "w_q": "W_Q", "w_k": "W_K", "w_v": "W_V", "w_o": "W_O"}
 
 Cell = tuple[str, "int | None", int, int]
-
-
-def editable_shapes(tokens: int, heads: int, d_model: int, d_k: int, d_v: int) -> dict[str, tuple[int, ...]]:
-    """The shape of every editable matrix: X (n, d_model), W_Q/W_K (h, d_model, d_k), W_V, W_O."""
-    return {
-        "embed": (tokens, d_model),
-        "w_q": (heads, d_model, d_k),
-        "w_k": (heads, d_model, d_k),
-        "w_v": (heads, d_model, d_v),
-        "w_o": (heads * d_v, d_model),
-    }
 
 
 def check_cell_value(value: object) -> float:
@@ -82,7 +71,7 @@ def check_cell(key: object, head: object, row: object, column: object) -> Cell:
     """
     if key not in EDITABLE_KEYS:
         raise ValueError(f"only X and the W matrices can be edited ({', '.join(EDITABLE_KEYS)}); got {key!r}")
-    name = MATRIX_NAMES[key]
+    name = matrix_info(key).name
     if key in PER_HEAD_EDITABLE_KEYS:
         if head is None:
             raise ValueError(f"{name} has one matrix per head: say which head (0-based) to edit")
@@ -93,10 +82,10 @@ def check_cell(key: object, head: object, row: object, column: object) -> Cell:
 
 
 def cell_problem(cell: Cell, shapes: Mapping[str, tuple[int, ...]]) -> str:
-    """Why ``cell`` is not in the matrices of these ``shapes`` (:func:`editable_shapes`), or ''."""
+    """Why ``cell`` is not in the matrices of these ``shapes`` (``computation.editable_shapes``), or ''."""
     key, head, row, column = cell
     shape = shapes[key]
-    name = MATRIX_NAMES[key]
+    name = matrix_info(key).name
     if head is not None:
         if head >= shape[0]:
             return f"there is no head {head}: {name} has heads 0 to {shape[0] - 1}"

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .attention import attention_scores, causal_mask, project, scale, softmax
+from .attention import attention_scores, causal_mask, project, scale_scores, softmax, split_heads
 from .embedding import embed
 from .limits import check_matrix_budget, check_whole_number
-from .pipeline import Computation, Parameters
+from .computation import Computation
+from .parameters import Parameters
 from .tokenize import tokenize
 from .weights import init_weights
 
@@ -29,21 +30,21 @@ from .weights import init_weights
 DEFAULT_D_K_VALUES: tuple[int, ...] = tuple(2**power for power in range(10))
 
 
-def attention_entropy(attention_weights: np.ndarray) -> np.ndarray:
+def attention_entropy(attention: np.ndarray) -> np.ndarray:
     """Entropy −Σ_s A[t,s] ln A[t,s] of every row, in nats (0 ln 0 counts as 0).
 
     0 means all attention on one token; ln n means spread evenly over n tokens.
     """
-    a = np.asarray(attention_weights, dtype=np.float64)
+    a = np.asarray(attention, dtype=np.float64)
     terms = np.zeros_like(a)
     positive = a > 0
     terms[positive] = a[positive] * np.log(a[positive])
     return -terms.sum(axis=-1)
 
 
-def attention_distance(attention_weights: np.ndarray) -> np.ndarray:
+def attention_distance(attention: np.ndarray) -> np.ndarray:
     """Σ_s A[t,s]·|t−s| for every query t: how many positions away, on average, t looks."""
-    a = np.asarray(attention_weights, dtype=np.float64)
+    a = np.asarray(attention, dtype=np.float64)
     n = a.shape[-1]
     positions = np.arange(n)
     distance = np.abs(positions[:, None] - positions[None, :]).astype(np.float64)
@@ -92,13 +93,15 @@ def scaling_curves(parameters: Parameters, d_k_values: tuple[int, ...] | list[in
         # only W_Q and W_K matter here; d_v = 1 keeps the unused W_V and W_O small
         check_matrix_budget(n, parameters.heads, parameters.d_model, d_k, 1, parameters.causal)
         weights = init_weights(parameters.d_model, parameters.heads, d_k, 1, parameters.seed)
-        scores = attention_scores(project(x, weights.w_q), project(x, weights.w_k))
-        for row, logits in ((0, scale(scores, d_k)), (1, scores)):
+        q = split_heads(project(x, weights.packed("w_q")), parameters.heads)
+        k = split_heads(project(x, weights.packed("w_k")), parameters.heads)
+        scores = attention_scores(q, k)
+        for row, logits in ((0, scale_scores(scores, d_k)), (1, scores)):
             if parameters.causal:
                 logits = causal_mask(logits)
-            attention_weights = softmax(logits)
-            curves[row, column] = attention_entropy(attention_weights).mean()
-            curves[row + 2, column] = attention_weights.max(axis=-1).mean()
+            attention = softmax(logits)
+            curves[row, column] = attention_entropy(attention).mean()
+            curves[row + 2, column] = attention.max(axis=-1).mean()
     visible = np.arange(1, n + 1) if parameters.causal else np.full(n, n)
     return ScalingCurves(
         d_k=np.array(values, dtype=np.int64),
@@ -134,9 +137,9 @@ class HeadStatistics:
         return self.entropy.mean(axis=-1)
 
 
-def attention_statistics(attention_weights: np.ndarray) -> HeadStatistics:
+def attention_statistics(attention: np.ndarray) -> HeadStatistics:
     """:class:`HeadStatistics` of attention weights (h, n, n), rows summing to 1."""
-    a = np.asarray(attention_weights, dtype=np.float64)
+    a = np.asarray(attention, dtype=np.float64)
     if a.ndim != 3 or a.shape[1] != a.shape[2]:
         raise ValueError(f"attention weights must have shape (h, n, n); they have shape {a.shape}")
     distance = attention_distance(a)

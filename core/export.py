@@ -20,12 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from .attention import TRACE_KEYS
+from .computation import Computation
 from .files import atomic_folder
-from .pipeline import Computation
+from .matrices import TRACE_KEYS, WEIGHT_NAMES
 from .torch_layout import has_torch_layout, to_torch_state
-from .weights import WEIGHT_NAMES
+from .version import __version__
 
 CSV_ENCODING = "utf-8-sig"
 NPZ_FILE = "matrices.npz"
@@ -138,7 +137,7 @@ def export_computation(computation: Computation, out_dir: str | os.PathLike, for
         with open(folder / NPZ_FILE, "wb") as stream:
             np.savez(stream, **matrix_arrays(computation, contents["matrices"]))
         with open(folder / "weights.npz", "wb") as stream:
-            np.savez(stream, **{name: getattr(computation.weights, name) for name in WEIGHT_NAMES})
+            np.savez(stream, **computation.weights.arrays())
         if has_torch_layout(computation.weights):
             with open(folder / TORCH_WEIGHTS_FILE, "wb") as stream:
                 np.savez(stream, **to_torch_state(computation.weights))

@@ -39,13 +39,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from .edits import Edits, editable_shapes
+from .computation import check_inputs
+from .edits import Edits
 from .files import atomic_write, check_npz_start, npz_read_errors
-from .limits import check_matrix_budget
-from .pipeline import STEP_KEYS, Parameters, pipeline_steps
-from .tokenize import tokenize
-from .weights import WEIGHT_NAMES, Weights
+from .lesson import check_step
+from .matrices import WEIGHT_NAMES
+from .parameters import Parameters
+from .version import __version__
+from .weights import Weights
 
 SESSION_FORMAT = "attention-stepper-session"
 SESSION_FORMAT_VERSION = 1
@@ -77,25 +78,12 @@ def _check_session(parameters: Parameters, weights: Weights | None, edits: Edits
                    head: int | None) -> Parameters:
     """ValueError unless these make a valid session; returns the validated parameters.
 
-    Checks what computing would (sizes, the memory bound, the weights'
-    shapes, that every edit has its cell) without running attention.
+    Checks what computing would (``computation.check_inputs``: sizes, the memory
+    bound, the weights' shapes, that every edit has its cell) without running attention.
     """
-    parameters = parameters.validated()
-    tokens = tokenize(parameters.sentence, parameters.tokenizer)
-    check_matrix_budget(len(tokens), parameters.heads, parameters.d_model, parameters.d_k,
-                        parameters.value_dim, parameters.causal)
-    if weights is not None and not parameters.shapes_match(weights):
-        raise ValueError(
-            f"the weights are for heads {weights.heads}, d_model {weights.d_model}, d_k {weights.d_k}, "
-            f"d_v {weights.d_v}, but the parameters say heads {parameters.heads}, d_model {parameters.d_model}, "
-            f"d_k {parameters.d_k}, d_v {parameters.value_dim}")
-    edits.check(editable_shapes(len(tokens), parameters.heads, parameters.d_model, parameters.d_k,
-                                parameters.value_dim))
+    parameters = check_inputs(parameters, weights, edits).parameters
     if step is not None:
-        if step not in [s.key for s in pipeline_steps(parameters.causal)]:
-            if step in STEP_KEYS:
-                raise ValueError(f"the step {step!r} appears only with the causal mask on")
-            raise ValueError(f"unknown step {step!r}; the steps are {', '.join(STEP_KEYS)}")
+        check_step(step, parameters.causal)
     if head is not None and (isinstance(head, bool) or not isinstance(head, int)
                              or not 0 <= head < parameters.heads):
         shown = head + 1 if isinstance(head, int) and not isinstance(head, bool) else repr(head)

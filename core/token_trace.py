@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .pipeline import Computation, subscript
+from .computation import Computation
+from .lesson import subscript
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from attention_stepper.core import __version__
 from attention_stepper.core.limits import RANGES, range_text
-from attention_stepper.core.pipeline import DEFAULT_SENTENCE, STEP_KEYS, Parameters
+from attention_stepper.core.lesson import STEP_KEYS
+from attention_stepper.core.parameters import DEFAULT_SENTENCE, Parameters
 from attention_stepper.core.tokenize import TOKENIZERS
 
 PROGRAM = "attention-stepper"
@@ -120,7 +121,7 @@ def _read_sentence(args: argparse.Namespace) -> str:
 
 def computation_from(args: argparse.Namespace):
     """Build the core Computation the arguments describe (UsageError for bad values)."""
-    from attention_stepper.core.pipeline import compute
+    from attention_stepper.core.computation import compute
     from attention_stepper.core.torch_layout import is_torch_weights_file, load_torch_weights
     from attention_stepper.core.weights import WeightsFileError, load_weights
 

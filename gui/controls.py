@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from attention_stepper.core import limits
-from attention_stepper.core.pipeline import Parameters
+from attention_stepper.core.parameters import Parameters
 from attention_stepper.core.tokenize import TOKENIZERS, jieba_available
 
 from .i18n import Retranslating

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from attention_stepper.core import __version__
+from attention_stepper.core.matrices import matrix_info
 
 from .controls import ControlsPanel
 from .explanation import ExplanationPane
@@ -271,7 +272,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _follow_clicked_token(self, key: str, head: int, row: int, column: int) -> None:
         """Clicking a cell in a matrix whose rows are tokens follows that row's token."""
-        if key not in ("w_q", "w_k", "w_v", "w_o"):
+        if matrix_info(key).token_rows:
             self.journey.set_token(row)
 
     def _cell_refused(self, name: str, message: str) -> None:

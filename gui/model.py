@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from attention_stepper.core.pipeline import Computation, Parameters, Step, Stepper
+from attention_stepper.core.computation import Computation
+from attention_stepper.core.lesson import Step
+from attention_stepper.core.parameters import Parameters
+from attention_stepper.core.stepper import Stepper
 from attention_stepper.core.weights import Weights
 
 

@@ -10,7 +10,8 @@ import dataclasses
 
 from PySide6.QtCore import QSettings
 
-from attention_stepper.core.pipeline import Parameters, compute
+from attention_stepper.core.computation import compute
+from attention_stepper.core.parameters import Parameters
 
 from .model import AttentionModel
 

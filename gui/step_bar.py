@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from attention_stepper.core.pipeline import STEPS
+from attention_stepper.core.lesson import STEPS
 
 from .i18n import Retranslating, core_text
 from .model import AttentionModel

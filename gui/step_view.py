@@ -13,39 +13,15 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from attention_stepper.core.pipeline import subscript
+from attention_stepper.core.lesson import subscript
+from attention_stepper.core.matrices import TOKEN_AXES, WEIGHT_NAMES, matrix_info
 
 from .matrix_panel import MatrixPanel
 from .i18n import Retranslating
 from .model import AttentionModel
 
-#: How each matrix is named above its panel ({i}: the head's subscript).
-MATRIX_TITLES = {
-    "embed": "X",
-    "w_q": "W_Q{i}",
-    "w_k": "W_K{i}",
-    "w_v": "W_V{i}",
-    "q": "Q{i}",
-    "k": "K{i}",
-    "v": "V{i}",
-    "scores": "scores{i} = Q{i}K{i}ᵀ",
-    "scaled": "scaled{i} = scores{i} / √d_k",
-    "masked": "masked{i}",
-    "weights": "A{i} = softmax",
-    "head_output": "head{i} = A{i}V{i}",
-    "concat": "concat",
-    "packed_q": "X·[W_Q₁|W_Q₂|…]",
-    "packed_k": "X·[W_K₁|W_K₂|…]",
-    "packed_v": "X·[W_V₁|W_V₂|…]",
-    "w_o": "W_O",
-    "output": "output = concat · W_O",
-}
-#: Matrices a person may type into; everything downstream is recomputed by the core.
-EDITABLE_KEYS = frozenset({"embed", "w_q", "w_k", "w_v", "w_o"})
-#: Matrices whose rows are not tokens (their rows are dimensions), so no token row is outlined in them.
-TOKENLESS_ROWS = frozenset({"w_q", "w_k", "w_v", "w_o"})
 #: Weight matrices are shown per head only when one head is chosen (all heads would be too many panels).
-_PER_HEAD_WEIGHTS = {"w_q", "w_k", "w_v"}
+_PER_HEAD_WEIGHTS = frozenset(key for key in WEIGHT_NAMES if matrix_info(key).per_head)
 MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT = 150, 130
 #: More matrices than this for one head are laid out in two rows.
 MAX_COLUMNS = 4
@@ -63,7 +39,7 @@ class Slot:
 
 
 def matrix_title(key: str, head: int | None, shape: tuple[int, ...]) -> str:
-    title = MATRIX_TITLES[key].format(i="" if head is None else subscript(head + 1))
+    title = matrix_info(key).title.format(i="" if head is None else subscript(head + 1))
     return f"{title}  ({'×'.join(map(str, shape))})"
 
 
@@ -168,7 +144,7 @@ class StepView(Retranslating, QWidget):
             panel.cellClicked.connect(lambda row, column, clicked=panel: self._clicked(clicked, row, column))
             panel.cellDoubleClicked.connect(
                 lambda row, column, k=key, h=head: self.editRequested.emit(k, -1 if h is None else h, row, column))
-            panel.set_editable(key in EDITABLE_KEYS)
+            panel.set_editable(matrix_info(key).editable)
             panel.labelClicked.connect(lambda axis, index, k=key: self._label_clicked(k, axis, index))
             self._pool[(key, head)] = panel
         return panel
@@ -210,12 +186,12 @@ class StepView(Retranslating, QWidget):
                 labels[slot.key] = computation.labels(slot.key)
             rows, columns = labels[slot.key]
             panel.set_matrix(matrix, rows, columns, matrix_title(slot.key, slot.head, matrix.shape),
-                             kind="probability" if slot.key == "weights" else "signed")
+                             kind=matrix_info(slot.key).kind)
             panel.set_block_outlines([(first, width, self.tr("head {0}").format(head + 1)) for head, (first, width)
                                       in enumerate(computation.head_blocks(slot.key))])
-            if slot.key in EDITABLE_KEYS:
+            if matrix_info(slot.key).editable:
                 panel.set_marked_cells(computation.edited_cells(slot.key, slot.head))
-            panel.highlight_row(self.followed_token if slot.key not in TOKENLESS_ROWS else None)
+            panel.highlight_row(self.followed_token if matrix_info(slot.key).token_rows else None)
             self._shown.append((slot, panel))
         for panel in appearing:
             panel.flush_scene()
@@ -237,16 +213,15 @@ class StepView(Retranslating, QWidget):
 
     def _label_clicked(self, key: str, axis: str, index: int) -> None:
         """A click on a token on either axis (rows of most matrices, columns of the score matrices)."""
-        token_rows = key not in TOKENLESS_ROWS
-        token_columns = key in ("scores", "scaled", "masked", "weights")
-        if (axis == "row" and token_rows) or (axis == "column" and token_columns):
+        matrix = matrix_info(key)
+        if (axis == "row" and matrix.token_rows) or (axis == "column" and matrix.columns in TOKEN_AXES):
             self.tokenClicked.emit(index)
 
     def follow_token(self, token: int | None) -> None:
         """Outline token ``token``'s row (0-based) in every panel whose rows are tokens; None clears."""
         self.followed_token = token
         for slot, panel in self._shown:
-            panel.highlight_row(token if slot.key not in TOKENLESS_ROWS else None)
+            panel.highlight_row(token if matrix_info(slot.key).token_rows else None)
 
     def _clicked(self, clicked: MatrixPanel, row: int, column: int) -> None:
         for slot, panel in self._shown:

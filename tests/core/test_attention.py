@@ -382,12 +382,10 @@ def test_softmax_function_is_stable_and_handles_minus_infinity():
     np.testing.assert_allclose(result[2], [0.25, 0.0, 0.75], rtol=1e-15)
 
 
-def test_softmax_taken_in_blocks_of_rows_is_the_one_shot_formula_bit_for_bit():
-    """Rows spanning several blocks (and a partial last block), with masked entries: the same numbers."""
-    from attention_stepper.core.attention import SOFTMAX_BLOCK_ROWS
-
+def test_softmax_of_many_rows_is_the_one_shot_formula_bit_for_bit():
+    """Many rows of several heads, with masked entries: exactly the formula, row by row."""
     rng = np.random.default_rng(7)
-    logits = rng.normal(scale=4.0, size=(3, SOFTMAX_BLOCK_ROWS // 2 + 5, 40))
+    logits = rng.normal(scale=4.0, size=(3, 261, 40))
     logits[:, :, -3:] = -np.inf
     one_shot = logits - logits.max(axis=-1, keepdims=True)
     np.exp(one_shot, out=one_shot)
@@ -404,3 +402,36 @@ def test_default_softmax_is_neither_uniform_nor_one_hot():
     n = weights.shape[-1]
     assert weights.max() < 0.95
     assert np.abs(weights - 1 / n).max() > 0.05
+
+
+def _held_inputs(seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).normal(size=(96, 32))
+
+
+def test_matrices_still_held_are_never_written_over_by_later_passes():
+    weights = init_weights(32, 4, 8, seed=3)
+    first = forward(_held_inputs(1), weights, causal=True)
+    held = {key: first[key] for key in first}  # as panels, exports and variables hold them
+    copies = {key: np.array(array) for key, array in held.items()}
+    one_head, query_row = first["weights"][2], first["q"][0, 5]  # views into the trace's arrays
+    expected_head, expected_row = one_head.copy(), query_row.copy()
+    del first
+    for seed in (2, 3, 4):
+        later = forward(_held_inputs(seed), weights, causal=True)
+        for key, array in held.items():
+            np.testing.assert_array_equal(array, copies[key], err_msg=key)
+            assert not any(np.shares_memory(array, other) for other in later.values()), key
+    np.testing.assert_array_equal(one_head, expected_head)
+    np.testing.assert_array_equal(query_row, expected_row)
+
+
+def test_a_trace_cannot_be_written_to_not_even_through_the_projection_q_k_v_are_views_of():
+    trace = forward(_held_inputs(2), init_weights(32, 4, 8, seed=3))
+    for key, array in trace.items():
+        assert not array.flags.writeable, key
+        with pytest.raises(ValueError):
+            array[(0,) * array.ndim] = 1.0
+        base = array.base
+        while isinstance(base, np.ndarray):
+            assert not base.flags.writeable, key
+            base = base.base

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from attention_stepper.core.pipeline import Parameters, compute
+from attention_stepper.core import Parameters, compute
 from attention_stepper.core.weights import init_weights, save_weights
 
 

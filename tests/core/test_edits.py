@@ -9,7 +9,7 @@ from attention_stepper.core.attention import forward
 from attention_stepper.core.edits import MAX_CELL_VALUE, Edits
 from attention_stepper.core.embedding import embed
 from attention_stepper.core.export import export_computation
-from attention_stepper.core.pipeline import Parameters, Stepper, compute
+from attention_stepper.core import Parameters, Stepper, compute
 from attention_stepper.core.tokenize import tokenize
 from attention_stepper.core.weights import Weights, init_weights
 

@@ -13,7 +13,7 @@ from attention_stepper.core.experiments import (
     head_statistics,
     scaling_curves,
 )
-from attention_stepper.core.pipeline import Computation, Parameters, compute
+from attention_stepper.core import Computation, Parameters, compute
 from attention_stepper.core.tokenize import tokenize
 from attention_stepper.core.weights import Weights, init_weights
 

@@ -9,7 +9,7 @@ import pytest
 
 from attention_stepper.core import export as export_module
 from attention_stepper.core.export import export_computation
-from attention_stepper.core.pipeline import Parameters, compute
+from attention_stepper.core import Parameters, compute
 
 MANIFEST_KEYS = {"tokens", "heads", "d_model", "d_k", "d_v", "seed", "causal", "positional_encoding", "version",
                  "matrices"}

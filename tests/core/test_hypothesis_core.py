@@ -6,7 +6,7 @@ from hypothesis import given, settings
 
 from attention_stepper.core.attention import softmax
 from attention_stepper.core.limits import MAX_TOKENS
-from attention_stepper.core.pipeline import Parameters, Stepper, compute
+from attention_stepper.core import Parameters, Stepper, compute
 from attention_stepper.core.tokenize import tokenize
 
 TRICKY = st.sampled_from([

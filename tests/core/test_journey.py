@@ -8,7 +8,7 @@ with the keys, scaled by √2; its output is the softmax-weighted mix of the row
 import numpy as np
 
 from attention_stepper.core.attention import forward
-from attention_stepper.core.pipeline import Computation, Parameters, compute
+from attention_stepper.core import Computation, Parameters, compute
 from attention_stepper.core.token_trace import arithmetic_lines, token_journey
 from attention_stepper.core.weights import Weights
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from attention_stepper.core.export import export_computation, manifest
-from attention_stepper.core.pipeline import Parameters, compute
+from attention_stepper.core import Parameters, compute
 
 
 def read(folder):

@@ -13,7 +13,7 @@ from attention_stepper.core import (
     init_weights,
     pipeline_steps,
 )
-from attention_stepper.core.pipeline import WEIGHT_KEYS
+from attention_stepper.core.matrices import WEIGHT_NAMES as WEIGHT_KEYS
 
 ORDER = ["embed", "project", "scores", "scale", "mask", "softmax", "weighted_sum", "concat", "output"]
 

@@ -1,7 +1,7 @@
 """Property-based tests of the core: any text, any valid sizes, any parameter change.
 
 Each property is stated from the documented rules (the docstrings of
-core/tokenize.py, core/attention.py and core/pipeline.py), not from the code,
+core/tokenize.py, core/attention.py and core/lesson.py), not from the code,
 so a change that breaks a rule fails here whatever example triggers it.
 """
 
@@ -18,7 +18,7 @@ from attention_stepper.core import Parameters, Stepper, Weights, compute, forwar
 from attention_stepper.core.attention import TRACE_KEYS
 from attention_stepper.core.embedding import embed
 from attention_stepper.core.limits import MAX_TOKENS
-from attention_stepper.core.pipeline import pipeline_steps
+from attention_stepper.core import pipeline_steps
 from attention_stepper.core.tokenize import jieba_available, tokenize
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,7 +7,7 @@ import pytest
 
 from attention_stepper.core import Weights, compute, embed, forward, init_weights, tokenize
 from attention_stepper.core.attention import softmax
-from attention_stepper.core.pipeline import Parameters
+from attention_stepper.core import Parameters
 
 
 def cat_eats_fish():

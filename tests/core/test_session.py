@@ -8,7 +8,7 @@ import pytest
 
 from attention_stepper.core import session as session_module
 from attention_stepper.core.edits import Edits
-from attention_stepper.core.pipeline import Parameters, Stepper, compute
+from attention_stepper.core import Parameters, Stepper, compute
 from attention_stepper.core.session import (
     JSON_NAME,
     SESSION_FORMAT,

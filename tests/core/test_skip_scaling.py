@@ -11,7 +11,8 @@ import pytest
 
 from attention_stepper.core.attention import forward, softmax
 from attention_stepper.core.export import export_computation, manifest
-from attention_stepper.core.pipeline import Parameters, Stepper, compute, shape_lines
+from attention_stepper.core import Parameters, Stepper, compute
+from attention_stepper.core.lesson import shape_lines
 from attention_stepper.core.weights import init_weights
 
 

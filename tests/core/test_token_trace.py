@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from attention_stepper.core.pipeline import Parameters, compute
+from attention_stepper.core import Parameters, compute
 from attention_stepper.core.token_trace import arithmetic_lines, token_journey
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import attention_stepper.core.tokenize  # noqa: F401  (the module; the package exports the function under that name)
 from attention_stepper.core.export import manifest
-from attention_stepper.core.pipeline import Parameters, Stepper, compute
+from attention_stepper.core import Parameters, Stepper, compute
 from attention_stepper.core.tokenize import JIEBA_MISSING, TOKENIZERS, jieba_available, tokenize
 
 MISSING = "jieba word segmentation needs the optional package jieba: pip install attention-stepper[zh]"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from attention_stepper.core.export import export_computation
-from attention_stepper.core.pipeline import Parameters, compute
+from attention_stepper.core import Parameters, compute
 from attention_stepper.core.torch_layout import (
     from_torch_state,
     has_torch_layout,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from attention_stepper.core.pipeline import Parameters
+from attention_stepper.core import Parameters
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from attention_stepper.core.pipeline import PACKED_KEYS, Parameters, compute
+from attention_stepper.core import Parameters, compute
+from attention_stepper.core.matrices import keys_from
 
 
 def displayed(matrix: np.ndarray) -> np.ndarray:
@@ -25,7 +26,7 @@ def assert_panels_show_core(window, parameters: Parameters | None = None) -> Non
     step = model.step
     keys = list(step.inputs) + list(step.outputs)
     if step.key == "project" and model.head is None:
-        keys += list(PACKED_KEYS)  # all heads' projections side by side, before the split
+        keys += list(keys_from("packed"))  # all heads' projections side by side, before the split
     panels = window.step_view.panels()
     assert panels, "no panel is shown"
     for key, head, panel in panels:

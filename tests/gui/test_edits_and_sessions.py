@@ -5,7 +5,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QInputDialog
 
 from attention_stepper.core.edits import Edits
-from attention_stepper.core.pipeline import Parameters, compute
+from attention_stepper.core import Parameters, compute
 
 from panel_checks import assert_panels_show_core, displayed
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from attention_stepper.core.experiments import head_statistics, scaling_curves
-from attention_stepper.core.pipeline import Parameters, compute
+from attention_stepper.core import Parameters, compute
 from attention_stepper.core.tokenize import TOKENIZERS, jieba_available
 
 from panel_checks import assert_panels_show_core

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
 
 from attention_stepper.core.export import table_text
-from attention_stepper.core.pipeline import STEP_KEYS, Parameters, compute
+from attention_stepper.core import STEP_KEYS, Parameters, compute
 
 from panel_checks import assert_panels_show_core, type_text
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from attention_stepper.core.pipeline import Parameters, compute
+from attention_stepper.core import Parameters, compute
 
 
 def test_set_cell_emits_changed_and_marks_the_cell(qtbot, model):

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from PySide6.QtWidgets import QApplication, QGraphicsView, QMessageBox
 
-from attention_stepper.core.pipeline import STEP_KEYS, Parameters
+from attention_stepper.core import STEP_KEYS, Parameters
 
 from panel_checks import assert_panels_show_core
 

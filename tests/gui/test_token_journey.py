@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from attention_stepper.core.pipeline import Parameters, compute
+from attention_stepper.core import Parameters, compute
 
 
 def test_journey_bars_are_the_core_rows(window):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from attention_stepper.core.pipeline import Parameters, compute
+from attention_stepper.core import Parameters, compute
 from attention_stepper.core.token_trace import arithmetic_lines, token_journey
 
 

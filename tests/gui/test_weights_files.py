@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from attention_stepper.core.pipeline import compute
+from attention_stepper.core import compute
 from attention_stepper.core.torch_layout import load_torch_weights
 from attention_stepper.core.weights import init_weights, load_weights, save_weights
 
