@@ -43,7 +43,7 @@ class ExplanationPane(Retranslating, QTextBrowser):
         )
         if text != self._shown:  # most changes (heads, a sentence of the same length) leave it as it is
             self._shown = text
-            self.setHtml(text)  # lays the document out again (0.3 ms) and scrolls back to the top
+            self.setHtml(text)  # lays the whole document out again and scrolls back to the top
 
     def plain_text(self) -> str:
         return self.toPlainText()

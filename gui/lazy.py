@@ -70,8 +70,8 @@ class RefreshWhenShown:
     def build(self) -> None:
         """Make the plots and panels the drawing needs (a view that has none leaves this as it is).
 
-        Made at start-up, the journey's and the scaling lab's took 75 of the window's 115 ms of
-        construction, for tabs most sessions open late or never.
+        Made at start-up, the journey's and the scaling lab's plots were most of the window's
+        construction time, for tabs most sessions open late or never (benchmarks/README.md).
         """
 
     def redraw(self) -> None:
