@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .matrices import PER_HEAD_KEYS, TRACE_KEYS
+from .matrices import PER_HEAD_KEYS, TRACE_KEYS, TRACE_ORDER
+from .variants import alibi_bias, alibi_slopes, apply_mask, repeat_kv, rope_angles, rotate, visible_keys
 
 if TYPE_CHECKING:  # weights.py packs its matrices with pack_heads below
     from .weights import Weights
@@ -30,9 +31,12 @@ def pack_heads(w: np.ndarray) -> np.ndarray:
     return w.transpose(1, 0, 2).reshape(d_model, heads * width)
 
 
-def project(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """X W: one matrix product, (n, d_model) @ (d_model, h·d) -> (n, h·d) for all heads at once."""
-    return x @ w
+def project(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    """X W (+ b): one matrix product, (n, d_model) @ (d_model, h·d) -> (n, h·d) for all heads at once.
+
+    A bias b (h·d,) is added to every row: the same offset for every token.
+    """
+    return x @ w if b is None else x @ w + b
 
 
 def split_heads(packed: np.ndarray, heads: int) -> np.ndarray:
@@ -47,8 +51,8 @@ def attention_scores(q: np.ndarray, k: np.ndarray) -> np.ndarray:
 
 
 def scale_scores(scores: np.ndarray, d_k: int) -> np.ndarray:
-    """scores / √d_k: keeps the logits near unit size whatever d_k is."""
-    return scores / np.sqrt(d_k)
+    """scores / √d_k: keeps the logits near unit size whatever d_k is (in the scores' own precision)."""
+    return scores / np.sqrt(d_k).astype(scores.dtype)
 
 
 def causal_mask(scaled: np.ndarray) -> np.ndarray:
@@ -63,9 +67,14 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
     Subtracting each row's maximum before exp changes nothing mathematically
     but keeps exp from overflowing, so scores of 1e6 still give finite weights.
+    A row whose every key is masked (a padding token that may see only
+    padding) gets all-zero weights, as PyTorch's scaled_dot_product_attention
+    gives, instead of 0/0.
     """
-    exponentials = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return exponentials / exponentials.sum(axis=-1, keepdims=True)
+    peak = logits.max(axis=-1, keepdims=True)
+    exponentials = np.exp(logits - np.where(peak == -np.inf, 0, peak).astype(logits.dtype))
+    total = exponentials.sum(axis=-1, keepdims=True)
+    return np.divide(exponentials, total, out=np.zeros_like(exponentials), where=total > 0)
 
 
 def weighted_sum(attention: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -79,9 +88,9 @@ def concat_heads(head_output: np.ndarray) -> np.ndarray:
     return head_output.transpose(1, 0, 2).reshape(n, heads * d_v)
 
 
-def output_projection(concat: np.ndarray, w_o: np.ndarray) -> np.ndarray:
-    """concat · W_O: mixes what the heads found back into d_model numbers per token."""
-    return concat @ w_o
+def output_projection(concat: np.ndarray, w_o: np.ndarray, b_o: np.ndarray | None = None) -> np.ndarray:
+    """concat · W_O (+ b_O): mixes what the heads found back into d_model numbers per token."""
+    return concat @ w_o if b_o is None else concat @ w_o + b_o
 
 
 class Trace(Mapping):
@@ -91,7 +100,7 @@ class Trace(Mapping):
     """
 
     def __init__(self, matrices: Mapping[str, np.ndarray | None]):
-        self._matrices = {key: matrices[key] for key in TRACE_KEYS if matrices.get(key) is not None}
+        self._matrices = {key: matrices[key] for key in TRACE_ORDER if matrices.get(key) is not None}
         for array in self._matrices.values():
             while array is not None:  # q, k and v are views into their projection: freeze that too
                 array.setflags(write=False)
@@ -114,27 +123,59 @@ class Trace(Mapping):
         return sum(array.nbytes for array in self._matrices.values())
 
 
-def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: bool = True) -> Trace:
-    """Run multi-head self-attention on X (n, d_model) and keep every intermediate.
+def forward(x: np.ndarray, weights: Weights, causal: bool = False, *, scale: bool | float = True,
+            memory: np.ndarray | None = None, rope: str | None = None, rope_base: float = 10000.0,
+            alibi: bool = False, window: int | None = None, padding: np.ndarray | None = None,
+            dtype: type = np.float64) -> Trace:
+    """Run multi-head attention on X (n, d_model) and keep every intermediate.
 
-    Returns a :class:`Trace` with keys embed, q, k, v, scores, scaled,
-    masked (only when ``causal``), weights, head_output, concat, output.
-    ``scale=False`` divides by 1 instead of √d_k (``scaled`` equals ``scores``),
-    to show how an unscaled softmax saturates as d_k grows.
+    Returns a :class:`Trace` with keys embed, q, k, v, scores, scaled, masked
+    (when a mask applies), weights, head_output, concat, output, and the keys
+    of the options used: memory, q_rotated, k_rotated, k_repeated, v_repeated,
+    position_bias, biased.
+
+    ``scale``: True divides the scores by √d_k; False leaves them unscaled (to
+    see softmax saturate as d_k grows); a number S multiplies them by S.
+    ``memory`` (m, d_model): cross-attention, K and V made from it instead of X.
+    ``rope``: rotate q and k by their positions ("half" or "interleaved", base
+    ``rope_base``). ``alibi``: add ALiBi's distance penalty. ``window`` W:
+    each query sees only keys within W positions. ``padding`` (m,) booleans:
+    keys no query may see. ``dtype``: the precision of the whole pass.
+    Fewer key/value heads than query heads (grouped-query attention) come
+    with the weights (``weights.kv_heads``).
     """
-    x = np.array(x, dtype=np.float64)  # a copy: the trace owns what it records
+    x = np.array(x, dtype=dtype)  # a copy: the trace owns what it records
     if x.ndim != 2 or x.shape[1] != weights.d_model:
         raise ValueError(f"X must have shape (n, d_model={weights.d_model}); it has shape {x.shape}")
-    h = weights.heads
-    q = split_heads(project(x, weights.packed("w_q")), h)  # Q = X [W_Q₁ | … | W_Q_h], (h, n, d_k)
-    k = split_heads(project(x, weights.packed("w_k")), h)  # K = X [W_K₁ | … | W_K_h], (h, n, d_k)
-    v = split_heads(project(x, weights.packed("w_v")), h)  # V = X [W_V₁ | … | W_V_h], (h, n, d_v)
-    scores = attention_scores(q, k)  # Q Kᵀ, (h, n, n)
-    scaled = scale_scores(scores, weights.d_k if scale else 1)
-    masked = causal_mask(scaled) if causal else None
-    attention = softmax(scaled if masked is None else masked)  # each row sums to 1
-    head_output = weighted_sum(attention, v)  # A V, (h, n, d_v)
+    source = x if memory is None else np.array(memory, dtype=dtype)  # what K and V are made from
+    w = weights.astype(dtype)
+    h, kv, n, m = w.heads, w.kv_heads, len(x), len(source)
+    q = split_heads(project(x, w.packed("w_q"), w.packed("b_q")), h)  # Q = X [W_Q₁ | … | W_Q_h] + b_Q
+    k = split_heads(project(source, w.packed("w_k"), w.packed("b_k")), kv)  # K, (kv, m, d_k)
+    v = split_heads(project(source, w.packed("w_v"), w.packed("b_v")), kv)  # V, (kv, m, d_v)
+    queries, keys, values = q, k, v  # what the scores are made of, as each optional step changes them
+    q_rotated = k_rotated = k_repeated = v_repeated = position_bias = biased = masked = None
+    if rope:
+        q_rotated = queries = rotate(q, rope_angles(n, w.d_k, rope_base), rope)
+        k_rotated = keys = rotate(k, rope_angles(m, w.d_k, rope_base), rope)
+    if kv < h:
+        k_repeated = keys = repeat_kv(keys, h)  # (h, m, d_k): query head i uses kv head ⌊i·kv/h⌋
+        v_repeated = values = repeat_kv(v, h)
+    scores = attention_scores(queries, keys)  # Q Kᵀ, (h, n, m)
+    if scale is True:
+        scaled = logits = scale_scores(scores, w.d_k)  # ÷ √d_k
+    else:
+        scaled = logits = scores * (1.0 if scale is False else float(scale))  # × S; unscaled is × 1
+    if alibi:
+        position_bias = alibi_bias(alibi_slopes(h), n, m).astype(dtype)
+        biased = logits = scaled + position_bias
+    if causal or window is not None or (padding is not None and np.any(padding)):
+        masked = logits = apply_mask(logits, visible_keys(n, m, causal, window, padding))
+    attention = softmax(logits)  # each row sums to 1
+    head_output = weighted_sum(attention, values)  # A V, (h, n, d_v)
     concat = concat_heads(head_output)  # (n, h·d_v)
-    output = output_projection(concat, weights.w_o)  # (n, d_model)
-    return Trace(dict(embed=x, q=q, k=k, v=v, scores=scores, scaled=scaled, masked=masked, weights=attention,
-                      head_output=head_output, concat=concat, output=output))
+    output = output_projection(concat, w.w_o, w.b_o)  # (n, d_model)
+    return Trace(dict(embed=x, memory=None if memory is None else source, q=q, k=k, v=v, q_rotated=q_rotated,
+                      k_rotated=k_rotated, k_repeated=k_repeated, v_repeated=v_repeated, scores=scores,
+                      scaled=scaled, position_bias=position_bias, biased=biased, masked=masked,
+                      weights=attention, head_output=head_output, concat=concat, output=output))

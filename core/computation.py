@@ -7,6 +7,7 @@ edited cell exists); ``compute`` and session files both go through it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,11 +15,11 @@ import numpy as np
 from .attention import Trace, concat_heads, forward
 from .edits import Edits
 from .embedding import embed
-from .lesson import Step, pipeline_steps
-from .limits import check_matrix_budget
-from .matrices import EDITABLE_KEYS, Sizes, axis_labels, head_blocks, matrix_info
+from .lesson import Step, steps_for
+from .limits import check_bytes
+from .matrices import EDITABLE_KEYS, TRACE_ORDER, WEIGHT_NAMES, Sizes, axis_labels, head_blocks, matrix_info
 from .parameters import Parameters
-from .tokenize import tokenize, unique_labels
+from .tokenize import PADDING_TOKENS, tokenize, unique_labels
 from .weights import Weights, seeded_weights
 
 
@@ -26,22 +27,43 @@ from .weights import Weights, seeded_weights
 class Inputs:
     """What a computation is made from, checked: validated parameters, their tokens, weights and edits.
 
-    ``weights`` is None for the seeded ones.
+    ``weights`` is None for the seeded ones; ``memory_tokens`` is None without cross-attention.
     """
 
     parameters: Parameters
     tokens: tuple[str, ...]
     weights: Weights | None
     edits: Edits
+    memory_tokens: tuple[str, ...] | None = None
+
+    @property
+    def key_tokens(self) -> tuple[str, ...]:
+        """The tokens attended to: the memory's in cross-attention, the sentence's otherwise."""
+        return self.tokens if self.memory_tokens is None else self.memory_tokens
 
     @property
     def sizes(self) -> Sizes:
-        return self.parameters.sizes(len(self.tokens))
+        return self.parameters.sizes(len(self.tokens), len(self.key_tokens))
+
+    @property
+    def padding(self) -> np.ndarray:
+        """Which keys are padding tokens (no query attends to them)."""
+        return np.array([token in PADDING_TOKENS for token in self.key_tokens], dtype=bool)
+
+    def available(self) -> frozenset[str]:
+        """The keys of every matrix the computation will hold (trace and weights), known before computing."""
+        p = self.parameters
+        options = {"", "memory" if p.memory is not None else "", "rope" if p.rope else "",
+                   "kv_heads" if p.kv_head_count < p.heads else "", "alibi" if p.alibi else "",
+                   "bias" if p.bias else ""}
+        if p.causal or p.window is not None or self.padding.any():
+            options.add("mask")
+        return frozenset(key for key in (*TRACE_ORDER, *WEIGHT_NAMES) if matrix_info(key).option in options)
 
 
-def editable_shapes(sizes: Sizes) -> dict[str, tuple[int, ...]]:
-    """The shape of every matrix a person may type into, at these sizes."""
-    return {key: sizes.shape(key) for key in EDITABLE_KEYS}
+def editable_shapes(sizes: Sizes, available: frozenset[str]) -> dict[str, tuple[int, ...]]:
+    """The shape of every matrix a person may type into, at these sizes, of those ``available``."""
+    return {key: sizes.shape(key) for key in EDITABLE_KEYS if key in available}
 
 
 def check_inputs(parameters: Parameters, weights: Weights | None = None, edits: Edits | None = None,
@@ -53,21 +75,32 @@ def check_inputs(parameters: Parameters, weights: Weights | None = None, edits: 
     """
     parameters = parameters.validated()
     tokens = tuple(tokenize(parameters.sentence, parameters.tokenizer))
-    check_matrix_budget(len(tokens), parameters.heads, parameters.d_model, parameters.d_k,
-                        parameters.value_dim, parameters.causal)
-    if weights is not None and (weights.heads, weights.d_model, weights.d_k, weights.d_v) != parameters.weight_sizes():
-        raise ValueError(
-            f"the weights are for heads {weights.heads}, d_model {weights.d_model}, d_k {weights.d_k}, "
-            f"d_v {weights.d_v}, not heads {parameters.heads}, d_model {parameters.d_model}, "
-            f"d_k {parameters.d_k}, d_v {parameters.value_dim}"
-        )
-    edits = edits or Edits()
-    shapes = editable_shapes(parameters.sizes(len(tokens)))
-    if fit_edits:
-        edits = edits.fitting(shapes)
-    else:
-        edits.check(shapes)
-    return Inputs(parameters, tokens, weights, edits)
+    memory = None
+    if parameters.memory is not None:
+        try:
+            memory = tuple(tokenize(parameters.memory, parameters.tokenizer))
+        except ValueError as error:
+            raise ValueError(f"the memory sentence: {error}") from None
+    inputs = Inputs(parameters, tokens, weights, edits or Edits(), memory)
+    if inputs.padding.all():
+        raise ValueError("every token attended to is padding; nothing would be left to attend to")
+    available = inputs.available()
+    check_bytes(inputs.sizes.bytes(tuple(key for key in available if key in TRACE_ORDER or key in WEIGHT_NAMES)),
+                f"{len(tokens)} tokens, heads {parameters.heads}, d_model {parameters.d_model}, "
+                f"d_k {parameters.d_k}, d_v {parameters.value_dim}")
+    if weights is not None:
+        given = (weights.heads, weights.kv_heads, weights.d_model, weights.d_k, weights.d_v, weights.has_bias)
+        if given != parameters.weight_sizes():
+            raise ValueError(f"the weights are for {_describe(*given)}, not {_describe(*parameters.weight_sizes())}")
+    shapes = editable_shapes(inputs.sizes, available)
+    edits = inputs.edits.fitting(shapes) if fit_edits else inputs.edits
+    edits.check(shapes)
+    return dataclasses.replace(inputs, edits=edits)
+
+
+def _describe(heads: int, kv_heads: int, d_model: int, d_k: int, d_v: int, bias: bool) -> str:
+    grouped = f" ({kv_heads} key/value heads)" if kv_heads != heads else ""
+    return f"heads {heads}{grouped}, d_model {d_model}, d_k {d_k}, d_v {d_v}{', with biases' if bias else ''}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,18 +116,36 @@ class Computation:
     weights: Weights
     trace: Trace
     edits: Edits = field(default_factory=Edits)
+    memory_tokens: tuple[str, ...] | None = None
 
     @property
     def steps(self) -> tuple[Step, ...]:
-        return pipeline_steps(self.parameters.causal)
+        return steps_for(self.available)
+
+    @property
+    def available(self) -> frozenset[str]:
+        """The keys of every matrix this computation holds: its trace's and its weights'."""
+        return frozenset(self.trace) | frozenset(self.weights.arrays())
 
     @property
     def sizes(self) -> Sizes:
-        return self.parameters.sizes(len(self.tokens))
+        keys = None if self.memory_tokens is None else len(self.memory_tokens)
+        return self.parameters.sizes(len(self.tokens), keys)
 
     @property
     def token_labels(self) -> list[str]:
         return unique_labels(list(self.tokens))
+
+    @property
+    def padding(self) -> np.ndarray:
+        """Which keys are padding tokens (masked: no query attends to them)."""
+        keys = self.tokens if self.memory_tokens is None else self.memory_tokens
+        return np.array([token in PADDING_TOKENS for token in keys], dtype=bool)
+
+    @property
+    def key_labels(self) -> list[str]:
+        """Labels of the tokens attended to (the memory's in cross-attention)."""
+        return self.token_labels if self.memory_tokens is None else unique_labels(list(self.memory_tokens))
 
     def is_per_head(self, key: str) -> bool:
         return matrix_info(key).per_head
@@ -116,6 +167,8 @@ class Computation:
         source = matrix_info(key).source
         if source == "weights":
             array = getattr(self.weights, key)
+            if array is not None and matrix_info(key).rows == "bias":  # a bias vector, shown as one row
+                array = array[..., None, :]
         elif source == "packed":
             array = concat_heads(self.trace[key.removeprefix("packed_")])
         else:
@@ -126,8 +179,8 @@ class Computation:
 
     def labels(self, key: str) -> tuple[list[str], list[str]]:
         """Row and column labels of one head's (or the whole) matrix ``key``."""
-        matrix, sizes, tokens = matrix_info(key), self.sizes, self.token_labels
-        return axis_labels(matrix.rows, sizes, tokens), axis_labels(matrix.columns, sizes, tokens)
+        matrix, sizes, tokens, keys = matrix_info(key), self.sizes, self.token_labels, self.key_labels
+        return axis_labels(matrix.rows, sizes, tokens, keys), axis_labels(matrix.columns, sizes, tokens, keys)
 
     def head_blocks(self, key: str) -> list[tuple[int, int]]:
         """(first column, width) of each head's block in a matrix that holds all heads side by side."""
@@ -147,8 +200,13 @@ def compute(parameters: Parameters, weights: Weights | None = None, edits: Edits
 def computation_of(inputs: Inputs) -> Computation:
     """Run the computation that checked ``inputs`` describe."""
     p = inputs.parameters
-    weights = inputs.weights or seeded_weights(p.d_model, p.heads, p.d_k, p.value_dim, p.seed)
+    weights = inputs.weights or seeded_weights(p.d_model, p.heads, p.d_k, p.value_dim, p.seed, p.kv_head_count, p.bias)
     weights = inputs.edits.apply_weights(weights)
     x = inputs.edits.apply_x(embed(list(inputs.tokens), p.d_model, p.seed, p.positional_encoding))
-    trace = forward(x, weights, causal=p.causal, scale=not p.skip_scaling)
-    return Computation(p, inputs.tokens, weights, trace, inputs.edits)
+    memory = None
+    if inputs.memory_tokens is not None:
+        memory = embed(list(inputs.memory_tokens), p.d_model, p.seed, p.positional_encoding)
+    scale = False if p.skip_scaling else (True if p.scale is None else p.scale)
+    trace = forward(x, weights, causal=p.causal, scale=scale, memory=memory, rope=p.rope, rope_base=p.rope_base,
+                    alibi=p.alibi, window=p.window, padding=inputs.padding, dtype=p.dtype)
+    return Computation(p, inputs.tokens, weights, trace, inputs.edits, inputs.memory_tokens)

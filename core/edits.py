@@ -84,8 +84,10 @@ def check_cell(key: object, head: object, row: object, column: object) -> Cell:
 def cell_problem(cell: Cell, shapes: Mapping[str, tuple[int, ...]]) -> str:
     """Why ``cell`` is not in the matrices of these ``shapes`` (``computation.editable_shapes``), or ''."""
     key, head, row, column = cell
-    shape = shapes[key]
     name = matrix_info(key).name
+    if key not in shapes:
+        return f"there is no {name} here" + (" (the projections have no biases)" if key.startswith("b_") else "")
+    shape = shapes[key]
     if head is not None:
         if head >= shape[0]:
             return f"there is no head {head}: {name} has heads 0 to {shape[0] - 1}"
@@ -192,10 +194,11 @@ class Edits:
         for (key, head, row, column), value in self.cells.items():
             if key == "embed":
                 continue
+            matrix = arrays[key] if matrix_info(key).rows != "bias" else arrays[key][..., None, :]  # one row
             if head is None:
-                arrays[key][row, column] = value
+                matrix[row, column] = value
             else:
-                arrays[key][head, row, column] = value
+                matrix[head, row, column] = value
         return Weights(**arrays)
 
     # --- as plain data (manifest.json, session files) -----------------------------

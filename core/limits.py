@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import operator
 
+from .matrices import TRACE_KEYS, WEIGHT_NAMES, Sizes, matrix_info
+
 MAX_TOKENS = 512
 MIN_HEADS, MAX_HEADS = 1, 64
 MIN_D_MODEL, MAX_D_MODEL = 1, 4096
@@ -27,7 +29,14 @@ RANGES: dict[str, tuple[int, int]] = {
     "d_k": (MIN_D_K, MAX_D_K),
     "d_v": (MIN_D_K, MAX_D_K),
     "seed": (MIN_SEED, MAX_SEED),
+    "kv_heads": (MIN_HEADS, MAX_HEADS),  # and it must divide heads (weights.check_kv_heads)
+    "window": (1, MAX_TOKENS),
 }
+
+#: RoPE's base B (angles position · B^(−2j/d_k)): above 1, or the angles would not shrink along the pairs.
+MIN_ROPE_BASE, MAX_ROPE_BASE = 1.0, 1e12
+#: A scale factor S (scaled = scores × S) is a positive number up to this.
+MAX_SCALE = 1e6
 
 
 def range_text(name: str) -> str:
@@ -57,24 +66,27 @@ def check_whole_number(name: str, value: object) -> int:
 
 
 def matrix_bytes(tokens: int, heads: int, d_model: int, d_k: int, d_v: int, causal: bool = False) -> int:
-    """Bytes of float64 the weights and the whole trace of one computation take.
+    """Bytes of float64 the weights and the whole trace of one 2017-style computation take.
 
     Used before computing, so that sizes that would not fit are refused with a
-    message rather than attempted.
+    message rather than attempted. The shapes come from the matrix registry.
     """
-    n = tokens
-    weights = heads * d_model * (2 * d_k + d_v) + heads * d_v * d_model
-    per_head = heads * (2 * n * d_k + n * d_v + (3 + int(causal)) * n * n + n * d_v)
-    rest = n * d_model * 2 + n * heads * d_v
-    return 8 * (weights + per_head + rest)
+    keys = [key for key in (*TRACE_KEYS, *WEIGHT_NAMES) if matrix_info(key).option in ("", "mask")]
+    if not causal:
+        keys.remove("masked")
+    return Sizes(tokens, heads, d_model, d_k, d_v).bytes(tuple(keys))
 
 
 def check_matrix_budget(tokens: int, heads: int, d_model: int, d_k: int, d_v: int, causal: bool = False) -> None:
     """Refuse sizes whose matrices would exceed :data:`MAX_MATRIX_BYTES`."""
-    needed = matrix_bytes(tokens, heads, d_model, d_k, d_v, causal)
+    check_bytes(matrix_bytes(tokens, heads, d_model, d_k, d_v, causal),
+                f"{tokens} tokens, heads {heads}, d_model {d_model}, d_k {d_k}, d_v {d_v}")
+
+
+def check_bytes(needed: int, sizes: str) -> None:
+    """Refuse a computation whose matrices need more than :data:`MAX_MATRIX_BYTES`; ``sizes`` describes it."""
     if needed > MAX_MATRIX_BYTES:
         raise ValueError(
-            f"these sizes need about {needed / 2**30:.1f} GiB of matrices "
-            f"({tokens} tokens, heads {heads}, d_model {d_model}, d_k {d_k}, d_v {d_v}); "
+            f"these sizes need about {needed / 2**30:.1f} GiB of matrices ({sizes}); "
             f"the limit is {MAX_MATRIX_BYTES / 2**30:.0f} GiB: lower heads, d_model, d_k or d_v"
         )

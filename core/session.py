@@ -42,11 +42,11 @@ import numpy as np
 from .computation import check_inputs
 from .edits import Edits
 from .files import atomic_write, check_npz_start, npz_read_errors
-from .lesson import check_step
+from .lesson import check_step, steps_for
 from .matrices import WEIGHT_NAMES
 from .parameters import Parameters
 from .version import __version__
-from .weights import Weights
+from .weights import MATRIX_WEIGHT_NAMES, Weights
 
 SESSION_FORMAT = "attention-stepper-session"
 SESSION_FORMAT_VERSION = 1
@@ -81,9 +81,10 @@ def _check_session(parameters: Parameters, weights: Weights | None, edits: Edits
     Checks what computing would (``computation.check_inputs``: sizes, the memory
     bound, the weights' shapes, that every edit has its cell) without running attention.
     """
-    parameters = check_inputs(parameters, weights, edits).parameters
+    inputs = check_inputs(parameters, weights, edits)
+    parameters = inputs.parameters
     if step is not None:
-        check_step(step, parameters.causal)
+        check_step(step, steps_for(inputs.available()))
     if head is not None and (isinstance(head, bool) or not isinstance(head, int)
                              or not 0 <= head < parameters.heads):
         shown = head + 1 if isinstance(head, int) and not isinstance(head, bool) else repr(head)
@@ -134,7 +135,7 @@ def _read_archive(path: Path) -> dict[str, np.ndarray]:
         with np.load(path, allow_pickle=False) as archive:
             names = list(archive.files)
             if JSON_NAME not in names:
-                hint = " (it looks like a weights file: open it with Open weights)" if set(WEIGHT_NAMES) <= set(
+                hint = " (it looks like a weights file: open it with Open weights)" if set(MATRIX_WEIGHT_NAMES) <= set(
                     names) else ""
                 raise SessionFileError(f"{path}: not a session file: it has no {JSON_NAME} "
                                        f"(it has {', '.join(names) or 'nothing'}){hint}")
@@ -206,10 +207,10 @@ def load_session(path: str | os.PathLike) -> Session:
         raise SessionFileError(f"{path}: bad parameters: {error}") from None
     weights = None
     if arrays:
-        missing = [name for name in WEIGHT_NAMES if name not in arrays]
+        missing = [name for name in MATRIX_WEIGHT_NAMES if name not in arrays]
         if missing:
             raise SessionFileError(f"{path}: has only some of the weights: missing {', '.join(missing)}")
-        for name in WEIGHT_NAMES:
+        for name in arrays:
             if arrays[name].dtype.kind not in "fiu":
                 raise SessionFileError(f"{path}: {name} has dtype {arrays[name].dtype}; weights must be real numbers")
         try:

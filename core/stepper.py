@@ -22,7 +22,8 @@ def _recompute(parameters: Parameters, weights: Weights | None, edits: Edits) ->
     return computation_of(check_inputs(parameters, weights, edits, fit_edits=True))
 
 
-_SHAPE_PARAMETERS = ("heads", "d_model", "d_k", "d_v", "seed")
+#: Changing one of these makes the weights anew (given ones are replaced by seeded ones of the new sizes).
+_SHAPE_PARAMETERS = ("heads", "kv_heads", "d_model", "d_k", "d_v", "seed", "bias")
 
 
 class Stepper:
@@ -122,6 +123,7 @@ class Stepper:
         parameters = dataclasses.replace(
             self.parameters, heads=weights.heads, d_model=weights.d_model, d_k=weights.d_k,
             d_v=None if weights.d_v == weights.d_k else weights.d_v,
+            kv_heads=None if weights.kv_heads == weights.heads else weights.kv_heads, bias=weights.has_bias,
         )
         self._replace(_recompute(parameters, weights, edits), weights)
 
@@ -138,7 +140,7 @@ class Stepper:
         finite number within ±1e6.
         """
         cell = check_cell(key, head, row, column)
-        problem = cell_problem(cell, editable_shapes(self._computation.sizes))
+        problem = cell_problem(cell, editable_shapes(self._computation.sizes, self._computation.available))
         if problem:
             raise ValueError(problem)
         edits = self.edits.with_cell(*cell, value)
@@ -164,10 +166,10 @@ class Stepper:
         if self._custom is not None:
             return self._custom
         p = self.parameters
-        sizes = (p.d_model, p.heads, p.d_k, p.value_dim, p.seed)
+        sizes = (p.d_model, p.heads, p.d_k, p.value_dim, p.seed, p.kv_head_count, p.bias)
         if self._seeded is None or self._seeded[0] != sizes:
             seeded = (self.weights if not self.edits.has_weight_edits
-                      else seeded_weights(p.d_model, p.heads, p.d_k, p.value_dim, p.seed))
+                      else seeded_weights(*sizes))
             self._seeded = (sizes, seeded)
         return self._seeded[1]
 
@@ -180,7 +182,7 @@ class Stepper:
         """
         computation = compute(parameters, weights, edits)
         if step is not None:
-            check_step(step, computation.parameters.causal)
+            check_step(step, computation.steps)
         self._replace(computation, weights)
         if step is not None:
             self.go_to(step)
@@ -197,7 +199,7 @@ class Stepper:
         """Go to a step by key (``"softmax"``) or by index in :attr:`steps`."""
         keys = [s.key for s in self.steps]
         if isinstance(step, str):
-            check_step(step, self.parameters.causal)
+            check_step(step, self.steps)
             self._index = keys.index(step)
         else:
             if not 0 <= step < len(keys):

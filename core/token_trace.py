@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .computation import Computation
-from .lesson import subscript
+from .formulas import subscript
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,6 +22,9 @@ import unicodedata
 
 from .limits import MAX_TOKENS
 
+#: Tokens that only pad a sentence to a batch's length: kept whole, and masked as keys.
+PADDING_TOKENS = ("<pad>", "[PAD]")
+
 #: The tokenizers a person can choose; "whitespace" is the default.
 TOKENIZERS = ("whitespace", "characters", "jieba")
 

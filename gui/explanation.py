@@ -6,7 +6,7 @@ import html
 
 from PySide6.QtWidgets import QTextBrowser
 
-from attention_stepper.core.lesson import shape_lines
+from attention_stepper.core.formulas import shape_lines
 
 from .i18n import Retranslating, core_text
 from .model import AttentionModel

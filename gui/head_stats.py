@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from PySide6.QtCore import Qt
 
 from attention_stepper.core.experiments import HeadStatistics, head_statistics
-from attention_stepper.core.lesson import subscript
+from attention_stepper.core.formulas import subscript
 
 from .matrix_panel import MatrixPanel
 from .i18n import Retranslating

@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QStringListModel, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from attention_stepper.core.lesson import subscript
+from attention_stepper.core.formulas import subscript
 from attention_stepper.core.token_trace import TokenJourney, arithmetic_lines, token_journey
 
 from .fonts import cjk_font

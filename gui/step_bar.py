@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from attention_stepper.core.lesson import STEPS
+from attention_stepper.core.lesson import LESSON
 
 from .i18n import Retranslating, core_text
 from .model import AttentionModel
@@ -44,7 +44,7 @@ class StageButtons(Retranslating, QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        for index, step in enumerate(STEPS):
+        for index, step in enumerate(LESSON):
             if index:
                 arrow = QLabel("→", self)
                 layout.addWidget(arrow)
@@ -67,8 +67,11 @@ class StageButtons(Retranslating, QWidget):
         return {
             "embed": self.tr("embed"),
             "project": self.tr("project"),
+            "rope": "RoPE",
+            "repeat_kv": self.tr("share K, V"),
             "scores": "QKᵀ",
             "scale": "÷√d_k",
+            "position_bias": "+ALiBi",
             "mask": self.tr("mask"),
             "softmax": "softmax",
             "weighted_sum": "A·V",
@@ -78,14 +81,16 @@ class StageButtons(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         labels = self.stage_labels()
-        for step in STEPS:
+        for step in LESSON:
             self.buttons[step.key].setText(labels[step.key])
             self.buttons[step.key].setToolTip(f"{core_text(step.title)}\n{step.formula}")
 
     def _sync(self) -> None:
-        causal = self.model.parameters.causal
-        self.buttons["mask"].setVisible(causal)
-        self._arrows["mask"].setVisible(causal)
+        shown = {step.key for step in self.model.steps}
+        for key, button in self.buttons.items():
+            button.setVisible(key in shown)
+            if key in self._arrows:
+                self._arrows[key].setVisible(key in shown)
         self.buttons[self.model.step.key].setChecked(True)
 
     def visible_keys(self) -> list[str]:

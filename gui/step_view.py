@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from attention_stepper.core.lesson import subscript
+from attention_stepper.core.formulas import subscript
 from attention_stepper.core.matrices import TOKEN_AXES, WEIGHT_NAMES, matrix_info
 
 from .matrix_panel import MatrixPanel

@@ -27,7 +27,7 @@ def _tool(name: str) -> str:
 
 def texts_lupdate_cannot_see() -> dict[str, tuple[str, ...]]:
     """Context -> texts that are translated at run time from a variable, not a literal tr() call."""
-    from attention_stepper.core.pipeline import TRANSLATABLE_TEXTS
+    from attention_stepper.core.formulas import TRANSLATABLE_TEXTS
     from attention_stepper.gui.matrix_panel import TOOLTIPS
 
     return {"core": TRANSLATABLE_TEXTS, "MatrixPanel": tuple(TOOLTIPS.values())}

@@ -12,7 +12,7 @@ import pytest
 from attention_stepper.core.attention import forward, softmax
 from attention_stepper.core.export import export_computation, manifest
 from attention_stepper.core import Parameters, Stepper, compute
-from attention_stepper.core.lesson import shape_lines
+from attention_stepper.core.formulas import shape_lines
 from attention_stepper.core.weights import init_weights
 
 
