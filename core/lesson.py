@@ -91,7 +91,7 @@ LESSON: tuple[Step, ...] = (
          "head has its own slope mᵢ, steep for the first head and gentle for the last, so some "
          "heads look close by and others far away; since the penalty depends only on distance, "
          "it works for sentences longer than any seen in training.", option="alibi"),
-    Step("mask", "Hide what a query may not see (mask)", "maskedᵢ[t, s] = −∞ where key s is hidden",
+    Step("mask", "Hide later, distant and padding tokens (mask)", "maskedᵢ[t, s] = −∞ for s > t, |t − s| ≥ W, s = pad",
          ("scaled",), ("masked",),
          "When a model generates text it must not peek at tokens that come later (the causal "
          "mask); a sliding window also hides keys too far back; padding tokens only fill a "

@@ -886,8 +886,8 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
             <translation>按距离扣分(ALiBi)</translation>
         </message>
         <message>
-            <source>Hide what a query may not see (mask)</source>
-            <translation>遮住查询不该看到的位置(掩码)</translation>
+            <source>Hide later, distant and padding tokens (mask)</source>
+            <translation>遮住后面的词、窗口外的词和填充词(掩码)</translation>
         </message>
         <message>
             <source>Turn scores into attention weights</source>
