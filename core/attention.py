@@ -72,9 +72,10 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     gives, instead of 0/0.
     """
     peak = logits.max(axis=-1, keepdims=True)
-    exponentials = np.exp(logits - np.where(peak == -np.inf, 0, peak).astype(logits.dtype))
+    sees_nothing = peak == -np.inf
+    exponentials = np.exp(logits - np.where(sees_nothing, 0, peak).astype(logits.dtype))
     total = exponentials.sum(axis=-1, keepdims=True)
-    return np.divide(exponentials, total, out=np.zeros_like(exponentials), where=total > 0)
+    return np.divide(exponentials, total, out=np.zeros_like(exponentials), where=~sees_nothing)
 
 
 def weighted_sum(attention: np.ndarray, v: np.ndarray) -> np.ndarray:

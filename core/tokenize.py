@@ -18,12 +18,15 @@ import functools
 import importlib
 import importlib.util
 import logging
+import re
 import unicodedata
 
 from .limits import MAX_TOKENS
 
 #: Tokens that only pad a sentence to a batch's length: kept whole, and masked as keys.
 PADDING_TOKENS = ("<pad>", "[PAD]")
+
+_PADDING = re.compile("(" + "|".join(map(re.escape, PADDING_TOKENS)) + ")")
 
 #: The tokenizers a person can choose; "whitespace" is the default.
 TOKENIZERS = ("whitespace", "characters", "jieba")
@@ -123,9 +126,15 @@ def tokenize(text: str, mode: str = "whitespace") -> list[str]:
         split_characters = False  # jieba, not the character rule, splits the Chinese words
     else:
         split_characters = not any(_kind(char, False) == "space" for char in _strip_spaces(text))
-    tokens = _split(text, split_characters)
-    if segmenter is not None:
-        tokens = _segment(tokens, segmenter)
+    tokens: list[str] = []
+    for index, piece in enumerate(_PADDING.split(text)):  # odd pieces are padding tokens, kept whole
+        if index % 2:
+            tokens.append(piece)
+            continue
+        words = _split(piece, split_characters)
+        tokens.extend(words if segmenter is None else _segment(words, segmenter))
+        if len(tokens) > MAX_TOKENS:
+            break
     if not tokens:
         raise ValueError("the sentence has no tokens: type at least one word or character")
     if len(tokens) > MAX_TOKENS:

@@ -14,6 +14,9 @@ weights have a PyTorch layout; a state dict says nothing about the number of
 heads (any divisor of E fits), so reading one needs it.
 Loaded into ``nn.MultiheadAttention(E, heads, bias=False)``, these weights
 give the same output and per-head attention weights as :func:`~.attention.forward`.
+With biases, ``in_proj_bias`` (3E,) holds b_Q, b_K and b_V of all heads in the
+same order and ``out_proj.bias`` is b_O (``bias=True``). Grouped key/value
+heads have no such layout (the module has as many key/value heads as heads).
 """
 
 from __future__ import annotations
@@ -31,25 +34,29 @@ from .weights import Weights, WeightsFileError, read_npz_arrays
 IN_PROJ = "in_proj_weight"
 OUT_PROJ = "out_proj.weight"
 TORCH_KEYS = (IN_PROJ, OUT_PROJ)
-#: Biases a state dict of ``bias=True`` holds; accepted only when all zero (the app has no biases).
-TORCH_BIAS_KEYS = ("in_proj_bias", "out_proj.bias")
+IN_BIAS, OUT_BIAS = "in_proj_bias", "out_proj.bias"
+#: Biases a state dict of ``bias=True`` holds; all zero means no biases.
+TORCH_BIAS_KEYS = (IN_BIAS, OUT_BIAS)
 
 
 def has_torch_layout(weights: Weights) -> bool:
-    """Whether the weights fit nn.MultiheadAttention: d_k == d_v == d_model / heads."""
-    return weights.d_k == weights.d_v and weights.heads * weights.d_k == weights.d_model
+    """Whether the weights fit nn.MultiheadAttention: d_k == d_v == d_model / heads, as many K, V heads as heads."""
+    return (weights.d_k == weights.d_v and weights.heads * weights.d_k == weights.d_model
+            and weights.kv_heads == weights.heads)
 
 
 def to_torch_state(weights: Weights) -> dict[str, np.ndarray]:
     """The weights as ``{"in_proj_weight": (3E, E), "out_proj.weight": (E, E)}`` float64 arrays.
 
-    ValueError unless d_k == d_v == d_model / heads, the only sizes PyTorch's
-    module can hold.
+    With biases also ``in_proj_bias`` (3E,) and ``out_proj.bias`` (E,).
+    ValueError unless d_k == d_v == d_model / heads with as many key/value
+    heads as heads, the only sizes PyTorch's module can hold.
     """
     if not has_torch_layout(weights):
         raise ValueError(
-            f"the PyTorch layout needs d_k = d_v = d_model / heads; these weights have heads {weights.heads}, "
-            f"d_model {weights.d_model}, d_k {weights.d_k}, d_v {weights.d_v}"
+            f"the PyTorch layout needs d_k = d_v = d_model / heads and kv_heads = heads; these weights have "
+            f"heads {weights.heads}, kv_heads {weights.kv_heads}, d_model {weights.d_model}, d_k {weights.d_k}, "
+            f"d_v {weights.d_v}"
         )
 
     def rows(w: np.ndarray) -> np.ndarray:
@@ -57,14 +64,18 @@ def to_torch_state(weights: Weights) -> dict[str, np.ndarray]:
         return w.transpose(0, 2, 1).reshape(-1, weights.d_model)
 
     in_proj = np.concatenate([rows(weights.w_q), rows(weights.w_k), rows(weights.w_v)])
-    return {IN_PROJ: np.ascontiguousarray(in_proj), OUT_PROJ: np.ascontiguousarray(weights.w_o.T)}
+    state = {IN_PROJ: np.ascontiguousarray(in_proj), OUT_PROJ: np.ascontiguousarray(weights.w_o.T)}
+    if weights.has_bias:
+        state[IN_BIAS] = np.concatenate([weights.packed("b_q"), weights.packed("b_k"), weights.packed("b_v")])
+        state[OUT_BIAS] = np.array(weights.b_o)
+    return state
 
 
 def from_torch_state(state: Mapping[str, object], heads: int) -> Weights:
-    """Weights from a (NumPy or torch) state dict of ``nn.MultiheadAttention(E, heads, bias=False)``.
+    """Weights from a (NumPy or torch) state dict of ``nn.MultiheadAttention(E, heads)``.
 
-    ``heads`` must divide E. Biases, if present, must be zero. ValueError
-    says what does not fit.
+    ``heads`` must divide E. Biases that are all zero (or absent) mean no
+    biases. ValueError says what does not fit.
     """
     heads = check_whole_number("heads", heads)
     missing = [key for key in TORCH_KEYS if key not in state]
@@ -82,9 +93,15 @@ def from_torch_state(state: Mapping[str, object], heads: int) -> Weights:
             raise ValueError(f"{key} holds NaN or infinite values; every weight must be a finite number")
     if d_model % heads:
         raise ValueError(f"heads {heads} does not divide the width E = {d_model}; PyTorch needs d_k = E / heads")
-    for key in TORCH_BIAS_KEYS:
-        if key in state and np.any(_as_array(state[key], key)):
-            raise ValueError(f"{key} is not zero; the app's attention has no biases (use bias=False)")
+    biases = {key: _as_array(state[key], key) for key in TORCH_BIAS_KEYS if key in state}
+    if not any(np.any(array) for array in biases.values()):
+        biases = {}
+    for key, other in ((IN_BIAS, OUT_BIAS), (OUT_BIAS, IN_BIAS)):
+        if biases and other not in biases:
+            raise ValueError(f"{key} is not zero but there is no {other}; biases come both or neither")
+    for key, shape in ((IN_BIAS, (3 * d_model,)), (OUT_BIAS, (d_model,))):
+        if key in biases and (biases[key].shape != shape or not np.isfinite(biases[key]).all()):
+            raise ValueError(f"{key} must hold {shape[0]} finite numbers; it has shape {biases[key].shape}")
     d_k = d_model // heads
 
     def per_head(block: np.ndarray) -> np.ndarray:
@@ -92,7 +109,10 @@ def from_torch_state(state: Mapping[str, object], heads: int) -> Weights:
         return block.reshape(heads, d_k, d_model).transpose(0, 2, 1)
 
     q, k, v = in_proj[:d_model], in_proj[d_model:2 * d_model], in_proj[2 * d_model:]
-    return Weights(per_head(q), per_head(k), per_head(v), out_proj.T)
+    if not biases:
+        return Weights(per_head(q), per_head(k), per_head(v), out_proj.T)
+    b_q, b_k, b_v = (block.reshape(heads, d_k) for block in np.split(biases[IN_BIAS], 3))
+    return Weights(per_head(q), per_head(k), per_head(v), out_proj.T, b_q, b_k, b_v, biases[OUT_BIAS])
 
 
 def _as_array(value: object, key: str) -> np.ndarray:

@@ -178,3 +178,9 @@ def test_sinusoidal_positions_with_odd_width():
     pe = sinusoidal_positions(4, 5)
     assert pe.shape == (4, 5)
     np.testing.assert_array_equal(pe[:, 4], np.sin(np.arange(4) / 10000 ** (4 / 5)))
+
+
+@pytest.mark.parametrize("mode", ["whitespace", "characters"])
+def test_padding_tokens_are_kept_whole_by_every_tokenizer(mode):
+    assert tokenize("猫吃鱼<pad><pad>", mode) == ["猫", "吃", "鱼", "<pad>", "<pad>"]
+    assert tokenize("the cat [PAD] sat.", mode) == ["the", "cat", "[PAD]", "sat", "."]
