@@ -22,7 +22,7 @@ import numpy as np
 
 from .computation import Computation
 from .files import atomic_folder
-from .matrices import TRACE_KEYS, WEIGHT_NAMES
+from .matrices import TRACE_ORDER
 from .torch_layout import has_torch_layout, to_torch_state
 from .version import __version__
 
@@ -61,10 +61,10 @@ def matrix_files(computation: Computation, keys: Iterable[str] | None = None) ->
     ``keys`` (trace keys, or the weight names w_q, w_k, w_v, w_o) picks a
     subset, as for exporting one step; by default every trace matrix.
     """
-    wanted = TRACE_KEYS if keys is None else tuple(keys)
+    wanted = TRACE_ORDER if keys is None else tuple(keys)
     entries = []
     for key in wanted:
-        if key not in computation.trace and key not in WEIGHT_NAMES:
+        if key not in computation.available:
             continue
         array = computation.matrix(key)
         if computation.is_per_head(key):
@@ -95,6 +95,15 @@ def manifest(computation: Computation, keys: Iterable[str] | None = None) -> dic
         "positional_encoding": p.positional_encoding,
         "skip_scaling": p.skip_scaling,
         "tokenizer": p.tokenizer,
+        "kv_heads": p.kv_head_count,
+        "bias": p.bias,
+        "rope": p.rope,
+        "rope_base": p.rope_base,
+        "alibi": p.alibi,
+        "window": p.window,
+        "memory_tokens": None if computation.memory_tokens is None else list(computation.memory_tokens),
+        "scale": p.scale_factor,
+        "precision": p.precision,
         "version": __version__,
         "npz": NPZ_FILE,
         "edits": computation.edits.to_records(),

@@ -56,7 +56,7 @@ JSON_NAME = "session.json"
 PARAMETER_KEYS_V1 = ("sentence", "heads", "d_model", "d_k", "d_v", "seed", "causal", "positional_encoding",
                      "skip_scaling", "tokenizer")
 _TOP_KEYS = {"format", "format_version", "app_version", "parameters", "step", "head", "edits"}
-_BOOLEAN_PARAMETERS = ("causal", "positional_encoding", "skip_scaling")
+_BOOLEAN_PARAMETERS = ("causal", "positional_encoding", "skip_scaling", "bias", "alibi")
 
 
 class SessionFileError(ValueError):
