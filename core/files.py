@@ -1,17 +1,18 @@
-"""Writing files so that a failure never leaves half a file behind.
+"""Writing files so that a failure never leaves half a file behind, and never deletes what is not ours.
 
 Every file the program writes goes to a temporary name in the same folder,
 is flushed to the disk (so a full disk is an error, not a short file) and is
 renamed into place only once it is complete; a rename within one folder is
 atomic, so a reader sees the old file or the new one, never a torn one, and
 a full disk or a crash leaves the earlier file untouched.
+
+Folders are written by :func:`atomic_folder` (in ``folders.py``, re-exported here).
 """
 
 from __future__ import annotations
 
 import errno
 import os
-import shutil
 import struct
 import tempfile
 import zipfile
@@ -116,45 +117,6 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     return atomic_write(path, lambda temporary: write_bytes(temporary, data))
 
 
-def atomic_folder(path: str | os.PathLike, fill: Callable[[Path], None], force: bool = False) -> Path:
-    """Create the folder ``path`` whole or not at all.
-
-    ``fill(temporary_folder)`` writes the contents into a temporary folder
-    beside ``path``, which is then renamed into place. An existing non-empty
-    folder is refused (FileExistsError) unless ``force``; with ``force`` the
-    old folder is moved aside first and removed only after the new one is in
-    place, so a failure restores it.
-    """
-    target = Path(path)
-    parent = target.parent
-    if target.exists() and not target.is_dir():
-        raise FileExistsError(f"{target} exists and is not a folder")
-    if target.is_dir() and any(target.iterdir()) and not force:
-        raise FileExistsError(f"{target} exists and is not empty (use --force to replace it)")
-    if parent.exists() and not parent.is_dir():
-        raise NotADirectoryError(f"{parent} is a file, not a folder")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"the folder {parent} does not exist")
-    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=parent))
-    aside: Path | None = None
-    try:
-        fill(temporary)
-        _settle_mode(temporary, target, 0o777)
-        if target.is_dir():
-            aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
-            os.rmdir(aside)
-            os.replace(target, aside)
-        os.replace(temporary, target)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        if aside is not None and not target.exists():
-            os.replace(aside, target)
-        raise
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
-    return target
-
-
 def check_npz_start(path: Path, error_class: type[ValueError], empty: str, not_npz: str) -> None:
     """Refuse an empty file, or one that does not start like an .npz, before numpy.load sees it.
 
@@ -194,3 +156,11 @@ def npz_read_errors(path: Path, error_class: type[ValueError], kind: str, unread
     except NPZ_READ_ERRORS as error:
         raise error_class(f"{path}: {unreadable} ({error or 'damaged or truncated'})") from None
 
+
+def __getattr__(name: str):
+    """``atomic_folder`` and ``LeftBehindError`` live in folders.py (which uses the helpers above); found here too."""
+    if name in ("atomic_folder", "LeftBehindError"):
+        from . import folders
+
+        return getattr(folders, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
