@@ -16,8 +16,8 @@ from PySide6.QtCore import QBuffer, QIODevice, QObject, QPoint, QRect, QSize
 from PySide6.QtGui import QGuiApplication, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from attention_stepper.core.export import export_computation, table_text
-from attention_stepper.core.files import atomic_write_bytes
+from attention_stepper.core.export import export_computation, export_problem, table_text
+from attention_stepper.core.files import LeftBehindError, atomic_write_bytes
 from attention_stepper.core.torch_layout import is_torch_weights_file, load_torch_weights, save_torch_weights
 from attention_stepper.core.weights import WeightsFileError, load_weights, save_weights
 
@@ -56,7 +56,7 @@ class Exporter(QObject):
     def _confirm_replace(self, folder: Path) -> bool:
         answer = QMessageBox.question(
             self.owner, self.tr("Replace folder?"),
-            self.tr("{0} is not empty. Replace its contents with the export?").format(folder))
+            self.tr("{0} holds an earlier export. Replace it with this one?").format(folder))
         return answer == QMessageBox.StandardButton.Yes
 
     def _export_folder(self, folder, force, keys, title: str) -> Path | None:
@@ -70,7 +70,13 @@ class Exporter(QObject):
         folder = Path(folder)
         if force is None:
             force = False
-            if folder.is_dir() and any(folder.iterdir()):
+            if folder.is_dir() and not folder.is_symlink() and self._holds_something(folder):
+                problem = export_problem(folder)
+                if problem:  # someone's own files: never offered for replacing
+                    self._report(title, self.tr("{0} is not empty and is not an earlier export ({1}); nothing was "
+                                                "written. Choose a new or empty folder.").format(folder, problem),
+                                 True, interactive)
+                    return None
                 if not interactive or not self._confirm_replace(folder):
                     self._report(title, self.tr("{0} is not empty; nothing was written.").format(folder),
                                  True, interactive)
@@ -78,6 +84,16 @@ class Exporter(QObject):
                 force = True
         try:
             written = export_computation(self.model.computation, folder, force=force, keys=keys)
+        except LeftBehindError as error:  # not "Nothing was written": say what is left and where
+            message = self.tr("Could not export to {0}: {1}.").format(folder, error.strerror or error)
+            if error.left_behind:
+                message += " " + self.tr("The unfinished folder {0} could not be removed; delete it yourself.").format(
+                    ", ".join(str(path) for path in error.left_behind))
+            if error.earlier is not None:
+                message += " " + self.tr("The earlier folder is now {0} and the new export took its name {1}; "
+                                         "swap them back by hand.").format(error.earlier, folder)
+            self._report(title, message, True, interactive)
+            return None
         except (OSError, ValueError) as error:
             self._report(title, self.tr("Could not export to {0}: {1}. Nothing was written.").format(
                 folder, getattr(error, "strerror", None) or error), True, interactive)
@@ -85,6 +101,14 @@ class Exporter(QObject):
         self._remember_folder(written)
         self.last_message = self.tr("Exported to {0}").format(written)
         return written
+
+    @staticmethod
+    def _holds_something(folder: Path) -> bool:
+        """True if ``folder`` has an entry; an unreadable folder counts (the export then says why it fails)."""
+        try:
+            return any(folder.iterdir())
+        except OSError:
+            return False
 
     # --- actions ---------------------------------------------------------------
     def export_all(self, folder: str | Path | None = None, force: bool | None = None) -> Path | None:
