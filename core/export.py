@@ -29,6 +29,15 @@ from .version import __version__
 CSV_ENCODING = "utf-8-sig"
 NPZ_FILE = "matrices.npz"
 TORCH_WEIGHTS_FILE = "weights_torch.npz"
+MANIFEST_FILE = "manifest.json"
+
+#: Every file an export writes besides the CSVs its manifest lists. ``--force`` replaces a folder only if it
+#: holds nothing else; a file added to the export format must be added here too.
+EXPORT_FILES = frozenset({MANIFEST_FILE, NPZ_FILE, "weights.npz", TORCH_WEIGHTS_FILE})
+#: Keys every manifest of ours has; a manifest.json without them was written by someone else.
+MANIFEST_KEYS = ("tokens", "matrices", "version")
+#: A manifest.json larger than this is not ours (ours lists at most a few thousand CSVs).
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 
 def _rows(matrix: np.ndarray, row_labels: list[str], column_labels: list[str]) -> Iterable[list[str]]:
@@ -127,6 +136,57 @@ def matrix_arrays(computation: Computation, entries: list[dict]) -> dict[str, np
     return arrays
 
 
+def _listed_csvs(path: Path) -> tuple[set[str], str]:
+    """The CSV names an export's manifest lists, or (empty, why ``path`` is no manifest of ours)."""
+    not_ours = f"its {MANIFEST_FILE} is not the manifest of an export"
+    try:
+        if path.is_symlink() or not path.is_file():
+            return set(), f"it has no {MANIFEST_FILE}"
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            return set(), f"{not_ours} (it is too large)"
+        contents = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return set(), f"{not_ours} (it does not read as JSON)"
+    if not isinstance(contents, dict) or any(key not in contents for key in MANIFEST_KEYS) \
+            or not isinstance(contents["matrices"], list) or not isinstance(contents["tokens"], list):
+        return set(), f"{not_ours} (it lacks {', '.join(MANIFEST_KEYS)})"
+    return {entry["file"] for entry in contents["matrices"]
+            if isinstance(entry, dict) and isinstance(entry.get("file"), str)}, ""
+
+
+def export_problem(folder: str | os.PathLike, unfinished: bool = False) -> str:
+    """'' if ``folder`` holds an earlier export of ours and nothing else; otherwise why not, naming the first stranger.
+
+    An export is recognised by its manifest.json (it parses and has
+    :data:`MANIFEST_KEYS`) and its file list: every entry is a plain file
+    named in :data:`EXPORT_FILES` or a CSV the manifest lists. Folders,
+    symbolic links and any other file make it someone else's. ``unfinished``
+    judges a temporary folder a killed export left: its manifest may be
+    missing or half written, so any ``*.csv`` passes.
+    """
+    folder = Path(folder)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        return f"it cannot be read: {error.strerror or error}"
+    for entry in entries:
+        kind = ("a symbolic link" if entry.is_symlink() else "a folder" if entry.is_dir(follow_symlinks=False)
+                else "" if entry.is_file(follow_symlinks=False) else "a special file")
+        if kind:
+            return f"it holds {entry.name!r}, {kind}, which an export never writes"
+        if entry.name not in EXPORT_FILES and not entry.name.endswith(".csv"):
+            return f"it holds {entry.name!r}, which an export does not write"
+    if unfinished:
+        return ""
+    listed, problem = _listed_csvs(folder / MANIFEST_FILE)
+    if problem:
+        return problem
+    for entry in entries:
+        if entry.name not in EXPORT_FILES and entry.name not in listed:
+            return f"it holds {entry.name!r}, which its {MANIFEST_FILE} does not list"
+    return ""
+
+
 def export_computation(computation: Computation, out_dir: str | os.PathLike, force: bool = False,
                        keys: Iterable[str] | None = None) -> Path:
     """Write manifest.json, weights.npz, every matrix's CSV and matrices.npz into ``out_dir``, atomically.
@@ -134,8 +194,10 @@ def export_computation(computation: Computation, out_dir: str | os.PathLike, for
     weights_torch.npz is written too when the weights have a PyTorch layout.
 
     The folder appears complete or not at all; an existing non-empty folder
-    is refused with FileExistsError unless ``force``. ``keys`` limits the
-    CSVs to some matrices (the app's "Export this step").
+    is refused with FileExistsError unless ``force`` and it holds an earlier
+    export and nothing else (:func:`export_problem`); anything that appears
+    under ``out_dir`` meanwhile is left alone. ``keys`` limits the CSVs to
+    some matrices (the app's "Export this step").
     """
     contents = manifest(computation, keys)
 
@@ -154,4 +216,4 @@ def export_computation(computation: Computation, out_dir: str | os.PathLike, for
             json.dump(contents, stream, ensure_ascii=False, indent=2)
             stream.write("\n")
 
-    return atomic_folder(out_dir, fill, force=force)
+    return atomic_folder(out_dir, fill, force=force, replaceable=export_problem)

@@ -1,15 +1,18 @@
-"""Writing files so that a failure never leaves half a file behind.
+"""Writing files so that a failure never leaves half a file behind, and never deletes what is not ours.
 
-Every file the program writes goes to a temporary name in the same folder
-and is renamed into place only once it is complete; a rename within one
-folder is atomic, so a reader sees the old file or the new one, never a torn
-one, and a full disk or a crash leaves the earlier file untouched.
+Every file the program writes goes to a temporary name in the same folder,
+is flushed to the disk (so a full disk is an error, not a short file) and is
+renamed into place only once it is complete; a rename within one folder is
+atomic, so a reader sees the old file or the new one, never a torn one, and
+a full disk or a crash leaves the earlier file untouched.
+
+Folders are written by :func:`atomic_folder` (in ``folders.py``, re-exported here).
 """
 
 from __future__ import annotations
 
+import errno
 import os
-import shutil
 import struct
 import tempfile
 import zipfile
@@ -47,63 +50,71 @@ def _settle_mode(temporary: Path, target: Path, default: int) -> None:
     os.chmod(temporary, mode)
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
-    """Call ``write(temporary_path)``, then rename the result to ``path``.
+def _fsync(path: str | os.PathLike) -> None:
+    """Push ``path``'s data to the disk, so that ENOSPC or EIO surfaces here and not as a short file later."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
-    If ``write`` raises, the temporary file is removed and the exception
-    propagates; ``path`` is untouched.
-    """
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename inside ``folder`` durable; best effort (not every system can fsync a folder)."""
+    try:
+        _fsync(folder)
+    except OSError:
+        pass
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path``, flushed and fsynced: a full disk or a size limit raises instead of cutting it."""
+    with open(path, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def _file_target(path: str | os.PathLike) -> Path:
+    """Where a file written to ``path`` really goes: a symbolic link's target (the link stays), never a folder."""
+    if not os.fspath(path):
+        raise FileNotFoundError(errno.ENOENT, "an empty path names no file", "")
     target = Path(path)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    return target
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+    """Call ``write(temporary_path)``, flush the result to the disk, then rename it to ``path``.
+
+    If ``write`` raises, or the data cannot reach the disk, the temporary file
+    is removed and the exception propagates; ``path`` is untouched. When
+    ``path`` is a symbolic link the file it points to is replaced and the link
+    kept; a folder (or a link to one) is refused with IsADirectoryError.
+    Returns ``path`` as given.
+    """
+    target = _file_target(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(handle)
     temporary_path = Path(temporary)
     try:
         write(temporary_path)
+        _fsync(temporary_path)
         _settle_mode(temporary_path, target, 0o666)
         os.replace(temporary_path, target)
     except BaseException:
         temporary_path.unlink(missing_ok=True)
         raise
-    return target
+    _fsync_folder(target.parent)
+    return Path(path)
 
 
-def atomic_folder(path: str | os.PathLike, fill: Callable[[Path], None], force: bool = False) -> Path:
-    """Create the folder ``path`` whole or not at all.
-
-    ``fill(temporary_folder)`` writes the contents into a temporary folder
-    beside ``path``, which is then renamed into place. An existing non-empty
-    folder is refused (FileExistsError) unless ``force``; with ``force`` the
-    old folder is moved aside first and removed only after the new one is in
-    place, so a failure restores it.
-    """
-    target = Path(path)
-    parent = target.parent
-    if target.exists() and not target.is_dir():
-        raise FileExistsError(f"{target} exists and is not a folder")
-    if target.is_dir() and any(target.iterdir()) and not force:
-        raise FileExistsError(f"{target} exists and is not empty (use --force to replace it)")
-    if parent.exists() and not parent.is_dir():
-        raise NotADirectoryError(f"{parent} is a file, not a folder")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"the folder {parent} does not exist")
-    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=parent))
-    aside: Path | None = None
-    try:
-        fill(temporary)
-        _settle_mode(temporary, target, 0o777)
-        if target.is_dir():
-            aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
-            os.rmdir(aside)
-            os.replace(target, aside)
-        os.replace(temporary, target)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        if aside is not None and not target.exists():
-            os.replace(aside, target)
-        raise
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
-    return target
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Replace ``path`` with ``data`` atomically (see :func:`atomic_write`)."""
+    return atomic_write(path, lambda temporary: write_bytes(temporary, data))
 
 
 def check_npz_start(path: Path, error_class: type[ValueError], empty: str, not_npz: str) -> None:
@@ -144,3 +155,12 @@ def npz_read_errors(path: Path, error_class: type[ValueError], kind: str, unread
         raise error_class(f"{path}: {unreadable} ({error})") from None
     except NPZ_READ_ERRORS as error:
         raise error_class(f"{path}: {unreadable} ({error or 'damaged or truncated'})") from None
+
+
+def __getattr__(name: str):
+    """``atomic_folder`` and ``LeftBehindError`` live in folders.py (which uses the helpers above); found here too."""
+    if name in ("atomic_folder", "LeftBehindError"):
+        from . import folders
+
+        return getattr(folders, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

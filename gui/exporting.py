@@ -4,18 +4,20 @@ Every action takes its path as an argument when called from code (tests
 inject paths; no dialog opens) and asks with a file dialog otherwise.
 Failures become one message box; nothing half-written is left behind
 because the core and ``atomic_write`` write to temporary names first.
+Pictures are rendered into memory and checked whole before a byte reaches
+the disk, so a full disk can only fail the save, never shorten the file.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPoint, QRect, QSize
+from PySide6.QtCore import QBuffer, QIODevice, QObject, QPoint, QRect, QSize
 from PySide6.QtGui import QGuiApplication, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from attention_stepper.core.export import export_computation, table_text
-from attention_stepper.core.files import atomic_write
+from attention_stepper.core.export import export_computation, export_problem, table_text
+from attention_stepper.core.files import LeftBehindError, atomic_write_bytes
 from attention_stepper.core.torch_layout import is_torch_weights_file, load_torch_weights, save_torch_weights
 from attention_stepper.core.weights import WeightsFileError, load_weights, save_weights
 
@@ -54,7 +56,7 @@ class Exporter(QObject):
     def _confirm_replace(self, folder: Path) -> bool:
         answer = QMessageBox.question(
             self.owner, self.tr("Replace folder?"),
-            self.tr("{0} is not empty. Replace its contents with the export?").format(folder))
+            self.tr("{0} holds an earlier export. Replace it with this one?").format(folder))
         return answer == QMessageBox.StandardButton.Yes
 
     def _export_folder(self, folder, force, keys, title: str) -> Path | None:
@@ -68,7 +70,13 @@ class Exporter(QObject):
         folder = Path(folder)
         if force is None:
             force = False
-            if folder.is_dir() and any(folder.iterdir()):
+            if folder.is_dir() and not folder.is_symlink() and self._holds_something(folder):
+                problem = export_problem(folder)
+                if problem:  # someone's own files: never offered for replacing
+                    self._report(title, self.tr("{0} is not empty and is not an earlier export ({1}); nothing was "
+                                                "written. Choose a new or empty folder.").format(folder, problem),
+                                 True, interactive)
+                    return None
                 if not interactive or not self._confirm_replace(folder):
                     self._report(title, self.tr("{0} is not empty; nothing was written.").format(folder),
                                  True, interactive)
@@ -76,6 +84,16 @@ class Exporter(QObject):
                 force = True
         try:
             written = export_computation(self.model.computation, folder, force=force, keys=keys)
+        except LeftBehindError as error:  # not "Nothing was written": say what is left and where
+            message = self.tr("Could not export to {0}: {1}.").format(folder, error.strerror or error)
+            if error.left_behind:
+                message += " " + self.tr("The unfinished folder {0} could not be removed; delete it yourself.").format(
+                    ", ".join(str(path) for path in error.left_behind))
+            if error.earlier is not None:
+                message += " " + self.tr("The earlier folder is now {0} and the new export took its name {1}; "
+                                         "swap them back by hand.").format(error.earlier, folder)
+            self._report(title, message, True, interactive)
+            return None
         except (OSError, ValueError) as error:
             self._report(title, self.tr("Could not export to {0}: {1}. Nothing was written.").format(
                 folder, getattr(error, "strerror", None) or error), True, interactive)
@@ -83,6 +101,14 @@ class Exporter(QObject):
         self._remember_folder(written)
         self.last_message = self.tr("Exported to {0}").format(written)
         return written
+
+    @staticmethod
+    def _holds_something(folder: Path) -> bool:
+        """True if ``folder`` has an entry; an unreadable folder counts (the export then says why it fails)."""
+        try:
+            return any(folder.iterdir())
+        except OSError:
+            return False
 
     # --- actions ---------------------------------------------------------------
     def export_all(self, folder: str | Path | None = None, force: bool | None = None) -> Path | None:
@@ -196,19 +222,26 @@ class Exporter(QObject):
         return save_png(window, path)
 
 
-def save_png(widget: QWidget, path: str | Path) -> Path:
-    """Render a widget to a PNG file, atomically."""
+def png_bytes(widget: QWidget) -> bytes:
+    """The widget as a whole PNG, in memory (OSError if Qt could not encode it)."""
     image = widget.grab().toImage()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    saved = image.save(buffer, "PNG")
+    buffer.close()
+    data = bytes(buffer.data())
+    if not saved or not data.startswith(b"\x89PNG") or not data.endswith(b"IEND\xaeB`\x82"):
+        raise OSError("could not encode the picture as PNG")
+    return data
 
-    def write(temporary: Path) -> None:
-        if not image.save(str(temporary), "PNG"):
-            raise OSError(f"could not encode or write {path}")
 
-    return atomic_write(path, write)
+def save_png(widget: QWidget, path: str | Path) -> Path:
+    """Render a widget to a PNG file, atomically: encoded in memory, then written, flushed and renamed."""
+    return atomic_write_bytes(path, png_bytes(widget))
 
 
-def save_svg(widget: QWidget, path: str | Path) -> Path:
-    """Render a widget to an SVG file, atomically.
+def svg_bytes(widget: QWidget) -> bytes:
+    """The widget as a whole SVG document, in memory.
 
     pyqtgraph's own SVGExporter fails with PySide6 6.12 (pyqtgraph #3485), so
     the widget paints itself into a QSvgGenerator instead; panels keep their
@@ -217,22 +250,28 @@ def save_svg(widget: QWidget, path: str | Path) -> Path:
     from PySide6.QtSvg import QSvgGenerator
 
     size = widget.size()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(QSize(size.width(), size.height()))
+    generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+    generator.setTitle(widget.windowTitle() or "Attention Stepper")
+    generator.setDescription("Exported from Attention Stepper")
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise OSError("could not start drawing the SVG picture")
+    try:
+        widget.render(painter, QPoint(0, 0))
+    finally:
+        painter.end()
+    buffer.close()
+    data = bytes(buffer.data())
+    if not data.rstrip().endswith(b"</svg>"):
+        raise OSError("could not draw the whole SVG picture")
+    return data
 
-    def write(temporary: Path) -> None:
-        generator = QSvgGenerator()
-        generator.setFileName(str(temporary))
-        generator.setSize(QSize(size.width(), size.height()))
-        generator.setViewBox(QRect(0, 0, size.width(), size.height()))
-        generator.setTitle(widget.windowTitle() or "Attention Stepper")
-        generator.setDescription("Exported from Attention Stepper")
-        painter = QPainter()
-        if not painter.begin(generator):
-            raise OSError(f"could not start writing {path}")
-        try:
-            widget.render(painter, QPoint(0, 0))
-        finally:
-            painter.end()
-        if not temporary.stat().st_size:
-            raise OSError(f"nothing was written to {path}")
 
-    return atomic_write(path, write)
+def save_svg(widget: QWidget, path: str | Path) -> Path:
+    """Render a widget to an SVG file, atomically: drawn in memory, checked whole, then written and renamed."""
+    return atomic_write_bytes(path, svg_bytes(widget))

@@ -33,9 +33,26 @@ def quiet_offscreen_size_hints() -> Callable | None:
     return previous
 
 
+def check_out(out: str) -> None:
+    """Refuse an ``--out`` that names no file: empty (not the current folder), or a folder or a link to one.
+
+    Writing over a symbolic link to a folder used to replace the link itself
+    with the picture; a link to a file is written through (the link stays).
+    """
+    from .cli import UsageError
+
+    if not out:
+        raise UsageError("--out is empty; give the PNG file to write, such as window.png")
+    if os.path.isdir(out):
+        what = "a symbolic link to a folder" if os.path.islink(out) else "a folder"
+        raise UsageError(f"--out {out} is {what}; give the PNG file to write, such as "
+                         f"{os.path.join(out, 'window.png')}")
+
+
 def run_screenshot(args) -> int:
     from .cli import UsageError, computation_from, parse_size
 
+    check_out(args.out)
     width, height = parse_size(args.size)
     computation = computation_from(args)
     parameters = computation.parameters

@@ -107,104 +107,124 @@ Your work is still open; you can go on.</source>
     <context>
         <name>Exporter</name>
         <message>
-            <location filename="../../gui/exporting.py" line="56" />
+            <location filename="../../gui/exporting.py" line="58" />
             <source>Replace folder?</source>
             <extracomment>The last message shown to the person (tests read it instead of a dialog).</extracomment>
             <translation>替换文件夹?</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="57" />
-            <source>{0} is not empty. Replace its contents with the export?</source>
-            <translation>{0} 不是空的。要用导出的内容替换它吗?</translation>
+            <location filename="../../gui/exporting.py" line="59" />
+            <source>{0} holds an earlier export. Replace it with this one?</source>
+            <translation>{0} 里是之前的一次导出。要用这次的导出替换它吗？</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="64" />
+            <location filename="../../gui/exporting.py" line="66" />
             <source>Folder (*)</source>
             <translation>文件夹 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="73" />
+            <location filename="../../gui/exporting.py" line="76" />
+            <source>{0} is not empty and is not an earlier export ({1}); nothing was written. Choose a new or empty folder.</source>
+            <translation>{0} 不是空的，也不是之前的导出（{1}），什么都没有写入。请选择一个新的或空的文件夹。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="81" />
             <source>{0} is not empty; nothing was written.</source>
             <translation>{0} 不是空的;没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="80" />
+            <location filename="../../gui/exporting.py" line="88" />
+            <source>Could not export to {0}: {1}.</source>
+            <translation>无法导出到 {0}：{1}。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="90" />
+            <source>The unfinished folder {0} could not be removed; delete it yourself.</source>
+            <translation>未完成的文件夹 {0} 无法删除，请自行删除。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="93" />
+            <source>The earlier folder is now {0} and the new export took its name {1}; swap them back by hand.</source>
+            <translation>之前的文件夹现在位于 {0}，新的导出占用了它的名字 {1}；请手动把它们换回来。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/exporting.py" line="98" />
             <source>Could not export to {0}: {1}. Nothing was written.</source>
             <translation>无法导出到 {0}:{1}。没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="84" />
+            <location filename="../../gui/exporting.py" line="102" />
             <source>Exported to {0}</source>
             <translation>已导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="90" />
+            <location filename="../../gui/exporting.py" line="116" />
             <source>Export all matrices</source>
             <translation>导出全部矩阵</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="96" />
+            <location filename="../../gui/exporting.py" line="122" />
             <source>Export this step as CSV</source>
             <translation>把这一步导出为 CSV</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="104" />
+            <location filename="../../gui/exporting.py" line="130" />
             <source>PNG image (*.png);;SVG vector image (*.svg)</source>
             <translation>PNG 图片 (*.png);;SVG 矢量图 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="114" />
-            <location filename="../../gui/exporting.py" line="177" />
+            <location filename="../../gui/exporting.py" line="140" />
+            <location filename="../../gui/exporting.py" line="203" />
             <source>Could not save {0}: {1}. Nothing was written.</source>
             <translation>无法保存 {0}:{1}。没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="124" />
+            <location filename="../../gui/exporting.py" line="150" />
             <source>Save panel as picture</source>
             <translation>把面板存为图片</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="129" />
+            <location filename="../../gui/exporting.py" line="155" />
             <source>Save step view as picture</source>
             <translation>把整步视图存为图片</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="139" />
+            <location filename="../../gui/exporting.py" line="165" />
             <source>Open weights</source>
             <translation>打开权重</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="142" />
+            <location filename="../../gui/exporting.py" line="168" />
             <source>Weights (*.npz)</source>
             <translation>权重 (*.npz)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="153" />
+            <location filename="../../gui/exporting.py" line="179" />
             <source>Could not use {0}: {1}</source>
             <translation>无法使用 {0}:{1}</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="156" />
+            <location filename="../../gui/exporting.py" line="182" />
             <source>Using the weights from {0}</source>
             <translation>正在使用 {0} 中的权重</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="162" />
+            <location filename="../../gui/exporting.py" line="188" />
             <source>Save weights</source>
             <translation>保存权重</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="163" />
+            <location filename="../../gui/exporting.py" line="189" />
             <source>Attention Stepper weights (*.npz)</source>
             <translation>Attention Stepper 权重 (*.npz)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="163" />
+            <location filename="../../gui/exporting.py" line="189" />
             <source>PyTorch MultiheadAttention layout (*.npz)</source>
             <translation>PyTorch MultiheadAttention 格式 (*.npz)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="190" />
+            <location filename="../../gui/exporting.py" line="216" />
             <source>Copied {0} to the clipboard</source>
             <translation>已把 {0} 复制到剪贴板</translation>
         </message>

@@ -61,6 +61,10 @@ def test_an_interrupted_write_is_cleaned_up_too(tmp_path):
 
 
 def test_a_failed_folder_replacement_restores_the_old_folder(tmp_path, monkeypatch):
+    """Without an atomic exchange (renameat2), the old folder is moved aside, then the new one put in place."""
+    from attention_stepper.core import folders
+
+    monkeypatch.setattr(folders, "_renameat2", None)
     target = tmp_path / "export"
     atomic_folder(target, lambda folder: (folder / "a.csv").write_text("first"))
     real_replace = os.replace
@@ -74,7 +78,8 @@ def test_a_failed_folder_replacement_restores_the_old_folder(tmp_path, monkeypat
 
     monkeypatch.setattr(files.os, "replace", second_rename_fails)
     with pytest.raises(OSError):
-        atomic_folder(target, lambda folder: (folder / "b.csv").write_text("second"), force=True)
+        atomic_folder(target, lambda folder: (folder / "b.csv").write_text("second"), force=True,
+                      replaceable=lambda folder, unfinished=False: "")
     monkeypatch.undo()
     assert [p.name for p in tmp_path.iterdir()] == ["export"]
     assert [p.name for p in target.iterdir()] == ["a.csv"]

@@ -123,8 +123,13 @@ def test_weights_file_gives_the_sizes_and_the_numbers(tmp_path):
 
 
 def test_force_replaces_an_existing_export(tmp_path):
+    """--force replaces an earlier export whole; a file of the person's inside it makes --force refuse (issue 13)."""
     assert run("export", "--sentence", "a b", "--causal", "--out", "out", cwd=tmp_path).returncode == 0
     (tmp_path / "out" / "mine.txt").write_text("keep?")
+    assert_refused(run("export", "--sentence", "x y z", "--out", "out", "--force", cwd=tmp_path),
+                   "out is not an earlier export", "'mine.txt'")
+    assert (tmp_path / "out" / "mine.txt").read_text() == "keep?"
+    (tmp_path / "out" / "mine.txt").unlink()
     result = run("export", "--sentence", "x y z", "--out", "out", "--force", cwd=tmp_path)
     assert result.returncode == 0, result.stderr.decode()
     folder = tmp_path / "out"

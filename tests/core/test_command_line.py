@@ -94,6 +94,11 @@ def test_an_existing_folder_is_refused_without_force(tmp_path):
     (tmp_path / "out" / "keep.txt").write_text("mine")
     assert_refused(run("export", "--out", tmp_path / "out"), "not empty", "--force")
     assert (tmp_path / "out" / "keep.txt").read_text() == "mine"
+    # --force replaces only an earlier export: a folder of the person's files is refused too (issue 13).
+    assert_refused(run("export", "--out", tmp_path / "out", "--force"), "not an earlier export", "'keep.txt'")
+    assert (tmp_path / "out" / "keep.txt").read_text() == "mine"
+    (tmp_path / "out" / "keep.txt").unlink()
+    assert run("export", "--out", tmp_path / "out").returncode == 0
     assert run("export", "--out", tmp_path / "out", "--force").returncode == 0
     assert (tmp_path / "out" / "manifest.json").exists()
 

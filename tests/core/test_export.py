@@ -210,6 +210,10 @@ def test_force_replaces_the_folder_whole(parent):
     folder = parent / "out"
     export_computation(compute(Parameters(causal=True)), folder)
     (folder / "notes.txt").write_text("stale")
+    with pytest.raises(FileExistsError, match="not an earlier export.*'notes.txt'"):  # not ours: kept (issue 13)
+        export_computation(compute(Parameters(sentence="猫吃鱼")), folder, force=True)
+    assert (folder / "notes.txt").read_text() == "stale"
+    (folder / "notes.txt").unlink()
     export_computation(compute(Parameters(sentence="猫吃鱼")), folder, force=True)
     assert not (folder / "notes.txt").exists()
     assert not list(folder.glob("masked*"))  # nothing left over from the causal export

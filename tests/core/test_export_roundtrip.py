@@ -83,14 +83,21 @@ def test_an_existing_folder_is_refused_unless_forced_and_kept_when_the_replaceme
     (tmp_path / "out" / "mine.txt").write_text("keep")
     with pytest.raises(FileExistsError):
         export_computation(computation, tmp_path / "out")
+    with pytest.raises(FileExistsError):  # --force replaces only an earlier export (issue 13)
+        export_computation(computation, tmp_path / "out", force=True)
+    assert (tmp_path / "out" / "mine.txt").read_text() == "keep"
+    (tmp_path / "out" / "mine.txt").unlink()
+    export_computation(compute(Parameters(sentence="an earlier one")), tmp_path / "out")
+    before = (tmp_path / "out" / "manifest.json").read_bytes()
     monkeypatch.setattr(export_module, "write_matrix_csv", lambda *args, **kwargs: (_ for _ in ()).throw(OSError("disk")))
     with pytest.raises(OSError):
         export_computation(computation, tmp_path / "out", force=True)
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
-    assert (tmp_path / "out" / "mine.txt").read_text() == "keep"
+    assert (tmp_path / "out" / "manifest.json").read_bytes() == before
     monkeypatch.undo()
     export_computation(computation, tmp_path / "out", force=True)
     assert not (tmp_path / "out" / "mine.txt").exists() and (tmp_path / "out" / "manifest.json").exists()
+    assert (tmp_path / "out" / "manifest.json").read_bytes() != before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 

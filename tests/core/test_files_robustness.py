@@ -41,6 +41,7 @@ from attention_stepper.core import (
 )
 from attention_stepper.core import export as export_module
 from attention_stepper.core import files as files_module
+from attention_stepper.core import folders as folders_module
 from attention_stepper.core import weights as weights_module
 from attention_stepper.core.files import atomic_folder, atomic_write
 from attention_stepper.core.weights import Weights
@@ -501,6 +502,11 @@ def make_old_folder(target: Path) -> None:
     (target / "sub" / "nested.bin").write_bytes(os.urandom(64))
 
 
+def anything_goes(folder: Path, unfinished: bool = False) -> str:
+    """A ``replaceable`` for atomic_folder that lets ``force`` replace any folder (exports pass export_problem)."""
+    return ""
+
+
 def fill_then_fail(files_before_failure: int, failure: BaseException):
     def fill(folder: Path) -> None:
         for index in range(files_before_failure):
@@ -527,13 +533,14 @@ def test_a_failed_forced_replacement_restores_the_old_folder(tmp_path, failure, 
     make_old_folder(target)
     before = snapshot(tmp_path)
     with pytest.raises(type(failure)):
-        atomic_folder(target, fill_then_fail(files_before_failure, failure), force=True)
+        atomic_folder(target, fill_then_fail(files_before_failure, failure), force=True, replaceable=anything_goes)
     assert snapshot(tmp_path) == before
 
 
 @pytest.mark.parametrize("failing_call", [1, 2])
 def test_a_refused_rename_during_forced_replacement_restores_the_old_folder(tmp_path, monkeypatch, failing_call):
-    """os.replace is called to move the old folder aside (1) and to put the new one in place (2)."""
+    """Without an atomic exchange, os.replace moves the old folder aside (1) and puts the new one in place (2)."""
+    monkeypatch.setattr(folders_module, "_renameat2", None)
     target = tmp_path / "export"
     make_old_folder(target)
     before = snapshot(tmp_path)
@@ -548,7 +555,8 @@ def test_a_refused_rename_during_forced_replacement_restores_the_old_folder(tmp_
 
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(OSError):
-        atomic_folder(target, lambda folder: (folder / "new.csv").write_text("new\n"), force=True)
+        atomic_folder(target, lambda folder: (folder / "new.csv").write_text("new\n"), force=True,
+                      replaceable=anything_goes)
     monkeypatch.undo()
     assert len(calls) >= failing_call
     assert snapshot(tmp_path) == before
@@ -564,7 +572,8 @@ def test_a_refused_mode_change_during_forced_replacement_restores_the_old_folder
 
     monkeypatch.setattr(os, "chmod", chmod)
     with pytest.raises(PermissionError):
-        atomic_folder(target, lambda folder: (folder / "new.csv").write_text("new\n"), force=True)
+        atomic_folder(target, lambda folder: (folder / "new.csv").write_text("new\n"), force=True,
+                      replaceable=anything_goes)
     monkeypatch.undo()
     assert snapshot(tmp_path) == before
 
@@ -580,7 +589,7 @@ def test_a_read_only_parent_folder_is_refused_before_anything_is_written(tmp_pat
     filled = []
     monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
     with pytest.raises(PermissionError):
-        atomic_folder(target, filled.append, force=True)
+        atomic_folder(target, filled.append, force=True, replaceable=anything_goes)
     monkeypatch.undo()
     assert filled == [] and snapshot(tmp_path) == before
 
@@ -601,7 +610,8 @@ def test_without_force_an_existing_folder_or_file_is_left_alone(tmp_path):
 def test_a_successful_forced_replacement_leaves_only_the_new_folder(tmp_path):
     target = tmp_path / "export"
     make_old_folder(target)
-    atomic_folder(target, lambda folder: (folder / "new.csv").write_text("new\n"), force=True)
+    atomic_folder(target, lambda folder: (folder / "new.csv").write_text("new\n"), force=True,
+                  replaceable=anything_goes)
     assert snapshot(tmp_path) == {"export": None, "export/new.csv": b"new\n"}
 
 
