@@ -9,6 +9,8 @@ one line on stderr that says what is wrong and what would be accepted.
 from __future__ import annotations
 
 import argparse
+import math
+import re
 import signal
 import sys
 import threading
@@ -18,8 +20,9 @@ from pathlib import Path
 
 from attention_stepper.core import __version__
 from attention_stepper.core.limits import RANGES, range_text
-from attention_stepper.core.lesson import STEP_KEYS
-from attention_stepper.core.parameters import DEFAULT_SENTENCE, Parameters
+from attention_stepper.core.lesson import LESSON_KEYS
+from attention_stepper.core.parameters import DEFAULT_SENTENCE, PRECISIONS, Parameters
+from attention_stepper.core.variants import ROPE_STYLES
 from attention_stepper.core.tokenize import TOKENIZERS
 
 PROGRAM = "attention-stepper"
@@ -79,6 +82,44 @@ def _add_computation_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weights", metavar="FILE.npz",
                         help="use weights from an .npz with w_q, w_k, w_v, w_o (sizes come from the file), "
                         "or with PyTorch's in_proj_weight, out_proj.weight (then give --heads)")
+    _add_variant_arguments(parser.add_argument_group("variants of modern models"))
+
+
+def _add_variant_arguments(group) -> None:
+    """The options of modern attention (see the README's "Modern attention" and docs/variants.md)."""
+    group.add_argument("--kv-heads", type=_whole_number("kv_heads"), metavar="N",
+                       help="key/value heads shared by groups of query heads (must divide --heads; "
+                       "1 is multi-query attention; default: as many as heads)")
+    group.add_argument("--bias", action="store_true", help="give the Q, K, V and output projections biases")
+    group.add_argument("--rope", choices=ROPE_STYLES,
+                       help="rotate q and k by position: half (Llama, GPT-NeoX) or interleaved (GPT-J)")
+    group.add_argument("--rope-base", type=_positive_number("rope_base"), default=10000.0, metavar="B",
+                       help="RoPE's base: angle = position · B^(−2j/d_k) (default 10000)")
+    group.add_argument("--alibi", action="store_true", help="add ALiBi's distance penalty −m_i·|t − s| to the scores")
+    group.add_argument("--window", type=_whole_number("window"), metavar="W",
+                       help="sliding window: each query sees W keys (with --causal: itself and W − 1 before it)")
+    group.add_argument("--memory", metavar="TEXT",
+                       help="cross-attention: K and V come from this second sentence")
+    group.add_argument("--scale", type=_positive_number("scale"), metavar="S",
+                       help="multiply the scores by S instead of dividing by √d_k")
+    group.add_argument("--precision", choices=PRECISIONS, default="float64",
+                       help="run the whole pass in this precision (default float64)")
+
+
+def _positive_number(name: str):
+    """A decimal number above 0 typed in ASCII (1000, 0.125, 1e4): argparse's type for --scale, --rope-base."""
+
+    def parse(text: str) -> float:
+        if not _DECIMAL.fullmatch(text) or float(text) <= 0 or not math.isfinite(float(text)):
+            shown = text if len(text) <= 20 else text[:20] + "…"
+            raise argparse.ArgumentTypeError(f"{name} must be a number above 0 such as 0.125 or 1e4, not {shown!r}")
+        return float(text)
+
+    parse.__name__ = name
+    return parse
+
+
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?|\.[0-9]+([eE][-+]?[0-9]+)?")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,8 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     screenshot = commands.add_parser("screenshot", help="render the main window at one step to a PNG",
                                      description="Render the real main window offscreen and save it as PNG.")
     _add_computation_arguments(screenshot)
-    screenshot.add_argument("--step", required=True, choices=STEP_KEYS, metavar="STEP",
-                            help=f"the step to show: {' '.join(STEP_KEYS)}")
+    screenshot.add_argument("--step", required=True, choices=LESSON_KEYS, metavar="STEP",
+                            help=f"the step to show: {' '.join(LESSON_KEYS)}")
     screenshot.add_argument("--out", required=True, metavar="FILE.png", help="the PNG file to write")
     screenshot.add_argument("--size", default="1280x800", metavar="WxH", help="window size (default 1280x800)")
     screenshot.add_argument("--head", type=int, default=None, metavar="N",
@@ -132,7 +173,7 @@ def computation_from(args: argparse.Namespace):
     defaults = Parameters()
     sentence = _read_sentence(args)
     weights = None
-    sizes = {"heads": args.heads, "d_model": args.d_model, "d_k": args.d_k, "d_v": args.d_v}
+    sizes = {"heads": args.heads, "d_model": args.d_model, "d_k": args.d_k, "d_v": args.d_v, "kv_heads": args.kv_heads}
     if args.weights:
         try:
             if is_torch_weights_file(args.weights):
@@ -145,12 +186,16 @@ def computation_from(args: argparse.Namespace):
                 weights = load_weights(args.weights)
         except WeightsFileError as error:
             raise UsageError(str(error)) from None
-        from_file = {"heads": weights.heads, "d_model": weights.d_model, "d_k": weights.d_k, "d_v": weights.d_v}
+        from_file = {"heads": weights.heads, "d_model": weights.d_model, "d_k": weights.d_k, "d_v": weights.d_v,
+                     "kv_heads": weights.kv_heads}
         clashes = [f"--{name.replace('_', '-')} {value} (the file has {from_file[name]})"
                    for name, value in sizes.items() if value is not None and value != from_file[name]]
         if clashes:
             raise UsageError(f"{args.weights} does not fit {', '.join(clashes)}; leave those out to use the file's sizes")
+        if args.bias and not weights.has_bias:
+            raise UsageError(f"{args.weights} has no biases; leave out --bias to use the file's weights")
         sizes = from_file
+        args.bias = weights.has_bias
     parameters = Parameters(
         sentence=sentence,
         heads=defaults.heads if sizes["heads"] is None else sizes["heads"],
@@ -162,6 +207,15 @@ def computation_from(args: argparse.Namespace):
         positional_encoding=args.positions,
         skip_scaling=args.skip_scaling,
         tokenizer=args.tokenizer,
+        kv_heads=sizes["kv_heads"],
+        bias=args.bias,
+        rope=args.rope,
+        rope_base=args.rope_base,
+        alibi=args.alibi,
+        window=args.window,
+        memory=args.memory,
+        scale=args.scale,
+        precision=args.precision,
     )
     try:
         return compute(parameters, weights)

@@ -56,8 +56,10 @@ def run_screenshot(args) -> int:
     width, height = parse_size(args.size)
     computation = computation_from(args)
     parameters = computation.parameters
-    if args.step == "mask" and not parameters.causal:
-        raise UsageError("the mask step exists only with --causal")
+    if args.step not in [step.key for step in computation.steps]:
+        option = {"mask": "--causal, --window or padding tokens", "rope": "--rope", "repeat_kv": "--kv-heads",
+                  "position_bias": "--alibi"}[args.step]
+        raise UsageError(f"the {args.step} step exists only with {option}")
     if args.head is not None and not 1 <= args.head <= parameters.heads:
         raise UsageError(f"--head must be from 1 to {parameters.heads} (the number of heads); got {args.head}")
 

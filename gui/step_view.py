@@ -43,6 +43,28 @@ def matrix_title(key: str, head: int | None, shape: tuple[int, ...]) -> str:
     return f"{title}  ({'×'.join(map(str, shape))})"
 
 
+def _matrix_head(computation, key: str, head: int) -> int | None:
+    """Which of matrix ``key``'s matrices query head ``head`` reads: its own, its key/value head's, or None."""
+    matrix = matrix_info(key)
+    if not matrix.per_head:
+        return None
+    if matrix.heads == "kv_heads":
+        return head // (computation.parameters.heads // computation.parameters.kv_head_count)
+    return head
+
+
+def _column(computation, key: str, column: int, heads: list[int], first_row: int = 0) -> list[Slot]:
+    """One column of the all-heads grid: a row per head; a key/value head spans the rows of the heads sharing it."""
+    matrix = matrix_info(key)
+    if not matrix.per_head:
+        return [Slot(key, None, first_row, column, len(heads))]
+    if matrix.heads == "kv_heads":
+        group = len(heads) // computation.parameters.kv_head_count
+        return [Slot(key, shared, first_row + shared * group, column, group)
+                for shared in range(computation.parameters.kv_head_count)]
+    return [Slot(key, head, first_row + row, column) for row, head in enumerate(heads)]
+
+
 def layout_slots(model: AttentionModel) -> list[Slot]:
     """Where each matrix of the current step goes (a pure function of the model's state)."""
     computation = model.computation
@@ -57,23 +79,25 @@ def layout_slots(model: AttentionModel) -> list[Slot]:
     if model.head is None and step.key == "project":
         # The split made visible: each packed product X·[W₁ | W₂ | …] (one matmul for all heads) on
         # top, its head blocks outlined, and below it the per-head pieces Q_i, K_i, V_i it splits into.
-        slots.append(Slot("embed", None, 0, 0, 1 + len(heads)))
-        for column, key in enumerate(("q", "k", "v"), start=1):
+        sources = [key for key in ("embed", "memory") if key in keys]
+        for column, key in enumerate(sources):
+            slots.append(Slot(key, None, 0, column, 1 + len(heads)))
+        for column, key in enumerate(("q", "k", "v"), start=len(sources)):
             slots.append(Slot(f"packed_{key}", None, 0, column))
-            slots.extend(Slot(key, head, 1 + row, column) for row, head in enumerate(heads))
+            slots.extend(_column(computation, key, column, heads, first_row=1))
         return slots
     if model.head is not None and len(keys) > MAX_COLUMNS:
         # One head with many matrices (project: X, W_Q, W_K, W_V, Q, K, V): inputs above, outputs below.
         inputs = [key for key in step.inputs if key in keys]
         for row, row_keys in enumerate((inputs, [key for key in keys if key not in inputs])):
-            slots.extend(Slot(key, model.head if computation.is_per_head(key) else None, row, column)
+            slots.extend(Slot(key, _matrix_head(computation, key, model.head), row, column)
                          for column, key in enumerate(row_keys))
         return slots
+    if model.head is not None:
+        return [Slot(key, _matrix_head(computation, key, model.head), 0, column) for column, key in enumerate(keys)]
+    slots = []
     for column, key in enumerate(keys):
-        if computation.is_per_head(key):
-            slots.extend(Slot(key, head, row, column) for row, head in enumerate(heads))
-        else:
-            slots.append(Slot(key, None, 0, column, len(heads)))
+        slots.extend(_column(computation, key, column, heads))
     return slots
 
 
