@@ -21,8 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from .computation import Computation
+from .decoding import decode_record
 from .files import atomic_folder
 from .matrices import TRACE_ORDER
+from .tiles import tiled_attention, tiles_record
 from .torch_layout import has_torch_layout, to_torch_state
 from .version import __version__
 
@@ -33,7 +35,10 @@ MANIFEST_FILE = "manifest.json"
 
 #: Every file an export writes besides the CSVs its manifest lists. ``--force`` replaces a folder only if it
 #: holds nothing else; a file added to the export format must be added here too.
-EXPORT_FILES = frozenset({MANIFEST_FILE, NPZ_FILE, "weights.npz", TORCH_WEIGHTS_FILE})
+TILES_FILE = "tiles.json"
+DECODE_FILE, DECODE_ARRAYS_FILE = "decode.json", "decode.npz"
+EXPORT_FILES = frozenset({MANIFEST_FILE, NPZ_FILE, "weights.npz", TORCH_WEIGHTS_FILE, TILES_FILE, DECODE_FILE,
+                          DECODE_ARRAYS_FILE})
 #: Keys every manifest of ours has; a manifest.json without them was written by someone else.
 MANIFEST_KEYS = ("tokens", "matrices", "version")
 #: A manifest.json larger than this is not ours (ours lists at most a few thousand CSVs).
@@ -188,7 +193,8 @@ def export_problem(folder: str | os.PathLike, unfinished: bool = False) -> str:
 
 
 def export_computation(computation: Computation, out_dir: str | os.PathLike, force: bool = False,
-                       keys: Iterable[str] | None = None) -> Path:
+                       keys: Iterable[str] | None = None, tiles: tuple[int, int] | None = None,
+                       decode: bool = False) -> Path:
     """Write manifest.json, weights.npz, every matrix's CSV and matrices.npz into ``out_dir``, atomically.
 
     weights_torch.npz is written too when the weights have a PyTorch layout.
@@ -197,9 +203,21 @@ def export_computation(computation: Computation, out_dir: str | os.PathLike, for
     is refused with FileExistsError unless ``force`` and it holds an earlier
     export and nothing else (:func:`export_problem`); anything that appears
     under ``out_dir`` meanwhile is left alone. ``keys`` limits the CSVs to
-    some matrices (the app's "Export this step").
+    some matrices (the app's "Export this step"). ``tiles`` (B_r, B_c) adds
+    tiles.json, every head's FlashAttention tiles (:mod:`.tiles`); ``decode``
+    adds decode.json and decode.npz, the KV cache and rows of every decoding
+    step (:mod:`.decoding`). Both are computed before anything is written.
     """
     contents = manifest(computation, keys)
+    extra_json: dict[str, object] = {}
+    decode_arrays: dict[str, np.ndarray] = {}
+    if tiles is not None:
+        extra_json[TILES_FILE] = {"block_rows": tiles[0], "block_columns": tiles[1], "heads": [
+            tiles_record(tiled_attention(computation, head, *tiles)) for head in range(computation.parameters.heads)]}
+        contents["tiles"] = TILES_FILE
+    if decode:
+        extra_json[DECODE_FILE], decode_arrays = decode_record(computation)
+        contents["decode"] = DECODE_FILE
 
     def fill(folder: Path) -> None:
         for entry in contents["matrices"]:
@@ -212,6 +230,12 @@ def export_computation(computation: Computation, out_dir: str | os.PathLike, for
         if has_torch_layout(computation.weights):
             with open(folder / TORCH_WEIGHTS_FILE, "wb") as stream:
                 np.savez(stream, **to_torch_state(computation.weights))
+        for name, data in extra_json.items():
+            with open(folder / name, "w", encoding="utf-8") as stream:
+                json.dump(data, stream, ensure_ascii=False, allow_nan=False)
+        if decode_arrays:
+            with open(folder / DECODE_ARRAYS_FILE, "wb") as stream:
+                np.savez(stream, **decode_arrays)
         with open(folder / "manifest.json", "w", encoding="utf-8") as stream:
             json.dump(contents, stream, ensure_ascii=False, indent=2)
             stream.write("\n")

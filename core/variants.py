@@ -72,22 +72,28 @@ def alibi_slopes(heads: int) -> np.ndarray:
     return np.array(slopes + extra)
 
 
-def alibi_bias(slopes: np.ndarray, queries: int, keys: int) -> np.ndarray:
-    """bias_i[t, s] = −m_i · |t − s|: (h, n, m). The further away a key, the lower its score."""
-    distance = np.abs(np.arange(queries)[:, None] - np.arange(keys)[None, :])
+def alibi_bias(slopes: np.ndarray, queries: int, keys: int, query_start: int = 0, key_start: int = 0) -> np.ndarray:
+    """bias_i[t, s] = −m_i · |t − s|: (h, n, m). The further away a key, the lower its score.
+
+    ``query_start`` and ``key_start`` give the positions of a block's first
+    query and key (a tile of the whole matrix, as FlashAttention computes it).
+    """
+    distance = np.abs(np.arange(query_start, query_start + queries)[:, None]
+                      - np.arange(key_start, key_start + keys)[None, :])
     return -slopes[:, None, None] * distance[None, :, :]
 
 
 def visible_keys(queries: int, keys: int, causal: bool = False, window: int | None = None,
-                 padding: np.ndarray | None = None) -> np.ndarray:
+                 padding: np.ndarray | None = None, query_start: int = 0, key_start: int = 0) -> np.ndarray:
     """Which key s query t may attend to, (n, m) booleans; every mask that applies at once.
 
     ``causal``: s ≤ t. ``window`` W: with the causal mask t − W < s ≤ t (W keys,
     itself included, as Mistral's ``sliding_window``); without it |t − s| < W.
-    ``padding`` (m,) marks padding keys, which no query sees.
+    ``padding`` (m,) marks padding keys, which no query sees. ``query_start``
+    and ``key_start``: the positions of a block's first query and key.
     """
-    t = np.arange(queries)[:, None]
-    s = np.arange(keys)[None, :]
+    t = np.arange(query_start, query_start + queries)[:, None]
+    s = np.arange(key_start, key_start + keys)[None, :]
     visible = np.ones((queries, keys), dtype=bool)
     if causal:
         visible &= s <= t

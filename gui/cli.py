@@ -106,6 +106,15 @@ def _add_variant_arguments(group) -> None:
                        help="run the whole pass in this precision (default float64)")
 
 
+def _block_sizes(text: str) -> tuple[int, int]:
+    """--tiles BR,BC: two whole numbers typed in ASCII digits."""
+    parts = text.split(",")
+    if len(parts) != 2 or not all(part.isascii() and part.isdigit() and int(part) >= 1 for part in parts):
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise argparse.ArgumentTypeError(f"--tiles must be two whole numbers from 1 such as 2,2, not {shown!r}")
+    return int(parts[0]), int(parts[1])
+
+
 def _positive_number(name: str):
     """A decimal number above 0 typed in ASCII (1000, 0.125, 1e4): argparse's type for --scale, --rope-base."""
 
@@ -133,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_computation_arguments(export)
     export.add_argument("--out", required=True, metavar="DIR", help="the folder to create")
     export.add_argument("--force", action="store_true", help="replace DIR if it exists and is not empty")
+    export.add_argument("--tiles", type=_block_sizes, metavar="BR,BC",
+                        help="also write tiles.json: every head computed as FlashAttention does, in tiles of "
+                        "BR queries × BC keys (each 1 to the number of tokens)")
+    export.add_argument("--decode", action="store_true",
+                        help="also write decode.json and decode.npz: the sentence generated one token at a time, "
+                        "with the KV cache and the row computed at each step")
 
     screenshot = commands.add_parser("screenshot", help="render the main window at one step to a PNG",
                                      description="Render the real main window offscreen and save it as PNG.")
@@ -270,7 +285,10 @@ def run_export(args: argparse.Namespace) -> int:
     with stop_cleanly_on_signals():
         computation = computation_from(args)
         try:
-            folder = export_computation(computation, args.out, force=args.force)
+            folder = export_computation(computation, args.out, force=args.force, tiles=args.tiles,
+                                        decode=args.decode)
+        except ValueError as error:  # block sizes too large for the sentence, decoding with a memory
+            raise UsageError(str(error)) from None
         except FileExistsError as error:
             raise UsageError(str(error)) from None
         except LeftBehindError as error:
@@ -279,8 +297,8 @@ def run_export(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot write {args.out}: {error.strerror or error}") from None
     count = sum(1 for _ in folder.glob("*.csv"))
     files = ["manifest.json", "matrices.npz", "weights.npz"]
-    if (folder / "weights_torch.npz").exists():
-        files.append("weights_torch.npz")
+    files += [name for name in ("weights_torch.npz", "tiles.json", "decode.json", "decode.npz")
+              if (folder / name).exists()]
     print(f"wrote {count} CSV files, {', '.join(files[:-1])} and {files[-1]} to {folder}")
     return 0
 

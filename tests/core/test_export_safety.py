@@ -118,7 +118,8 @@ def test_force_replaces_an_earlier_export_and_an_earlier_step_export(tmp_path, c
 def test_the_recognition_lives_in_one_function_with_one_list_of_names(tmp_path):
     from attention_stepper.core.export import EXPORT_FILES, export_problem
 
-    assert EXPORT_FILES == {"manifest.json", "matrices.npz", "weights.npz", "weights_torch.npz"}
+    assert EXPORT_FILES == {"manifest.json", "matrices.npz", "weights.npz", "weights_torch.npz", "tiles.json",
+                            "decode.json", "decode.npz"}
     folder = tmp_path / "out"
     earlier_export(folder)
     assert export_problem(folder) == ""
