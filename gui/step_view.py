@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from attention_stepper.core.pipeline import subscript
 
-from .matrix_panel import MatrixPanel
+from .heatmap import MatrixPanel
 from .i18n import Retranslating
 from .model import AttentionModel
 

@@ -541,15 +541,14 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MatrixPanel</name>
         <message>
-            <location filename="../../gui/matrix_panel.py" line="101" />
+            <location filename="../../gui/heatmap/panel.py" line="256" />
             <source>(masked)</source>
-            <extracomment>Values are written in the cells only up to this many cells (automatic mode). At most this many tick labels along an axis in view; more are thinned to every k-th. Tick labels longer than this are shortened with "…" (hover still gives the full label).</extracomment>
+            <extracomment>Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked (row, column): the person wants to type a value. A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.</extracomment>
             <translation>(已掩码)</translation>
         </message>
         <message>
-            <location filename="../../gui/matrix_panel.py" line="805" />
+            <location filename="../../gui/heatmap/panel.py" line="259" />
             <source>(row {0}, column {1})</source>
-            <extracomment>Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked (row, column): the person wants to type a value.</extracomment>
             <translation>(第 {0} 行,第 {1} 列)</translation>
         </message>
         <message>
