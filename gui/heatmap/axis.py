@@ -68,7 +68,7 @@ class TokenAxis(pg.AxisItem):
         self.setStyle(tickFont=font, tickLength=-TICK_LENGTH, tickTextOffset=TEXT_OFFSET)
         self._vertical = orientation == "left"
         self._font = font
-        self._pen = pg.mkPen(colour)
+        self._line_pen = pg.mkPen(colour)
         self._labels: list[str] = []
         self._shown: list[str] = []
         self._extent = 0.0  # the room one label takes along the axis
@@ -146,7 +146,7 @@ class TokenAxis(pg.AxisItem):
             self._plan_key = key
         line, ticks, clip, texts = self._plan
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setPen(self._pen)
+        painter.setPen(self._line_pen)
         painter.drawLine(*line)
         if not texts and not ticks:
             return

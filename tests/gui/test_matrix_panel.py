@@ -338,3 +338,30 @@ def test_a_title_too_long_for_the_panel_is_shortened_not_cut(panel, qtbot):
     panel.set_matrix(np.eye(4), TOKENS, TOKENS, "")
     panel.grab()
     assert shown_title(panel) == ""
+
+
+def test_the_package_uses_no_private_attribute_of_pyqtgraph():
+    """pyqtgraph's private names may change in any release: the heatmap package reads none and writes none.
+
+    Read: no ``x._name`` on anything but ``self``. Written: a subclass of a pyqtgraph class gives
+    its own attributes names that no pyqtgraph class above it uses (else it would overwrite one).
+    """
+    import inspect
+    import re
+
+    import pyqtgraph as pg
+
+    from attention_stepper.gui.heatmap import axis, cells, colour_bar, panel, style, title, view
+
+    for module in (axis, cells, colour_bar, panel, style, title, view):
+        source = inspect.getsource(module)
+        assert re.findall(r"(?<!\bself)\._[a-z]\w*", source) == [], module.__name__
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != module.__name__:
+                continue
+            ours = set(re.findall(r"self\.(_\w+)", inspect.getsource(cls)))
+            for base in cls.__mro__[1:]:
+                if base.__module__.startswith("pyqtgraph"):
+                    theirs = set(re.findall(r"self\.(_\w+)", inspect.getsource(base)))
+                    assert not ours & theirs, f"{cls.__name__} and pyqtgraph's {base.__name__}: {ours & theirs}"
+    assert pg.AxisItem in axis.TokenAxis.__mro__, "the check above looked at pyqtgraph's classes"
