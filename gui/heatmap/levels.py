@@ -146,7 +146,7 @@ def format_cell(value: float) -> str:
 
 
 def format_hover_value(value: float, masked_note: str = "(masked)") -> str:
-    """A value as the hover text gives it: four decimals; −∞ followed by ``masked_note`` (translated by the caller)."""
+    """A value as hover text gives it: four decimals; −∞ followed by ``masked_note`` (the caller translates it)."""
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):

@@ -65,7 +65,6 @@ class MatrixPanel(QWidget):
         self._shape = (0, 0)
         self._show_values_asked: bool | None = None
         self._last_hover: tuple[int, int] | None = None
-        self._marks = CellMarks()
 
         self._view = HeatmapView(self)
         self._view.setBackground(BACKGROUND)
@@ -167,8 +166,8 @@ class MatrixPanel(QWidget):
         table = colour_table(kind)
 
         shape_changed = (rows, cols) != self._shape
-        self._set_marks(self._marks.for_new_matrix(rows, same_matrix=not shape_changed and title == self._title),
-                        repaint=False)
+        same_matrix = not shape_changed and title == self._title  # new numbers for the same matrix
+        self._set_marks(self._overlay.marks().for_new_matrix(rows, same_matrix), repaint=False)
         self._matrix = original
         if kind != self._kind:
             self._kind = kind
@@ -321,18 +320,17 @@ class MatrixPanel(QWidget):
 
     def set_marked_cells(self, cells: list[tuple[int, int]]) -> None:
         """Mark edited cells with an orange corner; [] clears."""
-        self._set_marks(self._marks.with_edited(cells, *self._shape))
+        self._set_marks(self._overlay.marks().with_edited(cells, *self._shape))
 
     def highlight_row(self, row: int | None) -> None:
         """Outline one row (e.g. to follow a token); None clears it."""
-        self._set_marks(self._marks.with_row(row, self._shape[0]))
+        self._set_marks(self._overlay.marks().with_row(row, self._shape[0]))
 
     def set_block_outlines(self, blocks: list[tuple[int, int, str]]) -> None:
         """Outline and label column blocks (first column, width, label), e.g. the heads inside concat; [] clears."""
-        self._set_marks(self._marks.with_blocks(blocks, self._shape[1]))
+        self._set_marks(self._overlay.marks().with_blocks(blocks, self._shape[1]))
 
     def _set_marks(self, marks: CellMarks, repaint: bool = True) -> None:
-        """Every change of the marks goes through here: the overlay draws them, only when they changed."""
-        self._marks = marks
+        """Every change of the marks goes through here, to the overlay that holds and draws them."""
         if self._overlay.set_marks(marks) and repaint:
             self._repaint()

@@ -541,13 +541,13 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MatrixPanel</name>
         <message>
-            <location filename="../../gui/heatmap/panel.py" line="256" />
+            <location filename="../../gui/heatmap/panel.py" line="255" />
             <source>(masked)</source>
             <extracomment>Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked (row, column): the person wants to type a value. A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.</extracomment>
             <translation>(已掩码)</translation>
         </message>
         <message>
-            <location filename="../../gui/heatmap/panel.py" line="259" />
+            <location filename="../../gui/heatmap/panel.py" line="258" />
             <source>(row {0}, column {1})</source>
             <translation>(第 {0} 行,第 {1} 列)</translation>
         </message>
