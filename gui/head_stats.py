@@ -25,7 +25,7 @@ from PySide6.QtCore import Qt
 from attention_stepper.core.experiments import HeadStatistics, head_statistics
 from attention_stepper.core.formulas import subscript
 
-from .matrix_panel import MatrixPanel
+from .heatmap import MatrixPanel
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
 from .model import AttentionModel

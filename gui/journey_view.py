@@ -19,7 +19,7 @@ from attention_stepper.core.token_trace import TokenJourney, arithmetic_lines, t
 from .fonts import cjk_font
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
-from .matrix_panel import MatrixPanel, format_cell
+from .heatmap import MatrixPanel, format_cell
 from .model import AttentionModel
 
 BAR_BRUSHES = {"dot": "#1565c0", "scaled": "#6a1b9a", "weights": "#2e7d32"}

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 from attention_stepper.core.formulas import subscript
 from attention_stepper.core.matrices import TOKEN_AXES, WEIGHT_NAMES, matrix_info
 
-from .matrix_panel import MatrixPanel
+from .heatmap import MatrixPanel
 from .i18n import Retranslating
 from .model import AttentionModel
 

@@ -561,15 +561,14 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MatrixPanel</name>
         <message>
-            <location filename="../../gui/matrix_panel.py" line="102" />
+            <location filename="../../gui/heatmap/panel.py" line="255" />
             <source>(masked)</source>
-            <extracomment>Values are written in the cells only up to this many cells (automatic mode). At most this many tick labels along an axis in view; more are thinned to every k-th. Label axes grow in steps of this many pixels beyond their default size (see _LabelAxis._room). Tick labels longer than this are shortened with "…" (hover still gives the full label).</extracomment>
+            <extracomment>Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked (row, column): the person wants to type a value. A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.</extracomment>
             <translation>(已掩码)</translation>
         </message>
         <message>
-            <location filename="../../gui/matrix_panel.py" line="1136" />
+            <location filename="../../gui/heatmap/panel.py" line="258" />
             <source>(row {0}, column {1})</source>
-            <extracomment>Whether the matrix may hold NaN (masked cells): only then are they looked for. Called after every resize to lay the scene out at once (set by MatrixPanel). Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked (row, column): the person wants to type a value. A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.</extracomment>
             <translation>(第 {0} 行,第 {1} 列)</translation>
         </message>
         <message>
@@ -779,13 +778,13 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>StepView</name>
         <message>
-            <location filename="../../gui/step_view.py" line="190" />
+            <location filename="../../gui/step_view.py" line="214" />
             <source>head {0}</source>
             <extracomment>Weight matrices are shown per head only when one head is chosen (all heads would be too many panels). More matrices than this for one head are laid out in two rows. Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column). A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column). A token's label was clicked on an axis: the token's index (0-based).</extracomment>
             <translation>头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/step_view.py" line="208" />
+            <location filename="../../gui/step_view.py" line="232" />
             <source>Choose one head to see its W_Q, W_K and W_V as well.</source>
             <translation>选择一个头,就能同时看到它的 W_Q、W_K 和 W_V。</translation>
         </message>

@@ -28,7 +28,7 @@ def _tool(name: str) -> str:
 def texts_lupdate_cannot_see() -> dict[str, tuple[str, ...]]:
     """Context -> texts that are translated at run time from a variable, not a literal tr() call."""
     from attention_stepper.core.formulas import TRANSLATABLE_TEXTS
-    from attention_stepper.gui.matrix_panel import TOOLTIPS
+    from attention_stepper.gui.heatmap import TOOLTIPS
 
     return {"core": TRANSLATABLE_TEXTS, "MatrixPanel": tuple(TOOLTIPS.values())}
 
@@ -75,7 +75,7 @@ def add_texts(ts_file: Path, saved: dict[tuple[str, str], str]) -> None:
 
 
 def main() -> None:
-    sources = sorted(str(path) for path in (ROOT / "gui").glob("*.py"))
+    sources = sorted(str(path) for path in (ROOT / "gui").rglob("*.py"))
     for language in LANGUAGES:
         ts_file = HERE / f"attention_stepper_{language}.ts"
         saved = saved_translations(ts_file)

@@ -27,7 +27,7 @@ def window(qtbot, model):
 @pytest.fixture
 def panel(qtbot):
     """One matrix panel on its own, shown (offscreen) at a size where cell values are written."""
-    from attention_stepper.gui.matrix_panel import MatrixPanel
+    from attention_stepper.gui.heatmap import MatrixPanel
 
     panel = MatrixPanel()
     qtbot.addWidget(panel)

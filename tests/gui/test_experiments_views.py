@@ -7,7 +7,7 @@ from attention_stepper.core.experiments import head_statistics, scaling_curves
 from attention_stepper.core import Parameters, compute
 from attention_stepper.core.tokenize import TOKENIZERS, jieba_available
 
-from panel_checks import assert_panels_show_core
+from panel_checks import assert_panels_show_core, shown_image
 
 
 def test_scaling_lab_draws_the_core_curves_and_follows_d_k(window, qtbot):
@@ -47,7 +47,7 @@ def test_head_statistics_show_every_head_and_the_core_numbers(window):
     panels = view.overview_panels()
     assert len(panels) == 4
     for head, panel in enumerate(panels):
-        np.testing.assert_array_equal(panel.image_data(), computation.trace["weights"][head].astype(np.float32))
+        np.testing.assert_array_equal(shown_image(panel), computation.trace["weights"][head].astype(np.float32))
         assert panel.row_labels() == computation.token_labels
     for head in range(4):
         assert view.table_text(head, 1) == f"{expected.mean_entropy[head]:.3f}"
@@ -62,7 +62,7 @@ def test_skip_scaling_shows_the_unscaled_scores(window):
     window.model.go_to("scale")
     window.controls.skip_scaling.editor.setChecked(True)
     assert_panels_show_core(window, Parameters(skip_scaling=True))
-    scaled = window.step_view.panel("scaled", 0).image_data()
+    scaled = shown_image(window.step_view.panel("scaled", 0))
     np.testing.assert_array_equal(scaled, compute(Parameters()).trace["scores"][0].astype(np.float32))
     assert "(scaling skipped)" in window.explanation.plain_text()
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from attention_stepper.core.export import table_text
 from attention_stepper.core import STEP_KEYS, Parameters, compute
 
-from panel_checks import assert_panels_show_core, type_text
+from panel_checks import assert_panels_show_core, block_outlines, shown_image, type_text
 
 
 def test_opens_on_the_seed_sentence_with_its_tokens_on_the_axes(window):
@@ -124,7 +124,7 @@ def test_the_mask_step_comes_and_goes_with_its_check_box(window):
     assert "mask" in stages.visible_keys()
     stages.buttons["mask"].click()
     assert_panels_show_core(window, Parameters(causal=True))
-    masked = window.step_view.panel("masked", 0).image_data()
+    masked = shown_image(window.step_view.panel("masked", 0))
     assert np.isnan(masked[0, 1]) and not np.isnan(masked[1, 0])
     window.controls.causal.editor.setChecked(False)
     assert "mask" not in stages.visible_keys()
@@ -133,7 +133,7 @@ def test_the_mask_step_comes_and_goes_with_its_check_box(window):
 
 
 def test_an_empty_sentence_is_explained_and_the_panels_stay(window, qtbot):
-    before = {(key, head): panel.image_data().copy() for key, head, panel in window.step_view.panels()}
+    before = {(key, head): shown_image(panel).copy() for key, head, panel in window.step_view.panels()}
     editor = window.controls.sentence.editor
     editor.clear()
     window.controls.sentence.submit()
@@ -142,7 +142,7 @@ def test_an_empty_sentence_is_explained_and_the_panels_stay(window, qtbot):
     assert "no tokens" in label.text()
     assert editor.text() == ""
     for key, head, panel in window.step_view.panels():
-        np.testing.assert_array_equal(panel.image_data(), before[(key, head)])
+        np.testing.assert_array_equal(shown_image(panel), before[(key, head)])
     type_text(qtbot, editor, "猫吃鱼")
     window.controls.sentence.submit()
     assert not label.isVisible()
@@ -318,20 +318,20 @@ def test_project_shows_the_packed_product_split_into_head_blocks(window):
     window.model.go_to("project")
     computation = compute(Parameters(heads=3))
     packed = window.step_view.panel("packed_q")
-    assert packed.image_data().shape == (4, 12)
-    assert [(first, width) for first, width, _ in packed.block_outlines()] == [(0, 4), (4, 4), (8, 4)]
-    assert [label for _, _, label in packed.block_outlines()] == ["head 1", "head 2", "head 3"]
+    assert shown_image(packed).shape == (4, 12)
+    assert [(first, width) for first, width, _ in block_outlines(packed)] == [(0, 4), (4, 4), (8, 4)]
+    assert [label for _, _, label in block_outlines(packed)] == ["head 1", "head 2", "head 3"]
     for head in range(3):
-        block = packed.image_data()[:, 4 * head:4 * head + 4]
-        np.testing.assert_array_equal(block, window.step_view.panel("q", head).image_data())
+        block = shown_image(packed)[:, 4 * head:4 * head + 4]
+        np.testing.assert_array_equal(block, shown_image(window.step_view.panel("q", head)))
         np.testing.assert_array_equal(block, computation.trace["q"][head].astype(np.float32))
 
 
 def test_concat_outlines_each_heads_columns(window):
     window.model.go_to("concat")
-    assert [(first, width) for first, width, _ in window.step_view.panel("concat").block_outlines()] == [(0, 4), (4, 4)]
+    assert [(first, width) for first, width, _ in block_outlines(window.step_view.panel("concat"))] == [(0, 4), (4, 4)]
     window.model.go_to("embed")
-    assert window.step_view.panel("embed").block_outlines() == []
+    assert block_outlines(window.step_view.panel("embed")) == []
 
 
 def test_head_selector_lists_every_head_as_the_count_changes(window):

@@ -12,6 +12,8 @@ import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
 
+from panel_checks import view_box
+
 
 #: The colour bars' gradients come out up to 2 levels apart between a window repaint and a
 #: fresh rendering (seen before and after the panels took over their repaints); stale content
@@ -84,7 +86,7 @@ def test_outlines_marks_and_zoom_reach_the_screen(qtbot, panel):
     assert_screen_is_fresh(qtbot, panel, "marking an edited cell")
     panel.set_block_outlines([(0, 2, "head 1")])
     assert_screen_is_fresh(qtbot, panel, "outlining a block")
-    panel._box.setRange(xRange=(-0.5, 1.5), yRange=(-0.5, 1.5), padding=0)  # as Ctrl + wheel zooms
+    view_box(panel).setRange(xRange=(-0.5, 1.5), yRange=(-0.5, 1.5), padding=0)  # as Ctrl + wheel zooms
     assert_screen_is_fresh(qtbot, panel, "zooming in")
     panel.resize(420, 330)
     assert_screen_is_fresh(qtbot, panel, "resizing")

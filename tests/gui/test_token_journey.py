@@ -4,6 +4,8 @@ import numpy as np
 
 from attention_stepper.core import Parameters, compute
 
+from panel_checks import highlighted_row
+
 
 def test_journey_bars_are_the_core_rows(window):
     view = window.journey
@@ -32,11 +34,11 @@ def test_clicking_a_row_follows_its_token_in_every_panel(window):
     window.step_view.panel("weights", 0).cellClicked.emit(3, 0)  # a click on 学习's row
     assert window.journey.token() == 3
     for key, head, panel in window.step_view.panels():
-        assert panel.highlighted_row() == 3, key
+        assert highlighted_row(panel) == 3, key
     window.model.go_to("project")
     window.model.set_head(0)
-    assert window.step_view.panel("w_q", 0).highlighted_row() is None, "W's rows are dimensions, not tokens"
-    assert window.step_view.panel("q", 0).highlighted_row() == 3
+    assert highlighted_row(window.step_view.panel("w_q", 0)) is None, "W's rows are dimensions, not tokens"
+    assert highlighted_row(window.step_view.panel("q", 0)) == 3
 
 
 def test_clicking_a_token_on_an_axis_follows_it(window, qtbot):
@@ -52,7 +54,7 @@ def test_clicking_a_token_on_an_axis_follows_it(window, qtbot):
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
                      pos=view.mapFromScene(QPointF(on_left.x(), row_y)))
     assert window.journey.token() == 2
-    assert panel.highlighted_row() == 2
+    assert highlighted_row(panel) == 2
     on_top = panel._top.sceneBoundingRect().center()
     column_x = panel._box.mapViewToScene(QPointF(3, 0)).x()  # column 3: 学习
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,

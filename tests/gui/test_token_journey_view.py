@@ -6,6 +6,8 @@ import pytest
 from attention_stepper.core import Parameters, compute
 from attention_stepper.core.token_trace import arithmetic_lines, token_journey
 
+from panel_checks import highlighted_row
+
 
 @pytest.fixture
 def view(qtbot, model):
@@ -46,7 +48,7 @@ def test_vectors_and_weighted_sum_are_the_cores(view, model):
     np.testing.assert_array_equal(view.sum_panel.matrix()[-1], model.computation.trace["head_output"][0, 1])
     rows = view.sum_panel.row_labels()
     assert rows[0] == f"{journey.weights[0]:.2f}·v(我)" and rows[-1] == "= head₁(爱)"
-    assert view.sum_panel.highlighted_row() == 4, "the sum row is outlined"
+    assert highlighted_row(view.sum_panel) == 4, "the sum row is outlined"
     assert view.arithmetic_text().splitlines() == arithmetic_lines(journey)
     assert "q(爱)·k(我) = (" in view.arithmetic_text()
 

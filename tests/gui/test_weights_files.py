@@ -6,7 +6,7 @@ from attention_stepper.core import compute
 from attention_stepper.core.torch_layout import load_torch_weights
 from attention_stepper.core.weights import init_weights, load_weights, save_weights
 
-from panel_checks import displayed
+from panel_checks import displayed, shown_image
 
 
 def test_open_weights_of_other_sizes_recomputes_everything(window, tmp_path):
@@ -18,7 +18,7 @@ def test_open_weights_of_other_sizes_recomputes_everything(window, tmp_path):
     assert window.controls.heads.editor.value() == 3 and window.controls.d_v.editor.value() == 2
     window.model.go_to("output")
     expected = compute(parameters, weights)
-    np.testing.assert_array_equal(window.step_view.panel("output").image_data(), displayed(expected.trace["output"]))
+    np.testing.assert_array_equal(shown_image(window.step_view.panel("output")), displayed(expected.trace["output"]))
     window.reset_weights_action.trigger()
     assert not window.model.has_custom_weights
     assert window.model.computation.weights == init_weights(6, 3, 5, 2, seed=0)

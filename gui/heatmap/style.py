@@ -1,0 +1,84 @@
+"""How a panel looks: its colours, its colour maps, its fonts, and text laid out once for drawing.
+
+Kept apart from the items that use them so that the panel's look is read
+(and, for fonts, scaled) in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont, QStaticText, QTransform
+
+from .levels import KINDS, argb_words, luminances
+
+FOREGROUND = QColor("#333333")
+BACKGROUND = QColor("#ffffff")
+MASKED_FILL = QColor("#9a9a9a")
+MASKED_HATCH = QColor("#5c5c5c")
+HIGHLIGHT_PEN = QColor("#111111")
+BLOCK_PEN = QColor("#000000")
+#: Edited cells: orange, like a spreadsheet's comment marker.
+EDITED_COLOUR = QColor("#ef6c00")
+
+#: Each kind's colour map (pyqtgraph's names). Blue – pale grey – red, perceptually uniform and
+#: centred on 0, for signed matrices; dark purple (0) – yellow (1) for probabilities.
+COLOUR_MAPS = {"signed": "CET-D1", "probability": "viridis"}
+TABLE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class ColourTable:
+    """One colour map, ready for the three uses a panel has for it (all arrays read-only)."""
+
+    rgb: np.ndarray  # N × 3 uint8, low values first: the colour bar's gradient
+    argb: np.ndarray  # N uint32 words: the heatmap's pixels
+    luminance: list[float]  # per entry: white or black text on it
+
+
+_TABLES: dict[str, ColourTable] = {}
+
+
+def colour_table(kind: str) -> ColourTable:
+    """The colour table of ``kind`` (see levels.KINDS), made once and shared by every panel."""
+    table = _TABLES.get(kind)
+    if table is None:
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+        rgb = pg.colormap.get(COLOUR_MAPS[kind]).getLookupTable(nPts=TABLE_SIZE, alpha=False)
+        argb = argb_words(rgb)
+        for array in (rgb, argb):
+            array.setflags(write=False)
+        table = _TABLES[kind] = ColourTable(rgb, argb, luminances(rgb))
+    return table
+
+
+@dataclass(frozen=True)
+class PanelFonts:
+    """The point sizes of a panel's texts, in one place so that they scale together (a zoom is ``scaled``)."""
+
+    ticks: float = 8.0  # the token and dimension labels on the axes
+    title: float = 9.0
+    values: float = 8.0  # the numbers in the cells (their size also follows the cells on screen)
+    small: float = 7.0  # the colour bar's ticks and the block labels
+
+    def scaled(self, factor: float) -> PanelFonts:
+        return PanelFonts(self.ticks * factor, self.title * factor, self.values * factor, self.small * factor)
+
+
+def prepared_text(cache: dict[str, QStaticText], text: str, font: QFont) -> QStaticText:
+    """``text`` as a QStaticText laid out once for ``font``, kept in ``cache`` (emptied past 4,096 texts).
+
+    Drawing a prepared text costs a fraction of drawText, which lays the text
+    out again at every paint; the same labels and numbers recur paint after paint.
+    """
+    static = cache.get(text)
+    if static is None:
+        if len(cache) > 4096:
+            cache.clear()
+        static = cache[text] = QStaticText(text)
+        static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+        static.prepare(QTransform(), font)
+    return static
