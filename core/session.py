@@ -41,8 +41,9 @@ import numpy as np
 
 from . import __version__
 from .edits import Edits, editable_shapes
-from .files import atomic_write, check_npz_start, npz_read_errors
+from .files import atomic_write
 from .limits import check_matrix_budget
+from .npz_reading import check_npz_start, npz_read_errors
 from .pipeline import STEP_KEYS, Parameters, pipeline_steps
 from .tokenize import tokenize
 from .weights import WEIGHT_NAMES, Weights

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_write, check_npz_start, npz_read_errors
+from .files import atomic_write
 from .limits import check_whole_number
+from .npz_reading import check_npz_start, npz_read_errors
 
 _WEIGHT_STREAM = 1  # embedding.py uses stream 0
 WEIGHT_NAMES = ("w_q", "w_k", "w_v", "w_o")
