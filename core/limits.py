@@ -21,6 +21,29 @@ MIN_SEED, MAX_SEED = 0, 2**31 - 1  # fits a QSpinBox (a C int)
 #: this bound turns that into a message instead of a MemoryError or a swap storm.
 MAX_MATRIX_BYTES = 1 << 30
 
+#: The arrays of a weights file may take at most this many bytes together,
+#: counted as float64 (what they become): the weights are part of one
+#: computation's matrices, so no usable file holds more. Checked from each
+#: array's .npy header before its data is read, so a 2 MB archive that would
+#: unpack to gigabytes is refused at once.
+MAX_WEIGHTS_BYTES = MAX_MATRIX_BYTES
+#: An .npz's table of contents may take at most this many bytes: a real one
+#: lists up to six arrays in a few hundred bytes, and zipfile builds an object
+#: per entry, so a file of a million empty entries would take gigabytes.
+MAX_NPZ_DIRECTORY_BYTES = 1 << 20
+#: session.json may have at most this many characters. A session with the
+#: longest sentence takes some 60 kB; the rest is room for about 150,000
+#: typed-over cells. Stored as 4 bytes a character, it is checked from its
+#: .npy header before being read (a 0.6 MB file used to unpack to 1.7 GB).
+MAX_SESSION_JSON_CHARACTERS = 1 << 24
+#: session.json may nest objects and lists at most this deep; a real one
+#: nests 3 deep (the session, its edits, one edit).
+MAX_SESSION_JSON_DEPTH = 8
+#: A pipe or device given as a weights or session file (``--weights <(…)``)
+#: is read into memory, at most this many bytes: the largest arrays and
+#: session text, and a MiB for the archive's own headers.
+MAX_ARCHIVE_STREAM_BYTES = MAX_WEIGHTS_BYTES + 4 * MAX_SESSION_JSON_CHARACTERS + (1 << 20)
+
 RANGES: dict[str, tuple[int, int]] = {
     "heads": (MIN_HEADS, MAX_HEADS),
     "d_model": (MIN_D_MODEL, MAX_D_MODEL),

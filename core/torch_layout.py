@@ -21,11 +21,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from .files import atomic_write
 from .limits import check_whole_number
+from .npz_reading import NpzArchive
 from .weights import Weights, WeightsFileError, read_npz_arrays
 
 IN_PROJ = "in_proj_weight"
@@ -116,29 +118,32 @@ def save_torch_weights(weights: Weights, path: str | os.PathLike) -> Path:
     return atomic_write(path, write)
 
 
-def is_torch_weights_file(path: str | os.PathLike) -> bool:
-    """Whether ``path`` is an ``.npz`` holding in_proj_weight (so it is in PyTorch layout).
+def is_torch_weights_file(path: str | os.PathLike, *, source: BinaryIO | None = None) -> bool:
+    """Whether ``path`` (or ``source``, its bytes) is an ``.npz`` holding in_proj_weight (so it is in PyTorch layout).
 
-    Any problem reading it gives False; :func:`~.weights.load_weights` then
-    reports the problem as for any weights file.
+    Reads only the archive's table of contents. Any problem reading it gives
+    False; :func:`~.weights.load_weights` then reports the problem as for
+    any weights file. A pipe would be emptied by this look: read it first
+    and pass its bytes as ``source`` here and to the loader.
     """
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        with NpzArchive(Path(path) if source is None else source) as archive:
             return IN_PROJ in archive.files
     except Exception:
         return False
 
 
-def load_torch_weights(path: str | os.PathLike, heads: int) -> Weights:
+def load_torch_weights(path: str | os.PathLike, heads: int, *, source: BinaryIO | None = None) -> Weights:
     """Read a PyTorch-layout ``.npz`` (see :func:`save_torch_weights`) as Weights with ``heads`` heads.
 
-    Never unpickles; checks names, dtypes, shapes and finiteness like
-    :func:`~.weights.load_weights`, and raises WeightsFileError naming the file.
+    Never unpickles; checks names, dtypes, shapes, sizes and values like
+    :func:`~.weights.load_weights`, and raises WeightsFileError naming the
+    file. ``source``: the bytes of ``path`` when it was a pipe already read.
     """
     path = Path(path)
     arrays = read_npz_arrays(path, TORCH_KEYS, f"{IN_PROJ}, {OUT_PROJ}",
                              f"a PyTorch-layout weights file holds {IN_PROJ} and {OUT_PROJ}",
-                             optional=TORCH_BIAS_KEYS)
+                             optional=TORCH_BIAS_KEYS, source=source)
     try:
         return from_torch_state(arrays, heads)
     except ValueError as error:
