@@ -81,16 +81,24 @@ def npz_source(path: Path, error_class: type[ValueError], limit: int) -> Source:
         return path
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return path
+    chunks: list[bytes] = []
+    size = 0
     try:
         with open(path, "rb") as stream:
-            start = stream.read(4)
-            rest = stream.read(limit + 1 - len(start)) if start in NPZ_MAGIC else b""
+            while size <= limit:
+                chunk = stream.read(min(1 << 20, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if not any(magic.startswith(chunks[0][:4]) for magic in NPZ_MAGIC):
+                    break  # not an archive: check_npz_start says so, with no need for the rest
     except OSError as error:
         raise error_class(f"{path}: cannot read it ({error.strerror or error})") from None
-    if len(start) + len(rest) > limit:
+    if size > limit:
         raise error_class(f"{path}: holds more than {size_text(limit)}, more than any archive this program "
                           f"reads can need")
-    return io.BytesIO(start + rest)
+    return io.BytesIO(b"".join(chunks))
 
 
 def check_npz_start(path: Path, error_class: type[ValueError], empty: str, not_npz: str,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from attention_stepper.core import __version__
 from attention_stepper.core.limits import RANGES, range_text
@@ -118,6 +119,20 @@ def _read_sentence(args: argparse.Namespace) -> str:
         raise UsageError(f"{name} is not UTF-8 text; save the sentence as UTF-8") from None
 
 
+def _weights_source(name: str) -> BinaryIO | None:
+    """The bytes of ``--weights`` when it is a pipe or device (``<(cat w.npz)``), read once; None for a file.
+
+    Telling the layout and loading each read the file; a pipe read twice is
+    empty the second time, so its bytes (at most the limit) are read here.
+    """
+    from attention_stepper.core.limits import MAX_ARCHIVE_STREAM_BYTES
+    from attention_stepper.core.npz_reading import npz_source
+    from attention_stepper.core.weights import WeightsFileError
+
+    source = npz_source(Path(name), WeightsFileError, MAX_ARCHIVE_STREAM_BYTES)
+    return None if isinstance(source, Path) else source
+
+
 def computation_from(args: argparse.Namespace):
     """Build the core Computation the arguments describe (UsageError for bad values)."""
     from attention_stepper.core.pipeline import compute
@@ -130,14 +145,15 @@ def computation_from(args: argparse.Namespace):
     sizes = {"heads": args.heads, "d_model": args.d_model, "d_k": args.d_k, "d_v": args.d_v}
     if args.weights:
         try:
-            if is_torch_weights_file(args.weights):
+            source = _weights_source(args.weights)
+            if is_torch_weights_file(args.weights, source=source):
                 if args.heads is None:
                     raise UsageError(
                         f"{args.weights} holds PyTorch-layout weights (in_proj_weight, out_proj.weight), which do "
                         f"not record the number of heads; give it with --heads H (H must divide d_model)")
-                weights = load_torch_weights(args.weights, args.heads)
+                weights = load_torch_weights(args.weights, args.heads, source=source)
             else:
-                weights = load_weights(args.weights)
+                weights = load_weights(args.weights, source=source)
         except WeightsFileError as error:
             raise UsageError(str(error)) from None
         from_file = {"heads": weights.heads, "d_model": weights.d_model, "d_k": weights.d_k, "d_v": weights.d_v}
