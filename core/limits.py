@@ -10,6 +10,19 @@ from __future__ import annotations
 import operator
 
 MAX_TOKENS = 512
+#: A token may have at most this many characters. Real words are far
+#: shorter; a 30-million-character "word" took 36 s and 687 MB of CSV labels.
+MAX_TOKEN_CHARACTERS = 100
+#: The sentence may have at most this many characters: room for MAX_TOKENS of
+#: the longest tokens, each with a space after it (51,712).
+MAX_SENTENCE_CHARACTERS = MAX_TOKENS * (MAX_TOKEN_CHARACTERS + 1)
+#: The characters are counted after NFC normalisation, which turns at most
+#: four characters into one (a letter and three marks): a text typed with
+#: more than this many characters is too long whatever it composes to.
+MAX_SENTENCE_INPUT_CHARACTERS = 4 * (MAX_SENTENCE_CHARACTERS + 1)
+#: A sentence file or standard input is read up to this many bytes (826 kB):
+#: UTF-8 takes at most 4 bytes a character, and a byte-order mark 3 more.
+MAX_SENTENCE_BYTES = 4 * MAX_SENTENCE_INPUT_CHARACTERS + 3
 MIN_HEADS, MAX_HEADS = 1, 64
 MIN_D_MODEL, MAX_D_MODEL = 1, 4096
 MIN_D_K, MAX_D_K = 1, 1024  # also the range of d_v
@@ -51,6 +64,25 @@ RANGES: dict[str, tuple[int, int]] = {
     "d_v": (MIN_D_K, MAX_D_K),
     "seed": (MIN_SEED, MAX_SEED),
 }
+
+
+def shortened(text: str, keep: int = 20) -> str:
+    """``text`` cut to its first ``keep`` characters and "…", so a message quoting it stays one short line."""
+    return text if len(text) <= keep else text[:keep] + "…"
+
+
+def check_sentence_length(characters: int) -> None:
+    """Refuse a sentence of more than :data:`MAX_SENTENCE_CHARACTERS` characters (counted after NFC)."""
+    if characters > MAX_SENTENCE_CHARACTERS:
+        raise ValueError(f"the sentence has more than {MAX_SENTENCE_CHARACTERS} characters; "
+                         f"at most {MAX_SENTENCE_CHARACTERS} are allowed")
+
+
+def check_token_length(token: str) -> None:
+    """Refuse a token longer than :data:`MAX_TOKEN_CHARACTERS`, quoting its start."""
+    if len(token) > MAX_TOKEN_CHARACTERS:
+        raise ValueError(f"a token has {len(token)} characters ({shortened(token)!r}); at most "
+                         f"{MAX_TOKEN_CHARACTERS} are allowed: put spaces between words")
 
 
 def range_text(name: str) -> str:

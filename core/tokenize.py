@@ -20,7 +20,13 @@ import importlib.util
 import logging
 import unicodedata
 
-from .limits import MAX_TOKENS
+from .limits import (
+    MAX_SENTENCE_CHARACTERS,
+    MAX_SENTENCE_INPUT_CHARACTERS,
+    MAX_TOKENS,
+    check_sentence_length,
+    check_token_length,
+)
 
 #: The tokenizers a person can choose; "whitespace" is the default.
 TOKENIZERS = ("whitespace", "characters", "jieba")
@@ -108,27 +114,35 @@ def tokenize(text: str, mode: str = "whitespace") -> list[str]:
     or a decomposed accent is the same token (and gets the same vector).
     ``mode`` is one of :data:`TOKENIZERS`; "jieba" raises ValueError with the
     install hint when jieba is missing. Raises ValueError when there is no
-    token or more than MAX_TOKENS.
+    token, more than MAX_TOKENS, a token longer than MAX_TOKEN_CHARACTERS or
+    a text longer than MAX_SENTENCE_CHARACTERS (see :mod:`.limits`).
     """
     if mode not in TOKENIZERS:
         raise ValueError(f"the tokenizer must be one of {', '.join(TOKENIZERS)}; got {mode!r}")
     segmenter = _jieba() if mode == "jieba" else None
-    text = unicodedata.normalize("NFC", text)
+    # Only what the limits allow is looked at. A longer text is refused: for its tokens when the allowed
+    # part already has too many (the more useful reason), else for its length.
+    normalized = unicodedata.normalize("NFC", text[:MAX_SENTENCE_INPUT_CHARACTERS])
+    length = len(text) if len(text) > MAX_SENTENCE_INPUT_CHARACTERS else len(normalized)
     if mode == "characters":
         split_characters = True
     elif mode == "jieba":
         split_characters = False  # jieba, not the character rule, splits the Chinese words
     else:
-        split_characters = not any(_kind(char, False) == "space" for char in _strip_spaces(text))
+        split_characters = not any(_kind(char, False) == "space" for char in _strip_spaces(normalized))
+    text = normalized[:MAX_SENTENCE_CHARACTERS + 1]
     tokens = _split(text, split_characters)
     if segmenter is not None:
         tokens = _segment(tokens, segmenter)
-    if not tokens:
-        raise ValueError("the sentence has no tokens: type at least one word or character")
     if len(tokens) > MAX_TOKENS:
         raise ValueError(
             f"the sentence has more than {MAX_TOKENS} tokens; at most {MAX_TOKENS} are allowed"
         )
+    check_sentence_length(length)
+    if not tokens:
+        raise ValueError("the sentence has no tokens: type at least one word or character")
+    for token in tokens:
+        check_token_length(token)
     return tokens
 
 

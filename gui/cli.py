@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from attention_stepper.core import __version__
-from attention_stepper.core.limits import RANGES, range_text
+from attention_stepper.core.limits import (
+    MAX_SENTENCE_BYTES,
+    MAX_SENTENCE_CHARACTERS,
+    MAX_TOKENS,
+    RANGES,
+    range_text,
+)
 from attention_stepper.core.pipeline import DEFAULT_SENTENCE, STEP_KEYS, Parameters
 from attention_stepper.core.tokenize import TOKENIZERS
 
@@ -104,15 +110,20 @@ def build_parser() -> argparse.ArgumentParser:
 def _read_sentence(args: argparse.Namespace) -> str:
     if args.sentence_file is None:
         return DEFAULT_SENTENCE if args.sentence is None else args.sentence
+    # Read one byte past the limit, never more: /dev/zero or a huge file is refused, not read whole.
     if args.sentence_file == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_SENTENCE_BYTES + 1)
         name = "standard input"
     else:
         try:
-            data = Path(args.sentence_file).read_bytes()
+            with open(args.sentence_file, "rb") as stream:
+                data = stream.read(MAX_SENTENCE_BYTES + 1)
         except OSError as error:
             raise UsageError(f"cannot read the sentence file {args.sentence_file}: {error.strerror}") from None
         name = args.sentence_file
+    if len(data) > MAX_SENTENCE_BYTES:
+        raise UsageError(f"{name} holds more than {MAX_SENTENCE_BYTES} bytes; a sentence has at most "
+                         f"{MAX_SENTENCE_CHARACTERS} characters ({MAX_TOKENS} tokens)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -7,6 +7,7 @@ so a change that breaks a rule fails here whatever example triggers it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import hypothesis.strategies as st
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from attention_stepper.core import Parameters, Stepper, Weights, compute, forward, softmax
 from attention_stepper.core.attention import TRACE_KEYS
 from attention_stepper.core.embedding import embed
-from attention_stepper.core.limits import MAX_TOKENS
+from attention_stepper.core.limits import MAX_SENTENCE_CHARACTERS, MAX_TOKEN_CHARACTERS, MAX_TOKENS
 from attention_stepper.core.pipeline import pipeline_steps
 from attention_stepper.core.tokenize import jieba_available, tokenize
 
@@ -26,6 +27,10 @@ QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCh
 
 NO_TOKENS = "the sentence has no tokens: type at least one word or character"
 TOO_MANY = f"the sentence has more than {MAX_TOKENS} tokens; at most {MAX_TOKENS} are allowed"
+TOO_LONG_TOKEN = re.compile(rf"a token has (\d+) characters \(.*\); at most {MAX_TOKEN_CHARACTERS} are allowed: "
+                            rf"put spaces between words")
+TOO_LONG = (f"the sentence has more than {MAX_SENTENCE_CHARACTERS} characters; "
+            f"at most {MAX_SENTENCE_CHARACTERS} are allowed")
 
 # --- the documented rules, restated independently of core/tokenize.py ---------------------------------------
 
@@ -87,14 +92,29 @@ TEXT = st.lists(st.tuples(PIECES, st.sampled_from(["", *SEPARATORS])), max_size=
     lambda parts: "".join(piece + separator for piece, separator in parts))
 
 
+def longest_run(text: str) -> int:
+    """The length of the longest run of characters without a separator between them."""
+    longest = run = 0
+    for char in text:
+        run = 0 if separates(char) else run + 1
+        longest = max(longest, run)
+    return longest
+
+
 def tokens_or_none(text: str, mode: str = "whitespace") -> list[str] | str | None:
-    """The tokens; None for the documented "no tokens" error, "too many" for the other one.
+    """The tokens; None for the documented "no tokens" error, "too many", "too long" for the others.
 
     Any other error, or a documented error the text does not deserve, fails the test.
     """
     try:
         return tokenize(text, mode)
     except ValueError as error:
+        if TOO_LONG_TOKEN.fullmatch(str(error)):
+            assert longest_run(nfc(text)) > MAX_TOKEN_CHARACTERS, "a token is never longer than a run between separators"
+            return "too long"
+        if str(error) == TOO_LONG:
+            assert len(nfc(text)) > MAX_SENTENCE_CHARACTERS, "the text was within the limit"
+            return "too long"
         assert str(error) in (NO_TOKENS, TOO_MANY), str(error)
         visible = sum(not separates(char) for char in nfc(text))
         if str(error) == NO_TOKENS:
@@ -248,11 +268,18 @@ def test_at_most_max_tokens_are_allowed(count, word, separator):
         assert str(raised.value) == TOO_MANY
 
 
-@pytest.mark.parametrize("text", ["x" * 200_000, "长" * 100_000 + " a", "a\u0301" * 50_000])
+@pytest.mark.parametrize("text", ["x" * MAX_TOKEN_CHARACTERS, "长" * MAX_TOKEN_CHARACTERS + " a",
+                                  "a\u0301" * MAX_TOKEN_CHARACTERS])
 def test_very_long_words_are_one_token(text):
+    """Up to the limit of a token's length (issue 13: 200,000 characters were one token, and 687 MB of CSV)."""
     tokens = tokenize(text)
     assert "".join(tokens) == nfc(text).replace(" ", "")
     assert len(tokens) <= 2
+
+
+@pytest.mark.parametrize("text", ["x" * 200_000, "长" * 100_000 + " a", "a\u0301" * 50_000, "x" * 101])
+def test_longer_words_are_refused(text):
+    assert tokens_or_none(text) == "too long"
 
 
 def test_a_huge_text_is_refused_without_tokenising_all_of_it():
