@@ -22,16 +22,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .limits import MAX_MAGNITUDE
 from .weights import Weights
 
 EDITABLE_KEYS = ("embed", "w_q", "w_k", "w_v", "w_o")
 PER_HEAD_EDITABLE_KEYS = frozenset({"w_q", "w_k", "w_v"})
 WEIGHT_EDIT_KEYS = ("w_q", "w_k", "w_v", "w_o")
-#: The largest size a typed value may have. With every typed value within ±1e6
-#: the scores stay far from float64's overflow for every allowed size, so the
-#: trace can never fill with inf or NaN because of an edit; ±1e6 is already
-#: far past where softmax becomes one-hot, so nothing worth seeing is lost.
-MAX_CELL_VALUE = 1e6
+#: The largest size a typed value may have: the bound every weight has too
+#: (limits.MAX_MAGNITUDE, where the arithmetic shows that no product overflows).
+MAX_CELL_VALUE = MAX_MAGNITUDE
 #: How the matrices are called in messages.
 MATRIX_NAMES = {"embed": "X", "w_q": "W_Q", "w_k": "W_K", "w_v": "W_V", "w_o": "W_O"}
 

@@ -57,6 +57,22 @@ MAX_SESSION_JSON_DEPTH = 8
 #: session text, and a MiB for the archive's own headers.
 MAX_ARCHIVE_STREAM_BYTES = MAX_WEIGHTS_BYTES + 4 * MAX_SESSION_JSON_CHARACTERS + (1 << 20)
 
+#: No number a person gives, a loaded weight or a typed-over cell of X or W,
+#: may be larger than this in magnitude. Then, with the largest sizes
+#: (d_model 4096, d_k and d_v 1024, 64 heads) and |x|, |w| <= 1e6 (a seeded x
+#: is a standard normal draw, far smaller):
+#:   |q|, |k|, |v|  <= d_model * |x| * |w|        <= 4096 * 1e12      ~ 4.1e15
+#:   |score|        <= d_k * |q| * |k| (no 1/sqrt(d_k) when skipped)
+#:                                                <= 1024 * 4.1e15**2 ~ 1.7e34
+#:   |head output|  <= max |v| (a softmax row is a convex combination)
+#:   |output|       <= h * d_v * |head output| * |w_o| <= 65536 * 4.1e21 ~ 2.7e26
+#: and even their squares (norms, variances) stay below 1e70: far from
+#: float64's 1.8e308, so no trace fills with inf or NaN. (The softmax takes
+#: score differences, so it needs 2 * |score| < 1.8e308: |w| up to 7e142
+#: would still fit.) 1e6 is far past where a softmax is one-hot and above any
+#: trained model's weights: nothing worth seeing is refused.
+MAX_MAGNITUDE = 1e6
+
 RANGES: dict[str, tuple[int, int]] = {
     "heads": (MIN_HEADS, MAX_HEADS),
     "d_model": (MIN_D_MODEL, MAX_D_MODEL),

@@ -28,7 +28,7 @@ import numpy as np
 from .files import atomic_write
 from .limits import check_whole_number
 from .npz_reading import NpzArchive
-from .weights import Weights, WeightsFileError, read_npz_arrays
+from .weights import Weights, WeightsFileError, read_npz_arrays, value_problem
 
 IN_PROJ = "in_proj_weight"
 OUT_PROJ = "out_proj.weight"
@@ -80,8 +80,9 @@ def from_torch_state(state: Mapping[str, object], heads: int) -> Weights:
     if out_proj.shape != (d_model, d_model):
         raise ValueError(f"{OUT_PROJ} must have shape (E, E) = ({d_model}, {d_model}); it has shape {out_proj.shape}")
     for key, array in ((IN_PROJ, in_proj), (OUT_PROJ, out_proj)):
-        if not np.isfinite(array).all():
-            raise ValueError(f"{key} holds NaN or infinite values; every weight must be a finite number")
+        problem = value_problem(key, array)
+        if problem:
+            raise ValueError(problem)
     if d_model % heads:
         raise ValueError(f"heads {heads} does not divide the width E = {d_model}; PyTorch needs d_k = E / heads")
     for key in TORCH_BIAS_KEYS:

@@ -18,7 +18,7 @@ from typing import BinaryIO
 import numpy as np
 
 from .files import atomic_write
-from .limits import MAX_ARCHIVE_STREAM_BYTES, MAX_WEIGHTS_BYTES, check_whole_number
+from .limits import MAX_ARCHIVE_STREAM_BYTES, MAX_MAGNITUDE, MAX_WEIGHTS_BYTES, check_whole_number
 from .npz_reading import NpzArchive, check_npz_start, npz_read_errors, npz_source, size_text
 
 _WEIGHT_STREAM = 1  # embedding.py uses stream 0
@@ -50,8 +50,9 @@ class Weights:
         if problem:
             raise ValueError(problem)
         for name in WEIGHT_NAMES:
-            if not np.isfinite(getattr(self, name)).all():
-                raise ValueError(f"{name} holds NaN or infinite values; every weight must be a finite number")
+            problem = value_problem(name, getattr(self, name))
+            if problem:
+                raise ValueError(problem)
 
     @property
     def heads(self) -> int:
@@ -88,6 +89,23 @@ class Weights:
         if not isinstance(other, Weights):
             return NotImplemented
         return all(np.array_equal(getattr(self, n), getattr(other, n)) for n in WEIGHT_NAMES)
+
+
+def value_problem(name: str, array: np.ndarray) -> str:
+    """Why the weights ``array`` (called ``name``) cannot be used, or '': NaN, infinity, or beyond ±MAX_MAGNITUDE.
+
+    Finite but huge weights (1e308) gave NaN and inf in every later matrix;
+    within the bound no product can overflow (the arithmetic is in limits.py).
+    """
+    if not np.isfinite(array).all():
+        return f"{name} holds NaN or infinite values; every weight must be a finite number"
+    if array.size:
+        largest = array.flat[int(np.abs(array).argmax())]
+        if abs(largest) > MAX_MAGNITUDE:
+            limit = int(MAX_MAGNITUDE)
+            return (f"{name} holds {float(largest):g}; every weight must be from -{limit} to {limit}, "
+                    f"so that no product overflows")
+    return ""
 
 
 def shape_problem(w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray, w_o: np.ndarray) -> str:

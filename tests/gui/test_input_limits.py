@@ -20,6 +20,7 @@ from attention_stepper.core.edits import Edits
 from attention_stepper.core.limits import MAX_SENTENCE_CHARACTERS
 from attention_stepper.core.pipeline import Parameters
 from attention_stepper.core.session import JSON_NAME, session_json
+from attention_stepper.core.weights import init_weights
 
 from panel_checks import assert_panels_show_core
 
@@ -115,3 +116,20 @@ def test_the_heads_box_takes_no_full_width_or_other_digits(window):
     type_characters(spin.lineEdit(), "3")
     spin.interpretText()
     assert window.model.parameters.heads == 3
+
+
+def test_huge_weights_are_refused_by_the_window_instead_of_showing_nan(window, tmp_path):
+    arrays = {name: np.array(array) for name, array in init_weights(8, 2, 4).arrays().items()}
+    arrays["w_q"][0, 0, 0] = 1e308
+    path = tmp_path / "huge.npz"
+    np.savez(path, **arrays)
+    before = window.model.computation
+    assert not window.exporter.open_weights(path)
+    assert "huge.npz" in window.exporter.last_message
+    assert "w_q holds 1e+308; every weight must be from -1000000 to 1000000" in window.exporter.last_message
+    assert window.model.computation is before
+    session = tmp_path / "huge.attn.npz"
+    np.savez(session, **{JSON_NAME: np.array(session_json(Parameters(), Edits()))}, **arrays)
+    assert not window.sessions.open(session)
+    assert "w_q holds 1e+308" in window.sessions.last_message
+    assert window.model.computation is before
