@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from attention_stepper.core import Parameters, Stepper, Weights, compute, forward, softmax
 from attention_stepper.core.attention import TRACE_KEYS
 from attention_stepper.core.embedding import embed
-from attention_stepper.core.limits import MAX_SENTENCE_CHARACTERS, MAX_TOKEN_CHARACTERS, MAX_TOKENS
+from attention_stepper.core.limits import MAX_MAGNITUDE, MAX_SENTENCE_CHARACTERS, MAX_TOKEN_CHARACTERS, MAX_TOKENS
 from attention_stepper.core.pipeline import pipeline_steps
 from attention_stepper.core.tokenize import jieba_available, tokenize
 
@@ -445,9 +445,12 @@ def test_forward_with_hugely_scaled_weights_still_gives_finite_weights(sizes, ex
     parameters = parameters_of(sizes)
     base = compute(parameters).weights
     factor = (1 + mantissa) * 10.0 ** exponent
-    weights = Weights(base.w_q * factor, base.w_k * factor, base.w_v, base.w_o)
-    trace = forward(compute(parameters).trace["embed"], weights, causal=parameters.causal,
-                    scale=not parameters.skip_scaling)
+    # Weights are bounded by MAX_MAGNITUDE (issue 13): W_Q and W_K grow up to it and X by the rest,
+    # which gives the scores the size that scaling W_Q and W_K by `factor` gave.
+    weight_factor = min(factor, MAX_MAGNITUDE / max(np.abs(base.w_q).max(), np.abs(base.w_k).max(), 1e-300))
+    weights = Weights(base.w_q * weight_factor, base.w_k * weight_factor, base.w_v, base.w_o)
+    trace = forward(compute(parameters).trace["embed"] * (factor / weight_factor), weights,
+                    causal=parameters.causal, scale=not parameters.skip_scaling)
     assert np.isfinite(trace["scores"]).all()  # (the factors are chosen so the scores themselves fit a double)
     assert_proper_softmax(trace["weights"], trace["masked" if parameters.causal else "scaled"])
     for key in ("head_output", "concat", "output"):
