@@ -120,10 +120,11 @@ def check_whole_number(name: str, value: object) -> int:
         number = operator.index(value)
     except TypeError:
         raise ValueError(
-            f"{name} must be a whole number {range_text(name)}, not {value!r}"
+            f"{name} must be a whole number {range_text(name)}, not {shortened(repr(value))}"
         ) from None
     if not low <= number <= high:
-        raise ValueError(f"{name} must be a whole number {range_text(name)}; got {number}")
+        shown = str(number) if -10**20 < number < 10**20 else shortened(str(number))
+        raise ValueError(f"{name} must be a whole number {range_text(name)}; got {shown}")
     return number
 
 

@@ -20,6 +20,7 @@ from attention_stepper.core.limits import (
     MAX_TOKENS,
     RANGES,
     range_text,
+    shortened,
 )
 from attention_stepper.core.pipeline import DEFAULT_SENTENCE, STEP_KEYS, Parameters
 from attention_stepper.core.tokenize import TOKENIZERS
@@ -38,21 +39,47 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+def _ascii_whole_number(text: str) -> int | None:
+    """``text`` as an int if it is ASCII digits, after at most a '-', and nothing else; else None.
+
+    int() would also take '٣', '３', '1_0' and ' +3 '. A '-' is read (so
+    that -3 is refused for its range, as a person expects) though no option
+    takes a negative number. A number of more than 20 digits is returned as
+    one past any limit (±2**64) without converting thousands of digits.
+    """
+    digits = text[1:] if text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    digits = digits.lstrip("0") or "0"
+    value = int(digits) if len(digits) <= 20 else 2**64
+    return -value if text.startswith("-") else value
+
+
 def _whole_number(name: str):
+    """argparse's type for the option ``name``: ASCII digits within its range (core/limits.py)."""
     low, high = RANGES[name]
 
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
+        value = _ascii_whole_number(text)
+        if value is None:
             raise argparse.ArgumentTypeError(
-                f"{name} must be a whole number {range_text(name)}, not {text!r}") from None
+                f"{name} must be a whole number {range_text(name)}, not {shortened(text)!r}")
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{name} must be a whole number {range_text(name)}; got {value}")
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a whole number {range_text(name)}; got {shortened(text)}")
         return value
 
     parse.__name__ = name
     return parse
+
+
+def _head_number(text: str) -> int:
+    """argparse's type for --head: ASCII digits (whether the head exists is checked against --heads later)."""
+    value = _ascii_whole_number(text)
+    if value is None or value < 1:
+        raise argparse.ArgumentTypeError(f"--head must be a whole number from 1 (the first head), "
+                                         f"not {shortened(text)!r}")
+    return value
 
 
 def _add_computation_arguments(parser: argparse.ArgumentParser) -> None:
@@ -102,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help=f"the step to show: {' '.join(STEP_KEYS)}")
     screenshot.add_argument("--out", required=True, metavar="FILE.png", help="the PNG file to write")
     screenshot.add_argument("--size", default="1280x800", metavar="WxH", help="window size (default 1280x800)")
-    screenshot.add_argument("--head", type=int, default=None, metavar="N",
+    screenshot.add_argument("--head", type=_head_number, default=None, metavar="N",
                             help="show head N (1-based) large; default: all heads side by side")
     return parser
 
@@ -212,12 +239,12 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise UsageError(f"--size must look like 1280x800, not {text!r}") from None
+    parts = [_ascii_whole_number(part) for part in text.lower().split("x")]
+    if len(parts) != 2 or None in parts:
+        raise UsageError(f"--size must look like 1280x800, not {shortened(text)!r}")
+    width, height = parts
     if not (800 <= width <= 8000 and 500 <= height <= 8000):
-        raise UsageError(f"--size must be from 800x500 to 8000x8000; got {text}")
+        raise UsageError(f"--size must be from 800x500 to 8000x8000; got {shortened(text)}")
     return width, height
 
 
