@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shlex
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -181,3 +182,16 @@ def test_an_export_with_a_normal_sentence_still_runs_under_the_cap(tmp_path):
     sentence = " ".join(f"w{index}" for index in range(MAX_TOKENS))
     result = run_command("export", "--sentence", sentence, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_readme_states_the_limits_that_are_enforced():
+    from attention_stepper.core import limits
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## What the program refuses, and why"):]
+    table = table[:table.index("\n## ")]
+    for number in (limits.MAX_TOKEN_CHARACTERS, limits.MAX_SENTENCE_CHARACTERS, limits.MAX_SENTENCE_BYTES,
+                   int(limits.MAX_MAGNITUDE), limits.MAX_SESSION_JSON_CHARACTERS, limits.MAX_SESSION_JSON_DEPTH):
+        assert f"{number:,}" in table or f" {number} " in table, number
+    assert f"{limits.MAX_WEIGHTS_BYTES / 2**30:.0f} GiB together as float64" in table
+    assert f"{limits.MAX_NPZ_DIRECTORY_BYTES / 2**20:.0f} MiB" in table
