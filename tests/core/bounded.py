@@ -11,15 +11,23 @@ far below what the inputs below would take unchecked (gigabytes).
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
+
+try:
+    import resource
+except ImportError:  # Windows: no address-space cap, the refusal is still checked
+    resource = None
 
 CAP = 1536 * 2**20
 SCRIPT = Path(sys.executable).with_name("attention-stepper")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "attention_stepper.gui.cli"]
 PREFIX = "attention-stepper: error: "
+
+
+#: Linux enforces RLIMIT_AS; macOS accepts no lower limit, Windows has none.
+CAPPED = resource is not None and sys.platform.startswith("linux")
 
 
 def _cap() -> None:
@@ -35,7 +43,7 @@ def run_capped(args: list[str], stdin=None, shell: bool = False, timeout: float 
     """Run ``args`` (a command list, or one bash command line with ``shell``) under the memory cap."""
     command = ["bash", "-c", args] if shell else args
     return subprocess.run(command, stdin=stdin, capture_output=True, text=True, timeout=timeout,
-                          preexec_fn=_cap, env=_environment())
+                          preexec_fn=_cap if CAPPED else None, env=_environment())
 
 
 def run_command(*args: object, stdin=None, timeout: float = 120) -> subprocess.CompletedProcess:

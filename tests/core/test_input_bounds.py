@@ -9,7 +9,9 @@ under a capped address space (bounded.py) and expect one line and exit 2.
 from __future__ import annotations
 
 import json
+import os
 import shlex
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -30,6 +32,8 @@ from attention_stepper.core.session import JSON_NAME, session_json
 from attention_stepper.core.tokenize import jieba_available
 
 TOO_MANY_BYTES = f"holds more than {MAX_SENTENCE_BYTES} bytes"
+needs_devices = pytest.mark.skipif(not os.path.exists("/dev/zero") or shutil.which("yes") is None,
+                                   reason="needs /dev/zero, /dev/urandom and yes")
 
 
 def test_the_limits_fit_together():
@@ -42,12 +46,14 @@ def test_the_limits_fit_together():
 # --- item 5: reading the sentence ---------------------------------------------------------------------------
 
 
+@needs_devices
 def test_a_sentence_file_that_never_ends_is_refused_in_bounded_memory(tmp_path):
     result = run_command("export", "--sentence-file", "/dev/zero", "--out", tmp_path / "out")
     assert_refused(result, "/dev/zero", TOO_MANY_BYTES, f"at most {MAX_SENTENCE_CHARACTERS} characters")
     assert not (tmp_path / "out").exists()
 
 
+@needs_devices
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_standard_input_that_never_ends_is_refused_in_bounded_memory(tmp_path, device):
     with open(device, "rb") as stream:
@@ -55,6 +61,7 @@ def test_standard_input_that_never_ends_is_refused_in_bounded_memory(tmp_path, d
     assert_refused(result, "standard input", TOO_MANY_BYTES)
 
 
+@needs_devices
 def test_a_pipe_that_never_ends_is_refused(tmp_path):
     command = " ".join(shlex.quote(part) for part in COMMAND)
     result = run_capped(f"yes 'the cat sat' | {command} export --sentence-file - --out {tmp_path / 'out'}", shell=True)

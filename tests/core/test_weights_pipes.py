@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import threading
 
@@ -29,6 +30,9 @@ from attention_stepper.core import (
     save_weights,
 )
 from attention_stepper.core.npz_reading import npz_source
+
+pytestmark = pytest.mark.skipif(shutil.which("bash") is None or not os.path.isdir("/dev/fd"),
+                                reason="needs bash's process substitution and /dev/fd")
 
 
 def run_with_substitution(arguments: str) -> subprocess.CompletedProcess:
