@@ -10,6 +10,11 @@ from __future__ import annotations
 import operator
 
 MAX_TOKENS = 512
+MIN_HEADS, MAX_HEADS = 1, 64
+MIN_D_MODEL, MAX_D_MODEL = 1, 4096
+MIN_D_K, MAX_D_K = 1, 1024  # also the range of d_v
+MIN_SEED, MAX_SEED = 0, 2**31 - 1  # fits a QSpinBox (a C int)
+
 #: A token may have at most this many characters. Real words are far
 #: shorter; a 30-million-character "word" took 36 s and 687 MB of CSV labels.
 MAX_TOKEN_CHARACTERS = 100
@@ -20,13 +25,9 @@ MAX_SENTENCE_CHARACTERS = MAX_TOKENS * (MAX_TOKEN_CHARACTERS + 1)
 #: four characters into one (a letter and three marks): a text typed with
 #: more than this many characters is too long whatever it composes to.
 MAX_SENTENCE_INPUT_CHARACTERS = 4 * (MAX_SENTENCE_CHARACTERS + 1)
-#: A sentence file or standard input is read up to this many bytes (826 kB):
+#: A sentence file or standard input is read up to this many bytes (827 kB):
 #: UTF-8 takes at most 4 bytes a character, and a byte-order mark 3 more.
 MAX_SENTENCE_BYTES = 4 * MAX_SENTENCE_INPUT_CHARACTERS + 3
-MIN_HEADS, MAX_HEADS = 1, 64
-MIN_D_MODEL, MAX_D_MODEL = 1, 4096
-MIN_D_K, MAX_D_K = 1, 1024  # also the range of d_v
-MIN_SEED, MAX_SEED = 0, 2**31 - 1  # fits a QSpinBox (a C int)
 
 #: The matrices of one computation (trace and weights) may take at most this
 #: many bytes. Every parameter can be within its own range while the product
