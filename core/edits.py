@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .limits import MAX_MAGNITUDE
 from .matrices import EDITABLE_KEYS, PER_HEAD_KEYS, WEIGHT_NAMES, matrix_info
 from .weights import Weights
 
@@ -29,11 +30,9 @@ from .weights import Weights
 PER_HEAD_EDITABLE_KEYS = frozenset(EDITABLE_KEYS) & PER_HEAD_KEYS
 #: The editable matrices that are weights (dropped together when the weights are replaced).
 WEIGHT_EDIT_KEYS = tuple(key for key in EDITABLE_KEYS if key in WEIGHT_NAMES)
-#: The largest size a typed value may have. With every typed value within ±1e6
-#: the scores stay far from float64's overflow for every allowed size, so the
-#: trace can never fill with inf or NaN because of an edit; ±1e6 is already
-#: far past where softmax becomes one-hot, so nothing worth seeing is lost.
-MAX_CELL_VALUE = 1e6
+#: The largest size a typed value may have: the bound every weight has too
+#: (limits.MAX_MAGNITUDE, where the arithmetic shows that no product overflows).
+MAX_CELL_VALUE = MAX_MAGNITUDE
 
 Cell = tuple[str, "int | None", int, int]
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,12 +42,14 @@ import numpy as np
 
 from .computation import check_inputs
 from .edits import Edits
-from .files import atomic_write, check_npz_start, npz_read_errors
+from .files import atomic_write
 from .lesson import check_step, steps_for
+from .limits import MAX_ARCHIVE_STREAM_BYTES, MAX_SESSION_JSON_CHARACTERS, MAX_SESSION_JSON_DEPTH, MAX_WEIGHTS_BYTES
 from .matrices import WEIGHT_NAMES
+from .npz_reading import NpzArchive, check_npz_start, npz_read_errors, npz_source
 from .parameters import Parameters
 from .version import __version__
-from .weights import MATRIX_WEIGHT_NAMES, Weights
+from .weights import MATRIX_WEIGHT_NAMES, WEIGHTS_LIMIT_TEXT, Weights
 
 SESSION_FORMAT = "attention-stepper-session"
 SESSION_FORMAT_VERSION = 1
@@ -128,11 +131,13 @@ def save_session(path: str | os.PathLike, parameters: Parameters, weights: Weigh
 
 
 def _read_archive(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of a session file, none read before its declared size is known to fit the limits."""
     with npz_read_errors(path, SessionFileError, "a session file", "not a readable session file, damaged or truncated",
                          " (a session file holds only text and numbers)"):
+        source = npz_source(path, SessionFileError, MAX_ARCHIVE_STREAM_BYTES)
         check_npz_start(path, SessionFileError, "the file is empty (0 bytes); it is not a saved session",
-                        "not a session file (an .npz archive written by Save session)")
-        with np.load(path, allow_pickle=False) as archive:
+                        "not a session file (an .npz archive written by Save session)", source)
+        with NpzArchive(source) as archive:
             names = list(archive.files)
             if JSON_NAME not in names:
                 hint = " (it looks like a weights file: open it with Open weights)" if set(MATRIX_WEIGHT_NAMES) <= set(
@@ -143,10 +148,10 @@ def _read_archive(path: Path) -> dict[str, np.ndarray]:
             if unknown:
                 raise SessionFileError(f"{path}: unexpected arrays {', '.join(unknown)}; a session file holds "
                                        f"{JSON_NAME} and, for weights that are not seeded, w_q, w_k, w_v, w_o")
-            arrays = {name: archive[name] for name in names}
-    for name, array in arrays.items():
-        if not isinstance(array, np.ndarray):  # a zip member not saved by NumPy comes back as bytes
-            raise SessionFileError(f"{path}: {name} is not a NumPy array; a session file is written by numpy.savez")
+            arrays = archive.read([JSON_NAME], 4 * MAX_SESSION_JSON_CHARACTERS,
+                                  f"{JSON_NAME} may have at most {MAX_SESSION_JSON_CHARACTERS} characters")
+            arrays.update(archive.read([name for name in names if name != JSON_NAME], MAX_WEIGHTS_BYTES,
+                                       WEIGHTS_LIMIT_TEXT))
     return arrays
 
 
@@ -154,12 +159,32 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _nesting_depth(text: str) -> int:
+    """How deep the JSON ``text`` nests objects and lists, counted without parsing it, in linear time.
+
+    Escapes go first (so an escaped quote cannot end a string), then strings
+    (brackets inside them do not count); the brackets left give the depth.
+    Malformed text gives some number: json.loads then says what is wrong.
+    """
+    skeleton = re.sub(r'"[^"]*"', "", re.sub(r"\\.", "", text, flags=re.DOTALL))
+    brackets = np.frombuffer(re.sub(r"[^\[\]{}]", "", skeleton).encode("ascii"), dtype=np.uint8)
+    if not brackets.size:
+        return 0
+    opening = (brackets == ord("[")) | (brackets == ord("{"))
+    return int(np.cumsum(opening.astype(np.int32) * 2 - 1, dtype=np.int32).max())
+
+
 def _parse_json(path: Path, array: np.ndarray) -> dict:
     if array.dtype.kind != "U" or array.ndim != 0:
         raise SessionFileError(f"{path}: {JSON_NAME} must be one text string (a 0-dimensional Unicode array); "
                                f"it has dtype {array.dtype} and shape {array.shape}")
+    text = str(array[()])
+    depth = _nesting_depth(text)
+    if depth > MAX_SESSION_JSON_DEPTH:
+        raise SessionFileError(f"{path}: {JSON_NAME} is not valid JSON for a session: it nests {depth} levels "
+                               f"deep, and at most {MAX_SESSION_JSON_DEPTH} are read (a session nests 3)")
     try:
-        data = json.loads(str(array[()]), parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as error:
         raise SessionFileError(f"{path}: {JSON_NAME} is not valid JSON ({error})") from None
     if not isinstance(data, dict):

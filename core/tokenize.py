@@ -6,6 +6,12 @@ character becomes a token (``猫吃鱼`` → 猫 / 吃 / 鱼); once a person typ
 spaces (``我 爱 机器 学习``) the spaces decide, and 机器 stays one word. Punctuation and symbols stand alone, so that
 "learning." and "learning" get the same vector.
 
+No token splits what is drawn as one character (a grapheme cluster, see
+:mod:`.graphemes`): an accent stays on its letter, 👍🏽, 🇨🇳, 👨‍👩‍👧 and 1️⃣ are
+one token each. Invisible characters between words separate them like
+spaces; a zero-width joiner, variation selector or tag with nothing before
+it to join is dropped, so a sentence of only such characters has no token.
+
 Two other tokenizers can be chosen (``mode``): "characters" makes every
 CJK character a token even when spaces are typed, and "jieba" segments
 Chinese into words with the jieba package (the optional extra ``zh``), so
@@ -20,8 +26,16 @@ import importlib.util
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
 
-from .limits import MAX_TOKENS
+from .graphemes import clusters, is_extending, is_invisible
+from .limits import (
+    MAX_SENTENCE_CHARACTERS,
+    MAX_SENTENCE_INPUT_CHARACTERS,
+    MAX_TOKENS,
+    check_sentence_length,
+    check_token_length,
+)
 
 #: Tokens that only pad a sentence to a batch's length: kept whole, and masked as keys.
 PADDING_TOKENS = ("<pad>", "[PAD]")
@@ -45,9 +59,6 @@ _CHARACTER_SCRIPTS = (
     (0x20000, 0x3134F),  # CJK extensions B-G and supplement
 )
 
-_JOINERS = {"\u200c", "\u200d"}  # zero-width (non-)joiner: part of the token they sit in
-
-
 def _is_character_script(char: str) -> bool:
     code = ord(char)
     return any(low <= code <= high for low, high in _CHARACTER_SCRIPTS)
@@ -57,34 +68,64 @@ def _is_character_script(char: str) -> bool:
 def _kind(char: str, split_characters: bool) -> str:
     """Classify one character: 'space', 'attach', 'alone' or 'word'.
 
-    Remembered: a sentence repeats few distinct characters, and a 512-token
-    paragraph asked this some 2,500 times per keystroke (about 3 ms).
+    'attach' is a character that extends the one before it (see
+    :mod:`.graphemes`); the others give a grapheme cluster its kind by its
+    first character. Remembered: a sentence repeats few distinct characters,
+    and a 512-token paragraph asked this some 2,500 times per keystroke.
     """
-    if char in _JOINERS:
+    if is_extending(char):
         return "attach"
     category = unicodedata.category(char)
     if char.isspace() or category in ("Cc", "Cf", "Zs", "Zl", "Zp", "Cs", "Cn", "Co"):
         return "space"  # includes zero-width space and other invisible format characters
-    if category.startswith("M"):
-        return "attach"  # combining marks belong to the character before them
     if category.startswith(("P", "S")) or (split_characters and _is_character_script(char)):
         return "alone"
     return "word"
 
 
-def _strip_spaces(text: str) -> str:
-    """``text`` without leading and trailing white space of every kind :func:`_kind` calls space.
+@functools.lru_cache(maxsize=8192)
+def _separates(char: str) -> bool:
+    return _kind(char, False) == "space"
 
-    ``str.strip`` alone would keep a zero-width space or a byte-order mark at
-    an end, and that invisible character would then count as white space
-    between words: "猫吃鱼\ufeff" would stay one token while "猫吃鱼 " splits.
+
+def _classified(text: str, split_characters: bool) -> Iterator[tuple[str, str]]:
+    """The grapheme clusters of ``text`` with their kind: 'space', 'alone' or 'word'.
+
+    A cluster is of the kind of its first character. One that starts with
+    an extending character had nothing before it to extend (the start, or a
+    separator): its invisible start is dropped, a mark then joins the word
+    that follows (as a letter would) and a skin tone stands alone (as a
+    symbol would); with nothing visible left it separates, like a space.
+    """
+    for cluster in clusters(text, _separates):
+        kind = _kind(cluster[0], split_characters)
+        if kind != "attach":
+            yield cluster, kind
+            continue
+        start = 0
+        while start < len(cluster) and is_invisible(cluster[start]):
+            start += 1
+        if start == len(cluster):
+            yield cluster, "space"
+        elif unicodedata.category(cluster[start]).startswith("M"):
+            yield cluster[start:], "word"
+        else:
+            yield cluster[start:], "alone"
+
+
+def _interior_space(text: str) -> bool:
+    """Whether a separator stands between two characters that are kept (the ends do not count).
+
+    Counting the ends would let an invisible character (a zero-width space,
+    a byte-order mark) decide: "猫吃鱼\ufeff" would stay one token while
+    "猫吃鱼 " splits. A joiner or selector at an end joins nothing there.
     """
     start, end = 0, len(text)
-    while start < end and _kind(text[start], False) == "space":
+    while start < end and (_separates(text[start]) or is_invisible(text[start])):
         start += 1
-    while end > start and _kind(text[end - 1], False) == "space":
+    while end > start and (_separates(text[end - 1]) or is_invisible(text[end - 1])):
         end -= 1
-    return text[start:end]
+    return any(map(_separates, text[start:end]))
 
 
 def jieba_available() -> bool:
@@ -114,18 +155,23 @@ def tokenize(text: str, mode: str = "whitespace") -> list[str]:
     or a decomposed accent is the same token (and gets the same vector).
     ``mode`` is one of :data:`TOKENIZERS`; "jieba" raises ValueError with the
     install hint when jieba is missing. Raises ValueError when there is no
-    token or more than MAX_TOKENS.
+    token, more than MAX_TOKENS, a token longer than MAX_TOKEN_CHARACTERS or
+    a text longer than MAX_SENTENCE_CHARACTERS (see :mod:`.limits`).
     """
     if mode not in TOKENIZERS:
         raise ValueError(f"the tokenizer must be one of {', '.join(TOKENIZERS)}; got {mode!r}")
     segmenter = _jieba() if mode == "jieba" else None
-    text = unicodedata.normalize("NFC", text)
+    # Only what the limits allow is looked at. A longer text is refused: for its tokens when the allowed
+    # part already has too many (the more useful reason), else for its length.
+    normalized = unicodedata.normalize("NFC", text[:MAX_SENTENCE_INPUT_CHARACTERS])
+    length = len(text) if len(text) > MAX_SENTENCE_INPUT_CHARACTERS else len(normalized)
     if mode == "characters":
         split_characters = True
     elif mode == "jieba":
         split_characters = False  # jieba, not the character rule, splits the Chinese words
     else:
-        split_characters = not any(_kind(char, False) == "space" for char in _strip_spaces(text))
+        split_characters = not _interior_space(normalized)
+    text = normalized[:MAX_SENTENCE_CHARACTERS + 1]
     tokens: list[str] = []
     for index, piece in enumerate(_PADDING.split(text)):  # odd pieces are padding tokens, kept whole
         if index % 2:
@@ -135,12 +181,15 @@ def tokenize(text: str, mode: str = "whitespace") -> list[str]:
         tokens.extend(words if segmenter is None else _segment(words, segmenter))
         if len(tokens) > MAX_TOKENS:
             break
-    if not tokens:
-        raise ValueError("the sentence has no tokens: type at least one word or character")
     if len(tokens) > MAX_TOKENS:
         raise ValueError(
             f"the sentence has more than {MAX_TOKENS} tokens; at most {MAX_TOKENS} are allowed"
         )
+    check_sentence_length(length)
+    if not tokens:
+        raise ValueError("the sentence has no tokens: type at least one word or character")
+    for token in tokens:
+        check_token_length(token)
     return tokens
 
 
@@ -148,48 +197,46 @@ def _segment(tokens: list[str], jieba) -> list[str]:
     """Replace every token that holds a CJK character by jieba's words for it.
 
     Punctuation is already a token of its own, so jieba only ever sees runs
-    of letters; the white space a person typed still separates words.
+    of letters; the white space a person typed still separates words. A
+    word jieba starts inside a grapheme cluster (at an accent, a joiner) is
+    glued back to the word before it.
     """
     segmented: list[str] = []
     for token in tokens:
         if len(segmented) > MAX_TOKENS:
             break
-        if any(_is_character_script(char) for char in token):
-            segmented.extend(word for word in jieba.lcut(token) if word.strip())
-        else:
+        if not any(_is_character_script(char) for char in token):
             segmented.append(token)
+            continue
+        boundaries, offset = {0}, 0
+        for cluster in clusters(token, _separates):
+            offset += len(cluster)
+            boundaries.add(offset)
+        words: list[str] = []
+        offset = 0
+        for word in jieba.lcut(token):
+            if words and offset not in boundaries:
+                words[-1] += word
+            elif word.strip():
+                words.append(word)
+            offset += len(word)
+        segmented.extend(words)
     return segmented
 
 
 def _split(text: str, split_characters: bool) -> list[str]:
-    """The white-space rules; stops soon after MAX_TOKENS so a huge text is refused quickly."""
+    """The white-space rules over grapheme clusters; stops soon after MAX_TOKENS so a huge text is refused quickly."""
     tokens: list[str] = []
     current = ""  # the word being built
-    last_alone = False  # whether tokens[-1] was a stand-alone character marks may attach to
-    for char in text:
-        kind = _kind(char, split_characters)
-        if kind == "alone" and last_alone and tokens[-1].endswith("\u200d"):
-            kind = "attach"  # an emoji sequence joined by ZWJ (👨‍👩‍👧) is one token
+    for cluster, kind in _classified(text, split_characters):
         if kind == "word":
-            current += char
-            last_alone = False
-            continue
-        if kind == "attach":
-            if current:
-                current += char
-            elif last_alone:
-                tokens[-1] += char
-            else:
-                current = char
+            current += cluster
             continue
         if current:
             tokens.append(current)
             current = ""
         if kind == "alone":
-            tokens.append(char)
-            last_alone = True
-        else:
-            last_alone = False
+            tokens.append(cluster)
         if len(tokens) > MAX_TOKENS:
             break
     if current:

@@ -24,12 +24,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from .files import atomic_write
 from .limits import check_whole_number
-from .weights import Weights, WeightsFileError, read_npz_arrays
+from .npz_reading import NpzArchive
+from .weights import Weights, WeightsFileError, read_npz_arrays, value_problem
 
 IN_PROJ = "in_proj_weight"
 OUT_PROJ = "out_proj.weight"
@@ -89,8 +91,9 @@ def from_torch_state(state: Mapping[str, object], heads: int) -> Weights:
     if out_proj.shape != (d_model, d_model):
         raise ValueError(f"{OUT_PROJ} must have shape (E, E) = ({d_model}, {d_model}); it has shape {out_proj.shape}")
     for key, array in ((IN_PROJ, in_proj), (OUT_PROJ, out_proj)):
-        if not np.isfinite(array).all():
-            raise ValueError(f"{key} holds NaN or infinite values; every weight must be a finite number")
+        problem = value_problem(key, array)
+        if problem:
+            raise ValueError(problem)
     if d_model % heads:
         raise ValueError(f"heads {heads} does not divide the width E = {d_model}; PyTorch needs d_k = E / heads")
     biases = {key: _as_array(state[key], key) for key in TORCH_BIAS_KEYS if key in state}
@@ -136,29 +139,32 @@ def save_torch_weights(weights: Weights, path: str | os.PathLike) -> Path:
     return atomic_write(path, write)
 
 
-def is_torch_weights_file(path: str | os.PathLike) -> bool:
-    """Whether ``path`` is an ``.npz`` holding in_proj_weight (so it is in PyTorch layout).
+def is_torch_weights_file(path: str | os.PathLike, *, source: BinaryIO | None = None) -> bool:
+    """Whether ``path`` (or ``source``, its bytes) is an ``.npz`` holding in_proj_weight (so it is in PyTorch layout).
 
-    Any problem reading it gives False; :func:`~.weights.load_weights` then
-    reports the problem as for any weights file.
+    Reads only the archive's table of contents. Any problem reading it gives
+    False; :func:`~.weights.load_weights` then reports the problem as for
+    any weights file. A pipe would be emptied by this look: read it first
+    and pass its bytes as ``source`` here and to the loader.
     """
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        with NpzArchive(Path(path) if source is None else source) as archive:
             return IN_PROJ in archive.files
     except Exception:
         return False
 
 
-def load_torch_weights(path: str | os.PathLike, heads: int) -> Weights:
+def load_torch_weights(path: str | os.PathLike, heads: int, *, source: BinaryIO | None = None) -> Weights:
     """Read a PyTorch-layout ``.npz`` (see :func:`save_torch_weights`) as Weights with ``heads`` heads.
 
-    Never unpickles; checks names, dtypes, shapes and finiteness like
-    :func:`~.weights.load_weights`, and raises WeightsFileError naming the file.
+    Never unpickles; checks names, dtypes, shapes, sizes and values like
+    :func:`~.weights.load_weights`, and raises WeightsFileError naming the
+    file. ``source``: the bytes of ``path`` when it was a pipe already read.
     """
     path = Path(path)
     arrays = read_npz_arrays(path, TORCH_KEYS, f"{IN_PROJ}, {OUT_PROJ}",
                              f"a PyTorch-layout weights file holds {IN_PROJ} and {OUT_PROJ}",
-                             optional=TORCH_BIAS_KEYS)
+                             optional=TORCH_BIAS_KEYS, source=source)
     try:
         return from_torch_state(arrays, heads)
     except ValueError as error:

@@ -16,16 +16,21 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from .attention import pack_heads
-from .files import atomic_write, check_npz_start, npz_read_errors
-from .limits import check_whole_number
+from .files import atomic_write
+from .limits import MAX_ARCHIVE_STREAM_BYTES, MAX_MAGNITUDE, MAX_WEIGHTS_BYTES, check_whole_number
 from .matrices import BIAS_NAMES, WEIGHT_NAMES
+from .npz_reading import NpzArchive, check_npz_start, npz_read_errors, npz_source, size_text
 
 #: The weight matrices proper, without the biases: every weights file has these.
 MATRIX_WEIGHT_NAMES = tuple(name for name in WEIGHT_NAMES if name not in BIAS_NAMES)
+#: How a weights file that declares too large arrays is told its limit.
+WEIGHTS_LIMIT_TEXT = (f"the weights may take at most {size_text(MAX_WEIGHTS_BYTES)} as float64 together, "
+                      f"the most one computation's matrices may take")
 
 _WEIGHT_STREAM = 1  # embedding.py uses stream 0
 
@@ -60,8 +65,9 @@ class Weights:
         if problem:
             raise ValueError(problem)
         for name, array in self.arrays().items():
-            if not np.isfinite(array).all():
-                raise ValueError(f"{name} holds NaN or infinite values; every weight must be a finite number")
+            problem = value_problem(name, array)
+            if problem:
+                raise ValueError(problem)
 
     @classmethod
     def drawn(cls, **arrays: np.ndarray) -> Weights:
@@ -130,6 +136,23 @@ class Weights:
             return NotImplemented
         mine, theirs = self.arrays(), other.arrays()
         return mine.keys() == theirs.keys() and all(np.array_equal(mine[n], theirs[n]) for n in mine)
+
+
+def value_problem(name: str, array: np.ndarray) -> str:
+    """Why the weights ``array`` (called ``name``) cannot be used, or '': NaN, infinity, or beyond ±MAX_MAGNITUDE.
+
+    Finite but huge weights (1e308) gave NaN and inf in every later matrix;
+    within the bound no product can overflow (the arithmetic is in limits.py).
+    """
+    if not np.isfinite(array).all():
+        return f"{name} holds NaN or infinite values; every weight must be a finite number"
+    if array.size:
+        largest = array.flat[int(np.abs(array).argmax())]
+        if abs(largest) > MAX_MAGNITUDE:
+            limit = int(MAX_MAGNITUDE)
+            return (f"{name} holds {float(largest):g}; every weight must be from -{limit} to {limit}, "
+                    f"so that no product overflows")
+    return ""
 
 
 def shape_problem(w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray, w_o: np.ndarray, b_q: np.ndarray | None = None,
@@ -229,17 +252,18 @@ def save_weights(weights: Weights, path: str | os.PathLike) -> Path:
     return atomic_write(path, write)
 
 
-def load_weights(path: str | os.PathLike) -> Weights:
+def load_weights(path: str | os.PathLike, *, source: BinaryIO | None = None) -> Weights:
     """Read weights written by :func:`save_weights` (or by hand with ``np.savez``).
 
     Never unpickles: object arrays are refused. Checks the names, dtypes,
     shapes and that every value is finite, and says which file and what is
-    wrong when a check fails.
+    wrong when a check fails. ``source``: the bytes of ``path`` when it was a
+    pipe already read (see :func:`read_npz_arrays`).
     """
     path = Path(path)
     arrays = read_npz_arrays(path, MATRIX_WEIGHT_NAMES, "w_q, w_k, w_v, w_o",
                              "a weights file holds w_q, w_k, w_v and w_o (and b_q, b_k, b_v, b_o with biases)",
-                             optional=BIAS_NAMES)
+                             optional=BIAS_NAMES, source=source)
     try:
         return Weights(**arrays)
     except ValueError as error:
@@ -247,28 +271,33 @@ def load_weights(path: str | os.PathLike) -> Weights:
 
 
 def read_npz_arrays(path: Path, names: tuple[str, ...], listing: str, holds: str,
-                    optional: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+                    optional: tuple[str, ...] = (), source: BinaryIO | None = None) -> dict[str, np.ndarray]:
     """The real-number arrays ``names`` (and those of ``optional`` present) of an ``.npz``.
 
-    Never unpickles. Every problem is a WeightsFileError naming the file;
-    ``listing`` ("w_q, w_k, w_v, w_o") and ``holds`` ("a weights file holds
-    …") phrase what the file should contain.
+    Never unpickles, and reads no array before its declared shape is known
+    to fit :data:`~.limits.MAX_WEIGHTS_BYTES` (see :mod:`.npz_reading`).
+    Every problem is a WeightsFileError naming the file; ``listing`` ("w_q,
+    w_k, w_v, w_o") and ``holds`` ("a weights file holds …") phrase what the
+    file should contain. ``source`` is the file's bytes when ``path`` was a
+    pipe already read; by default ``path`` is read (a pipe or device into
+    memory, see :func:`~.npz_reading.npz_source`).
     """
     with npz_read_errors(path, WeightsFileError, "a weights file", "not a readable .npz weights file",
                          "; save plain number arrays"):
+        if source is None:
+            source = npz_source(path, WeightsFileError, MAX_ARCHIVE_STREAM_BYTES)
         check_npz_start(path, WeightsFileError, f"the file is empty; expected an .npz archive of {listing}",
-                        f"not an .npz archive (a zip of {listing} saved with numpy.savez)")
-        with np.load(path, allow_pickle=False) as archive:
+                        f"not an .npz archive (a zip of {listing} saved with numpy.savez)", source)
+        with NpzArchive(source) as archive:
             missing = [name for name in names if name not in archive.files]
             if missing:
                 raise WeightsFileError(
                     f"{path}: missing {', '.join(missing)}; {holds} "
                     f"(it has {', '.join(archive.files) or 'nothing'})"
                 )
-            arrays = {name: archive[name] for name in (*names, *optional) if name in archive.files}
+            arrays = archive.read([name for name in (*names, *optional) if name in archive.files],
+                                  MAX_WEIGHTS_BYTES, WEIGHTS_LIMIT_TEXT)
     for name, array in arrays.items():
-        if not isinstance(array, np.ndarray):  # a zip member not saved by NumPy comes back as bytes
-            raise WeightsFileError(f"{path}: {name} is not a NumPy array; save the weights with numpy.savez")
         if array.dtype.kind not in "fiu":
             raise WeightsFileError(f"{path}: {name} has dtype {array.dtype}; weights must be real numbers")
     return arrays

@@ -17,10 +17,18 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from attention_stepper.core import __version__
-from attention_stepper.core.limits import RANGES, range_text
 from attention_stepper.core.lesson import LESSON_KEYS
+from attention_stepper.core.limits import (
+    MAX_SENTENCE_BYTES,
+    MAX_SENTENCE_CHARACTERS,
+    MAX_TOKENS,
+    RANGES,
+    range_text,
+    shortened,
+)
 from attention_stepper.core.parameters import DEFAULT_SENTENCE, PRECISIONS, Parameters
 from attention_stepper.core.variants import ROPE_STYLES
 from attention_stepper.core.tokenize import TOKENIZERS
@@ -39,21 +47,47 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+def _ascii_whole_number(text: str) -> int | None:
+    """``text`` as an int if it is ASCII digits, after at most a '-', and nothing else; else None.
+
+    int() would also take '٣', '３', '1_0' and ' +3 '. A '-' is read (so
+    that -3 is refused for its range, as a person expects) though no option
+    takes a negative number. A number of more than 20 digits is returned as
+    one past any limit (±2**64) without converting thousands of digits.
+    """
+    digits = text[1:] if text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    digits = digits.lstrip("0") or "0"
+    value = int(digits) if len(digits) <= 20 else 2**64
+    return -value if text.startswith("-") else value
+
+
 def _whole_number(name: str):
+    """argparse's type for the option ``name``: ASCII digits within its range (core/limits.py)."""
     low, high = RANGES[name]
 
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
+        value = _ascii_whole_number(text)
+        if value is None:
             raise argparse.ArgumentTypeError(
-                f"{name} must be a whole number {range_text(name)}, not {text!r}") from None
+                f"{name} must be a whole number {range_text(name)}, not {shortened(text)!r}")
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{name} must be a whole number {range_text(name)}; got {value}")
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a whole number {range_text(name)}; got {shortened(text)}")
         return value
 
     parse.__name__ = name
     return parse
+
+
+def _head_number(text: str) -> int:
+    """argparse's type for --head: ASCII digits (whether the head exists is checked against --heads later)."""
+    value = _ascii_whole_number(text)
+    if value is None or value < 1:
+        raise argparse.ArgumentTypeError(f"--head must be a whole number from 1 (the first head), "
+                                         f"not {shortened(text)!r}")
+    return value
 
 
 def _add_computation_arguments(parser: argparse.ArgumentParser) -> None:
@@ -110,8 +144,8 @@ def _block_sizes(text: str) -> tuple[int, int]:
     """--tiles BR,BC: two whole numbers typed in ASCII digits."""
     parts = text.split(",")
     if len(parts) != 2 or not all(part.isascii() and part.isdigit() and int(part) >= 1 for part in parts):
-        shown = text if len(text) <= 20 else text[:20] + "…"
-        raise argparse.ArgumentTypeError(f"--tiles must be two whole numbers from 1 such as 2,2, not {shown!r}")
+        raise argparse.ArgumentTypeError(
+            f"--tiles must be two whole numbers from 1 such as 2,2, not {shortened(text)!r}")
     return int(parts[0]), int(parts[1])
 
 
@@ -120,8 +154,8 @@ def _positive_number(name: str):
 
     def parse(text: str) -> float:
         if not _DECIMAL.fullmatch(text) or float(text) <= 0 or not math.isfinite(float(text)):
-            shown = text if len(text) <= 20 else text[:20] + "…"
-            raise argparse.ArgumentTypeError(f"{name} must be a number above 0 such as 0.125 or 1e4, not {shown!r}")
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a number above 0 such as 0.125 or 1e4, not {shortened(text)!r}")
         return float(text)
 
     parse.__name__ = name
@@ -156,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help=f"the step to show: {' '.join(LESSON_KEYS)}")
     screenshot.add_argument("--out", required=True, metavar="FILE.png", help="the PNG file to write")
     screenshot.add_argument("--size", default="1280x800", metavar="WxH", help="window size (default 1280x800)")
-    screenshot.add_argument("--head", type=int, default=None, metavar="N",
+    screenshot.add_argument("--head", type=_head_number, default=None, metavar="N",
                             help="show head N (1-based) large; default: all heads side by side")
     return parser
 
@@ -164,19 +198,38 @@ def build_parser() -> argparse.ArgumentParser:
 def _read_sentence(args: argparse.Namespace) -> str:
     if args.sentence_file is None:
         return DEFAULT_SENTENCE if args.sentence is None else args.sentence
+    # Read one byte past the limit, never more: /dev/zero or a huge file is refused, not read whole.
     if args.sentence_file == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_SENTENCE_BYTES + 1)
         name = "standard input"
     else:
         try:
-            data = Path(args.sentence_file).read_bytes()
+            with open(args.sentence_file, "rb") as stream:
+                data = stream.read(MAX_SENTENCE_BYTES + 1)
         except OSError as error:
             raise UsageError(f"cannot read the sentence file {args.sentence_file}: {error.strerror}") from None
         name = args.sentence_file
+    if len(data) > MAX_SENTENCE_BYTES:
+        raise UsageError(f"{name} holds more than {MAX_SENTENCE_BYTES} bytes; a sentence has at most "
+                         f"{MAX_SENTENCE_CHARACTERS} characters ({MAX_TOKENS} tokens)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"{name} is not UTF-8 text; save the sentence as UTF-8") from None
+
+
+def _weights_source(name: str) -> BinaryIO | None:
+    """The bytes of ``--weights`` when it is a pipe or device (``<(cat w.npz)``), read once; None for a file.
+
+    Telling the layout and loading each read the file; a pipe read twice is
+    empty the second time, so its bytes (at most the limit) are read here.
+    """
+    from attention_stepper.core.limits import MAX_ARCHIVE_STREAM_BYTES
+    from attention_stepper.core.npz_reading import npz_source
+    from attention_stepper.core.weights import WeightsFileError
+
+    source = npz_source(Path(name), WeightsFileError, MAX_ARCHIVE_STREAM_BYTES)
+    return None if isinstance(source, Path) else source
 
 
 def computation_from(args: argparse.Namespace):
@@ -191,14 +244,15 @@ def computation_from(args: argparse.Namespace):
     sizes = {"heads": args.heads, "d_model": args.d_model, "d_k": args.d_k, "d_v": args.d_v, "kv_heads": args.kv_heads}
     if args.weights:
         try:
-            if is_torch_weights_file(args.weights):
+            source = _weights_source(args.weights)
+            if is_torch_weights_file(args.weights, source=source):
                 if args.heads is None:
                     raise UsageError(
                         f"{args.weights} holds PyTorch-layout weights (in_proj_weight, out_proj.weight), which do "
                         f"not record the number of heads; give it with --heads H (H must divide d_model)")
-                weights = load_torch_weights(args.weights, args.heads)
+                weights = load_torch_weights(args.weights, args.heads, source=source)
             else:
-                weights = load_weights(args.weights)
+                weights = load_weights(args.weights, source=source)
         except WeightsFileError as error:
             raise UsageError(str(error)) from None
         from_file = {"heads": weights.heads, "d_model": weights.d_model, "d_k": weights.d_k, "d_v": weights.d_v,
@@ -304,12 +358,12 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise UsageError(f"--size must look like 1280x800, not {text!r}") from None
+    parts = [_ascii_whole_number(part) for part in text.lower().split("x")]
+    if len(parts) != 2 or None in parts:
+        raise UsageError(f"--size must look like 1280x800, not {shortened(text)!r}")
+    width, height = parts
     if not (800 <= width <= 8000 and 500 <= height <= 8000):
-        raise UsageError(f"--size must be from 800x500 to 8000x8000; got {text}")
+        raise UsageError(f"--size must be from 800x500 to 8000x8000; got {shortened(text)}")
     return width, height
 
 

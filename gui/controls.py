@@ -87,6 +87,12 @@ class SentenceEdit(_ParameterControl):
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(model, parent)
         self.editor = QLineEdit(model.parameters.sentence, self)
+        # QLineEdit would cut a longer text at 32,767 characters without a word. One character past the
+        # core's limit lets an over-long text through to the model, which refuses it with the reason
+        # under the box; a paste the box cuts is reported (_on_input_rejected). A larger maximum would
+        # not do: Qt takes time quadratic in it to cut a paste (7 s at 200,000 characters).
+        self.editor.setMaxLength(limits.MAX_SENTENCE_CHARACTERS + 1)
+        self.editor.inputRejected.connect(self._on_input_rejected)
         self.editor.setClearButtonEnabled(True)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -107,6 +113,19 @@ class SentenceEdit(_ParameterControl):
         self._timer.stop()
         self.model.set_parameter("sentence", self.editor.text())
         self.submitted.emit()
+
+    def _on_input_rejected(self) -> None:
+        """The box took only its maximum of a paste (or refused a key there): never cut silently.
+
+        The model then refuses the text as too long. Only a text typed
+        decomposed (e + ◌́) can be cut and still be short enough once
+        composed; then the label says what was left out.
+        """
+        self.submit()
+        if self.name not in self.model.errors:
+            self.error_label.show_message(self.tr(
+                "The sentence box holds at most {0} characters; the rest was not taken.").format(
+                self.editor.maxLength()))
 
     def _echo(self) -> None:
         if self._timer.isActive() or self.name in self.model.errors:

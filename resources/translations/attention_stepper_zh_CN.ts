@@ -4,72 +4,72 @@
     <context>
         <name>ControlsPanel</name>
         <message>
-            <location filename="../../gui/controls.py" line="295" />
+            <location filename="../../gui/controls.py" line="314" />
             <source>&amp;Sentence</source>
             <translation>句子(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="296" />
+            <location filename="../../gui/controls.py" line="315" />
             <source>&amp;Tokens</source>
             <translation>分词(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="297" />
+            <location filename="../../gui/controls.py" line="316" />
             <source>&amp;Heads h</source>
             <translation>头数 h(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="301" />
+            <location filename="../../gui/controls.py" line="320" />
             <source>S&amp;eed</source>
             <translation>随机种子(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="303" />
+            <location filename="../../gui/controls.py" line="322" />
             <source>Number of attention heads h. Each head has its own W_Q, W_K and W_V (default {0}).</source>
             <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="305" />
+            <location filename="../../gui/controls.py" line="324" />
             <source>Width of each word vector: the columns of X and of the output (default {0}).</source>
             <translation>每个词向量的维度:X 和输出的列数(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="307" />
+            <location filename="../../gui/controls.py" line="326" />
             <source>Width of queries and keys; the scores are divided by √d_k (default {0}). Free: not tied to d_model / h.</source>
             <translation>查询和键的维度;得分要除以 √d_k(默认 {0})。可以自由设置,不必等于 d_model / h。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="309" />
+            <location filename="../../gui/controls.py" line="328" />
             <source>Seed of the random word vectors and weights: same seed, same numbers.</source>
             <translation>随机词向量和权重的种子:种子相同,数字就相同。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="310" />
+            <location filename="../../gui/controls.py" line="329" />
             <source>Causal mask</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="312" />
+            <location filename="../../gui/controls.py" line="331" />
             <source>Hide later tokens: each token attends only to itself and earlier tokens (as in GPT).</source>
             <translation>遮住后面的词:每个词只能关注它自己和它前面的词(GPT 就是这样)。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="313" />
+            <location filename="../../gui/controls.py" line="332" />
             <source>Positional encoding</source>
             <translation>位置编码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="315" />
+            <location filename="../../gui/controls.py" line="334" />
             <source>Add the sinusoidal position pattern to X, so that word order matters.</source>
             <translation>给 X 加上正弦位置编码,让词的顺序产生影响。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="316" />
+            <location filename="../../gui/controls.py" line="335" />
             <source>Skip the ÷√d_k scaling</source>
             <translation>跳过 ÷√d_k 缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="318" />
+            <location filename="../../gui/controls.py" line="337" />
             <source>An experiment: leave the scores unscaled and watch softmax saturate as d_k grows (see the scaling lab). Export records it in the manifest.</source>
             <translation>一个小实验:不缩放得分,看 d_k 变大时 softmax 怎样饱和(见“缩放实验室”)。导出时会记录在 manifest 里。</translation>
         </message>
@@ -625,7 +625,7 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>NumberSpinBox</name>
         <message>
-            <location filename="../../gui/controls.py" line="137" />
+            <location filename="../../gui/controls.py" line="156" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
         </message>
@@ -687,15 +687,20 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>SentenceEdit</name>
         <message>
-            <location filename="../../gui/controls.py" line="101" />
+            <location filename="../../gui/controls.py" line="107" />
             <source>Type a sentence, e.g. 我 爱 机器 学习 or 猫吃鱼</source>
             <extracomment>How long typing must pause before the sentence is recomputed. Emitted when the debounced text has been handed to the model.</extracomment>
             <translation>输入一个句子,例如 我 爱 机器 学习 或 猫吃鱼</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="103" />
+            <location filename="../../gui/controls.py" line="109" />
             <source>The text to attend over. Words are split at spaces; Chinese typed without any spaces is split into single characters. At most {0} tokens.</source>
             <translation>要做注意力计算的文本。按空格切分词语;完全不带空格的中文会按单个汉字切分。最多 {0} 个词。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="127" />
+            <source>The sentence box holds at most {0} characters; the rest was not taken.</source>
+            <translation>句子输入框最多容纳 {0} 个字符，超出的部分未被接收。</translation>
         </message>
     </context>
     <context>
@@ -826,32 +831,32 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>TokenizerChoice</name>
         <message>
-            <location filename="../../gui/controls.py" line="238" />
+            <location filename="../../gui/controls.py" line="257" />
             <source>White space (default)</source>
             <translation>按空格(默认)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="239" />
+            <location filename="../../gui/controls.py" line="258" />
             <source>Characters (每个汉字一个词)</source>
             <translation>按字(每个汉字一个词)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="240" />
+            <location filename="../../gui/controls.py" line="259" />
             <source>jieba word segmentation</source>
             <translation>jieba 分词</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="242" />
+            <location filename="../../gui/controls.py" line="261" />
             <source>Install the optional package: pip install attention-stepper[zh]</source>
             <translation>请安装可选包:pip install attention-stepper[zh]</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="246" />
+            <location filename="../../gui/controls.py" line="265" />
             <source>{0} (not installed)</source>
             <translation>{0}(未安装)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="249" />
+            <location filename="../../gui/controls.py" line="268" />
             <source>How the sentence is split into tokens. jieba segments Chinese into words, so 我爱机器学习 becomes 我 / 爱 / 机器 / 学习 without typing spaces.</source>
             <translation>句子怎样切分成词。jieba 会把中文切成词语,不用输入空格,我爱机器学习 就会变成 我 / 爱 / 机器 / 学习。</translation>
         </message>
@@ -859,17 +864,17 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>ValueDimControl</name>
         <message>
-            <location filename="../../gui/controls.py" line="171" />
+            <location filename="../../gui/controls.py" line="190" />
             <source>Width of the value vectors (and of each head's output).</source>
             <translation>值向量(也就是每个头输出)的维度。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="172" />
+            <location filename="../../gui/controls.py" line="191" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="173" />
+            <location filename="../../gui/controls.py" line="192" />
             <source>Keep d_v equal to d_k, as in most Transformers</source>
             <translation>让 d_v 始终等于 d_k,大多数 Transformer 都是这样</translation>
         </message>

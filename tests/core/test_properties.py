@@ -7,6 +7,7 @@ so a change that breaks a rule fails here whatever example triggers it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import hypothesis.strategies as st
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from attention_stepper.core import Parameters, Stepper, Weights, compute, forward, softmax
 from attention_stepper.core.attention import TRACE_KEYS
 from attention_stepper.core.embedding import embed
-from attention_stepper.core.limits import MAX_TOKENS
+from attention_stepper.core.limits import MAX_MAGNITUDE, MAX_SENTENCE_CHARACTERS, MAX_TOKEN_CHARACTERS, MAX_TOKENS
 from attention_stepper.core import pipeline_steps
 from attention_stepper.core.tokenize import jieba_available, tokenize
 
@@ -26,6 +27,10 @@ QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCh
 
 NO_TOKENS = "the sentence has no tokens: type at least one word or character"
 TOO_MANY = f"the sentence has more than {MAX_TOKENS} tokens; at most {MAX_TOKENS} are allowed"
+TOO_LONG_TOKEN = re.compile(rf"a token has (\d+) characters \(.*\); at most {MAX_TOKEN_CHARACTERS} are allowed: "
+                            rf"put spaces between words")
+TOO_LONG = (f"the sentence has more than {MAX_SENTENCE_CHARACTERS} characters; "
+            f"at most {MAX_SENTENCE_CHARACTERS} are allowed")
 
 # --- the documented rules, restated independently of core/tokenize.py ---------------------------------------
 
@@ -35,11 +40,46 @@ _CJK_RANGES = ((0x2E80, 0x2FDF), (0x3040, 0x30FF), (0x3100, 0x312F), (0x31F0, 0x
                (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
 
 
+def invisibly_extends(char: str) -> bool:
+    """A joiner, variation selector, tag or the combining grapheme joiner: part of the character before it."""
+    code = ord(char)
+    return (char in JOINERS or code == 0x034F or 0xFE00 <= code <= 0xFE0F or 0xE0020 <= code <= 0xE007F
+            or 0xE0100 <= code <= 0xE01EF)
+
+
 def separates(char: str) -> bool:
-    """White space, or an invisible character (zero-width space, BOM, controls…): it separates words."""
-    if char in JOINERS:
+    """White space, or an invisible character (zero-width space, BOM, controls…): it separates words.
+
+    Invisible characters that extend the one before them do not; with nothing before them they are
+    dropped (see :func:`dropped`).
+    """
+    if invisibly_extends(char):
         return False
     return char.isspace() or unicodedata.category(char) in _INVISIBLE_CATEGORIES
+
+
+def dropped(text: str) -> list[bool]:
+    """For each character: whether no token keeps it.
+
+    Separators, and invisible extending characters with nothing visible before them in their word
+    (issue 13: a sentence of only zero-width joiners has no tokens, like one of zero-width spaces).
+    """
+    marks, word_started = [], False
+    for char in text:
+        if separates(char):
+            marks.append(True)
+            word_started = False
+        elif invisibly_extends(char) and not word_started:
+            marks.append(True)
+        else:
+            marks.append(False)
+            word_started = True
+    return marks
+
+
+def kept(text: str) -> str:
+    """The characters of ``text`` that the tokens hold, in order."""
+    return "".join(char for char, gone in zip(text, dropped(text)) if not gone)
 
 
 def is_cjk(char: str) -> bool:
@@ -87,16 +127,31 @@ TEXT = st.lists(st.tuples(PIECES, st.sampled_from(["", *SEPARATORS])), max_size=
     lambda parts: "".join(piece + separator for piece, separator in parts))
 
 
+def longest_run(text: str) -> int:
+    """The length of the longest run of characters without a separator between them."""
+    longest = run = 0
+    for char in text:
+        run = 0 if separates(char) else run + 1
+        longest = max(longest, run)
+    return longest
+
+
 def tokens_or_none(text: str, mode: str = "whitespace") -> list[str] | str | None:
-    """The tokens; None for the documented "no tokens" error, "too many" for the other one.
+    """The tokens; None for the documented "no tokens" error, "too many", "too long" for the others.
 
     Any other error, or a documented error the text does not deserve, fails the test.
     """
     try:
         return tokenize(text, mode)
     except ValueError as error:
+        if TOO_LONG_TOKEN.fullmatch(str(error)):
+            assert longest_run(nfc(text)) > MAX_TOKEN_CHARACTERS, "a token is never longer than a run between separators"
+            return "too long"
+        if str(error) == TOO_LONG:
+            assert len(nfc(text)) > MAX_SENTENCE_CHARACTERS, "the text was within the limit"
+            return "too long"
         assert str(error) in (NO_TOKENS, TOO_MANY), str(error)
-        visible = sum(not separates(char) for char in nfc(text))
+        visible = len(kept(nfc(text)))
         if str(error) == NO_TOKENS:
             assert visible == 0, "a text with a visible character had no tokens"
             return None
@@ -131,20 +186,29 @@ def test_the_tokens_are_the_text_without_its_separators(text):
     tokens = tokens_or_none(text)
     if not isinstance(tokens, list):
         return
-    assert "".join(tokens) == "".join(char for char in nfc(text) if not separates(char))
+    assert "".join(tokens) == kept(nfc(text))
+
+
+def is_regional_indicator(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
 
 
 @FAST
 @given(TEXT)
 def test_punctuation_and_symbols_stand_alone_unless_joined_by_zwj(text):
-    """A symbol inside a token only ever follows a zero-width joiner in a token that starts with a symbol."""
+    """A symbol inside a token only ever follows a zero-width joiner in a token that starts with a symbol,
+    or is drawn as part of the character before it: a skin tone, the second regional indicator of a flag."""
     tokens = tokens_or_none(text)
     if not isinstance(tokens, list):
         return
     for token in tokens:
         for index, char in enumerate(token[1:], start=1):
             if stands_alone(char):
-                assert token[index - 1] == "\u200d" and stands_alone(token[0]), (token, tokens)
+                before = token[:index]
+                indicators = len(before) - len(before.rstrip("".join(map(chr, range(0x1F1E6, 0x1F200)))))
+                assert ((token[index - 1] == "\u200d" and stands_alone(token[0]))
+                        or 0x1F3FB <= ord(char) <= 0x1F3FF
+                        or (is_regional_indicator(char) and indicators % 2 == 1)), (token, tokens)
 
 
 @FAST
@@ -217,7 +281,7 @@ def test_character_mode_puts_each_cjk_character_in_its_own_token(text):
     tokens = tokens_or_none(text, "characters")
     if not isinstance(tokens, list):
         return
-    assert "".join(tokens) == "".join(char for char in nfc(text) if not separates(char))
+    assert "".join(tokens) == kept(nfc(text))
     for token in tokens:
         for index, char in enumerate(token[1:], start=1):
             if is_cjk(char):
@@ -248,11 +312,18 @@ def test_at_most_max_tokens_are_allowed(count, word, separator):
         assert str(raised.value) == TOO_MANY
 
 
-@pytest.mark.parametrize("text", ["x" * 200_000, "长" * 100_000 + " a", "a\u0301" * 50_000])
+@pytest.mark.parametrize("text", ["x" * MAX_TOKEN_CHARACTERS, "长" * MAX_TOKEN_CHARACTERS + " a",
+                                  "a\u0301" * MAX_TOKEN_CHARACTERS])
 def test_very_long_words_are_one_token(text):
+    """Up to the limit of a token's length (issue 13: 200,000 characters were one token, and 687 MB of CSV)."""
     tokens = tokenize(text)
     assert "".join(tokens) == nfc(text).replace(" ", "")
     assert len(tokens) <= 2
+
+
+@pytest.mark.parametrize("text", ["x" * 200_000, "长" * 100_000 + " a", "a\u0301" * 50_000, "x" * 101])
+def test_longer_words_are_refused(text):
+    assert tokens_or_none(text) == "too long"
 
 
 def test_a_huge_text_is_refused_without_tokenising_all_of_it():
@@ -418,9 +489,13 @@ def test_forward_with_hugely_scaled_weights_still_gives_finite_weights(sizes, ex
     parameters = parameters_of(sizes)
     base = compute(parameters).weights
     factor = (1 + mantissa) * 10.0 ** exponent
-    weights = Weights(base.w_q * factor, base.w_k * factor, base.w_v, base.w_o)
-    trace = forward(compute(parameters).trace["embed"], weights, causal=parameters.causal,
-                    scale=not parameters.skip_scaling)
+    # Weights are bounded by MAX_MAGNITUDE (issue 13): W_Q and W_K grow up to it and X by the rest,
+    # which gives the scores the size that scaling W_Q and W_K by `factor` gave.
+    largest = max(np.abs(base.w_q).max(), np.abs(base.w_k).max(), 1e-300)
+    weight_factor = min(factor, MAX_MAGNITUDE / largest * (1 - 1e-9))  # (1 - 1e-9): the product rounds up
+    weights = Weights(base.w_q * weight_factor, base.w_k * weight_factor, base.w_v, base.w_o)
+    trace = forward(compute(parameters).trace["embed"] * (factor / weight_factor), weights,
+                    causal=parameters.causal, scale=not parameters.skip_scaling)
     assert np.isfinite(trace["scores"]).all()  # (the factors are chosen so the scores themselves fit a double)
     assert_proper_softmax(trace["weights"], trace["masked" if parameters.causal else "scaled"])
     for key in ("head_output", "concat", "output"):

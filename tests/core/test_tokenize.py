@@ -81,9 +81,10 @@ def test_combining_marks_stay_with_their_letter():
 
 def test_emoji_are_tokens():
     assert tokenize("👍 ok") == ["👍", "ok"]
+    assert tokenize("👍🏽 ok 🇨🇳") == ["👍🏽", "ok", "🇨🇳"]  # a skin tone and a flag's second half are no tokens
 
 
-@pytest.mark.parametrize("text", ["", " ", "\n\t ", "\u3000", "\u200b"])
+@pytest.mark.parametrize("text", ["", " ", "\n\t ", "\u3000", "\u200b", "\u200d", "\u200d\u200d\u200d", "\ufe0f"])
 def test_no_token_is_an_error_a_person_can_read(text):
     with pytest.raises(ValueError, match="no tokens") as caught:
         tokenize(text)
