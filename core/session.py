@@ -119,6 +119,9 @@ def save_session(path: str | os.PathLike, parameters: Parameters, weights: Weigh
     edits = edits or Edits()
     parameters = _check_session(parameters, weights, edits, step_key, head)
     text = session_json(parameters, edits, step_key, head)
+    if len(text) > MAX_SESSION_JSON_CHARACTERS:  # loading would refuse it: say so now, and write nothing
+        raise ValueError(f"this session's description would have {len(text)} characters; a session file may "
+                         f"hold at most {MAX_SESSION_JSON_CHARACTERS} (fewer edited cells would fit)")
     arrays = {JSON_NAME: np.array(text)}
     if weights is not None:
         arrays.update(weights.arrays())

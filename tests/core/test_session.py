@@ -310,3 +310,13 @@ def test_any_damaged_byte_or_cut_gives_a_session_file_error_or_the_session(tmp_p
         path.write_bytes(data[:cut])
         with pytest.raises(SessionFileError, match="damaged"):
             load_session(path)
+
+
+def test_a_session_too_large_to_load_back_is_refused_when_saved_and_nothing_is_written(tmp_path, monkeypatch):
+    from attention_stepper.core import session as session_module
+
+    monkeypatch.setattr(session_module, "MAX_SESSION_JSON_CHARACTERS", 200)
+    path = tmp_path / "big.attn.npz"
+    with pytest.raises(ValueError, match="at most 200"):
+        session_module.save_session(path, Parameters(), None)
+    assert not path.exists()
