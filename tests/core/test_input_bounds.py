@@ -194,7 +194,7 @@ def test_an_export_with_a_normal_sentence_still_runs_under_the_cap(tmp_path):
 def test_the_readme_states_the_limits_that_are_enforced():
     from attention_stepper.core import limits
 
-    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "docs" / "safety.md").read_text(encoding="utf-8")
     table = readme[readme.index("## What the program refuses, and why"):]
     table = table[:table.index("\n## ")]
     for number in (limits.MAX_TOKEN_CHARACTERS, limits.MAX_SENTENCE_CHARACTERS, limits.MAX_SENTENCE_BYTES,
