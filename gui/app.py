@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from .errors import install_excepthook
@@ -13,15 +12,15 @@ from .i18n import install_language, system_language
 from .main_window import MainWindow
 from .model import AttentionModel
 from .settings import load_parameters, restore_view
-
+from .settings_store import APPLICATION, ORGANIZATION, SettingsStore
 
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
-    app.setOrganizationName("AttentionStepper")
-    app.setApplicationName("attention-stepper")
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
     apply_app_font(app)
-    settings = QSettings()
-    install_language(str(settings.value("view/language", system_language())))
+    settings = SettingsStore()
+    install_language(settings.text("view/language", system_language()))
     model = AttentionModel(load_parameters(settings))
     restore_view(settings, model)
     window = MainWindow(model, settings)

@@ -1,0 +1,82 @@
+"""What is remembered, by whom, and what happens when it cannot be written."""
+
+import dataclasses
+import json
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from attention_stepper.core.pipeline import Parameters
+
+
+#: A value for every Parameters field that differs from its default and that the core accepts.
+DIFFERENT = dict(sentence="猫 吃 鱼 了", heads=3, d_model=6, d_k=5, d_v=3, seed=7, causal=True,
+                 positional_encoding=True, skip_scaling=True, tokenizer="characters")
+
+
+@dataclasses.dataclass(frozen=True)
+class Future:
+    """The kinds of fields the next parameters will have."""
+
+    count: int = 1
+    on: bool = False
+    window: int | None = None
+    theta: float = 10000.0
+    scale: float | None = None
+    name: str | None = None
+    label: str = "x"
+
+
+def test_every_parameters_field_is_remembered(tmp_path):
+    from attention_stepper.gui.model import AttentionModel
+    from attention_stepper.gui.settings import load_parameters, remembered_fields, save_parameters
+    from attention_stepper.gui.settings_store import SettingsStore
+
+    names = {field.name for field in dataclasses.fields(Parameters)}
+    assert set(DIFFERENT) == names, "give DIFFERENT a non-default value for each new Parameters field"
+    parameters = Parameters(**DIFFERENT)
+    for field in dataclasses.fields(Parameters):
+        assert getattr(parameters, field.name) != field.default, field.name
+    assert remembered_fields() == names
+    store = SettingsStore(tmp_path / "s.json")
+    save_parameters(store, AttentionModel(parameters))
+    assert store.sync()
+    assert load_parameters(SettingsStore(tmp_path / "s.json")) == parameters
+
+
+def test_the_field_kinds_to_come_are_remembered_and_checked(tmp_path):
+    from attention_stepper.gui.settings import load_fields, remembered_fields, save_fields
+    from attention_stepper.gui.settings_store import SettingsStore
+
+    assert remembered_fields(Future) == {field.name for field in dataclasses.fields(Future)}
+    for chosen in (Future(2, True, 16, 500000.0, 0.125, "rope", "y"), Future(name=None, window=None), Future()):
+        store = SettingsStore(tmp_path / "f.json")
+        save_fields(store, "future", chosen)
+        assert store.sync()
+        assert Future(**load_fields(SettingsStore(tmp_path / "f.json"), "future", Future)) == chosen
+    (tmp_path / "f.json").write_text(json.dumps({
+        "future/count": True, "future/on": 1, "future/window": 2.5, "future/theta": "1e4", "future/scale": float("inf"),
+        "future/name": 3, "future/label": None}).replace("Infinity", "1e999"), encoding="utf-8")
+    assert load_fields(SettingsStore(tmp_path / "f.json"), "future", Future) == {}
+    (tmp_path / "f.json").write_text(json.dumps({"future/theta": 5, "future/window": None}), encoding="utf-8")
+    assert load_fields(SettingsStore(tmp_path / "f.json"), "future", Future) == {"theta": 5.0, "window": None}
+
+
+def test_geometry_and_plain_values_survive_a_restart(tmp_path, qtbot):
+    from attention_stepper.gui.settings_store import SettingsStore
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.resize(345, 234)
+    store = SettingsStore(tmp_path / "s.json")
+    store.set_data("window/geometry", widget.saveGeometry())
+    store.set("a", "文字")
+    store.set("b", ["x", "y"])
+    store.set("c", 2.5)
+    with pytest.raises(TypeError):
+        store.set("d", {"not": "plain"})
+    assert store.sync()
+    again = SettingsStore(tmp_path / "s.json")
+    assert again.data("window/geometry") == widget.saveGeometry()
+    assert (again.text("a", ""), again.texts("b"), again.number("c", 0.0)) == ("文字", ["x", "y"], 2.5)
+    assert again.integer("c", 7) == 7 and again.flag("a", False) is False
