@@ -3,7 +3,12 @@
 A session is one ``.attn.npz`` file (core.session): the sentence, every
 parameter, loaded weights and typed-over cells, the step and the head.
 It is read back without pickle; a bad file is refused with a message and
-changes nothing."""
+changes nothing.
+
+The Recent sessions list is shared by every running instance: each change
+re-reads the stored list just before writing and merges into it, so two
+windows open at once keep each other's entries.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from attention_stepper.core.session import SESSION_SUFFIX, SessionFileError, load_session, save_session
 
 from .model import AttentionModel
-from .settings_store import SettingsStore
+from .settings_store import SettingsStore, as_texts
 
 MAX_RECENT = 8
 
@@ -34,23 +39,25 @@ class SessionActions(QObject):
 
     # --- recent sessions -----------------------------------------------------------
     def recent(self) -> list[str]:
+        """The most recent first, as any running instance last stored it."""
         if self.settings is None:
             return list(self._recent_here)
+        self.settings.reload()
         return self.settings.texts("sessions/recent")[:MAX_RECENT]
 
-    def _store(self, paths: list[str]) -> None:
+    def _change_recent(self, change) -> None:
+        """Apply ``change`` (a function of the list) to the list as stored right now, and store it."""
         if self.settings is None:
-            self._recent_here = paths[:MAX_RECENT]
+            self._recent_here = change(self._recent_here)[:MAX_RECENT]
         else:
-            self.settings.set("sessions/recent", paths[:MAX_RECENT])
-            self.settings.sync()
+            self.settings.sync({"sessions/recent": lambda stored: change(as_texts(stored))[:MAX_RECENT]})
         self.recentChanged.emit()
 
     def _remember(self, path: Path) -> None:
-        self._store([str(path)] + [p for p in self.recent() if p != str(path)])
+        self._change_recent(lambda paths: [str(path)] + [p for p in paths if p != str(path)])
 
     def _forget(self, path: Path) -> None:
-        self._store([p for p in self.recent() if p != str(path)])
+        self._change_recent(lambda paths: [p for p in paths if p != str(path)])
 
     def _report(self, message: str, interactive: bool) -> None:
         self.last_message = message

@@ -21,7 +21,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -141,12 +141,21 @@ class SettingsStore(QObject):
     def set_data(self, key: str, value: QByteArray) -> None:
         self.set(key, bytes(value.toBase64()).decode("ascii"))
 
-    def sync(self) -> bool:
-        """Write the changed keys over what the file holds now; False (and ``saveFailed``) on failure."""
+    def sync(self, updates: dict[str, Callable[[object], object]] | None = None) -> bool:
+        """Write the changed keys over what the file holds now; False (and ``saveFailed``) on failure.
+
+        ``updates`` maps a key to a function from the key's value in the file
+        now (read under the lock; None if missing, and to be checked, e.g.
+        with :func:`as_texts`) to its new value: how a list that several
+        instances add to is merged rather than replaced.
+        """
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._locked():
                 merged = {**_read_file(self.path), **self._pending}
+                for key, update in (updates or {}).items():
+                    self.set(key, update(merged.get(key)))
+                    merged[key] = self._pending[key]
                 text = json.dumps(merged, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
                 atomic_write(self.path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
         except OSError as error:

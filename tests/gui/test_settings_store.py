@@ -80,3 +80,66 @@ def test_geometry_and_plain_values_survive_a_restart(tmp_path, qtbot):
     assert again.data("window/geometry") == widget.saveGeometry()
     assert (again.text("a", ""), again.texts("b"), again.number("c", 0.0)) == ("文字", ["x", "y"], 2.5)
     assert again.integer("c", 7) == 7 and again.flag("a", False) is False
+
+
+def test_two_instances_keep_each_other_s_recent_sessions(tmp_path, qtbot):
+    from attention_stepper.gui.model import AttentionModel
+    from attention_stepper.gui.sessions import SessionActions
+    from attention_stepper.gui.settings_store import SettingsStore
+
+    def instance():
+        owner = QWidget()
+        qtbot.addWidget(owner)
+        return SessionActions(AttentionModel(Parameters()), owner, SettingsStore(tmp_path / "shared.json"))
+
+    first, second = instance(), instance()
+    a = first.save(tmp_path / "a.attn.npz")
+    b = second.save(tmp_path / "b.attn.npz")
+    c = first.save(tmp_path / "c.attn.npz")
+    assert a and b and c
+    expected = [str(c), str(b), str(a)]
+    assert first.recent() == expected and second.recent() == expected
+    assert SessionActions(AttentionModel(Parameters()), QWidget(), SettingsStore(tmp_path / "shared.json")).recent() \
+        == expected
+    # Closing either window (which saves its own settings) keeps the shared list.
+    first.settings.set("view/step", "embed")
+    assert first.settings.sync() and second.settings.sync()
+    assert SettingsStore(tmp_path / "shared.json").texts("sessions/recent") == expected
+    # A session gone from disk is forgotten by every instance.
+    b.unlink()
+    assert not second.open(b)
+    assert first.recent() == [str(c), str(a)]
+
+
+OTHER_INSTANCE = """
+import sys
+from PySide6.QtWidgets import QApplication, QWidget
+from attention_stepper.core.pipeline import Parameters
+from attention_stepper.gui.model import AttentionModel
+from attention_stepper.gui.sessions import SessionActions
+from attention_stepper.gui.settings_store import SettingsStore
+app = QApplication([])
+owner = QWidget()
+assert SessionActions(AttentionModel(Parameters()), owner, SettingsStore(sys.argv[1])).save(sys.argv[2])
+"""
+
+
+def test_another_running_process_keeps_its_recent_session(tmp_path, qtbot):
+    import subprocess
+    import sys
+
+    from attention_stepper.gui.model import AttentionModel
+    from attention_stepper.gui.sessions import SessionActions
+    from attention_stepper.gui.settings_store import SettingsStore
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    here = SessionActions(AttentionModel(Parameters()), owner, SettingsStore(tmp_path / "shared.json"))
+    a = here.save(tmp_path / "a.attn.npz")
+    subprocess.run([sys.executable, "-c", OTHER_INSTANCE, str(tmp_path / "shared.json"), str(tmp_path / "b.attn.npz")],
+                   check=True, timeout=120)
+    c = here.save(tmp_path / "c.attn.npz")
+    here.settings.set("view/step", "embed")  # closing this window afterwards saves its own settings
+    assert here.settings.sync()
+    assert SettingsStore(tmp_path / "shared.json").texts("sessions/recent") == [str(c), str(tmp_path / "b.attn.npz"),
+                                                                                str(a)]
