@@ -43,6 +43,8 @@ class MainWindow(Retranslating, QMainWindow):
         super().__init__(parent)
         self.model = model
         self.settings = settings
+        if settings is not None:
+            settings.saveFailed.connect(self._settings_not_saved)
 
         self.controls = ControlsPanel(model)
         self.step_bar = StepBar(model)
@@ -279,6 +281,12 @@ class MainWindow(Retranslating, QMainWindow):
     def _cell_refused(self, name: str, message: str) -> None:
         if name == "cell" and message:
             self.statusBar().showMessage(message, 8000)
+
+    def _settings_not_saved(self, reason: str) -> None:
+        """Said once; the store stays quiet about later failures until a save succeeds again."""
+        self.statusBar().showMessage(self.tr("Could not save the settings to {0}: {1}. "
+                                             "Changes will be forgotten when the app closes.").format(
+            self.settings.path, reason))
 
 
     def copy_matrix(self) -> None:

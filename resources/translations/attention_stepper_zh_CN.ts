@@ -4,72 +4,72 @@
     <context>
         <name>ControlsPanel</name>
         <message>
-            <location filename="../../gui/controls.py" line="304" />
+            <location filename="../../gui/controls.py" line="295" />
             <source>&amp;Sentence</source>
             <translation>句子(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="305" />
+            <location filename="../../gui/controls.py" line="296" />
             <source>&amp;Tokens</source>
             <translation>分词(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="306" />
+            <location filename="../../gui/controls.py" line="297" />
             <source>&amp;Heads h</source>
             <translation>头数 h(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="310" />
+            <location filename="../../gui/controls.py" line="301" />
             <source>S&amp;eed</source>
             <translation>随机种子(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="312" />
+            <location filename="../../gui/controls.py" line="303" />
             <source>Number of attention heads h. Each head has its own W_Q, W_K and W_V (default {0}).</source>
             <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="314" />
+            <location filename="../../gui/controls.py" line="305" />
             <source>Width of each word vector: the columns of X and of the output (default {0}).</source>
             <translation>每个词向量的维度:X 和输出的列数(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="316" />
+            <location filename="../../gui/controls.py" line="307" />
             <source>Width of queries and keys; the scores are divided by √d_k (default {0}). Free: not tied to d_model / h.</source>
             <translation>查询和键的维度;得分要除以 √d_k(默认 {0})。可以自由设置,不必等于 d_model / h。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="318" />
+            <location filename="../../gui/controls.py" line="309" />
             <source>Seed of the random word vectors and weights: same seed, same numbers.</source>
             <translation>随机词向量和权重的种子:种子相同,数字就相同。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="319" />
+            <location filename="../../gui/controls.py" line="310" />
             <source>Causal mask</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="321" />
+            <location filename="../../gui/controls.py" line="312" />
             <source>Hide later tokens: each token attends only to itself and earlier tokens (as in GPT).</source>
             <translation>遮住后面的词:每个词只能关注它自己和它前面的词(GPT 就是这样)。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="322" />
+            <location filename="../../gui/controls.py" line="313" />
             <source>Positional encoding</source>
             <translation>位置编码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="324" />
+            <location filename="../../gui/controls.py" line="315" />
             <source>Add the sinusoidal position pattern to X, so that word order matters.</source>
             <translation>给 X 加上正弦位置编码,让词的顺序产生影响。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="325" />
+            <location filename="../../gui/controls.py" line="316" />
             <source>Skip the ÷√d_k scaling</source>
             <translation>跳过 ÷√d_k 缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="327" />
+            <location filename="../../gui/controls.py" line="318" />
             <source>An experiment: leave the scores unscaled and watch softmax saturate as d_k grows (see the scaling lab). Export records it in the manifest.</source>
             <translation>一个小实验:不缩放得分,看 d_k 变大时 softmax 怎样饱和(见“缩放实验室”)。导出时会记录在 manifest 里。</translation>
         </message>
@@ -99,7 +99,7 @@ Your work is still open; you can go on.</source>
     <context>
         <name>ExplanationPane</name>
         <message>
-            <location filename="../../gui/explanation.py" line="33" />
+            <location filename="../../gui/explanation.py" line="31" />
             <source>What the current step computes, with the sizes of the matrices right now</source>
             <translation>当前这一步算的是什么,以及此刻各矩阵的形状</translation>
         </message>
@@ -107,104 +107,104 @@ Your work is still open; you can go on.</source>
     <context>
         <name>Exporter</name>
         <message>
-            <location filename="../../gui/exporting.py" line="56" />
+            <location filename="../../gui/exporting.py" line="57" />
             <source>Replace folder?</source>
             <extracomment>The last message shown to the person (tests read it instead of a dialog).</extracomment>
             <translation>替换文件夹?</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="57" />
+            <location filename="../../gui/exporting.py" line="58" />
             <source>{0} is not empty. Replace its contents with the export?</source>
             <translation>{0} 不是空的。要用导出的内容替换它吗?</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="64" />
+            <location filename="../../gui/exporting.py" line="65" />
             <source>Folder (*)</source>
             <translation>文件夹 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="73" />
+            <location filename="../../gui/exporting.py" line="74" />
             <source>{0} is not empty; nothing was written.</source>
             <translation>{0} 不是空的;没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="80" />
+            <location filename="../../gui/exporting.py" line="81" />
             <source>Could not export to {0}: {1}. Nothing was written.</source>
             <translation>无法导出到 {0}:{1}。没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="84" />
+            <location filename="../../gui/exporting.py" line="85" />
             <source>Exported to {0}</source>
             <translation>已导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="90" />
+            <location filename="../../gui/exporting.py" line="91" />
             <source>Export all matrices</source>
             <translation>导出全部矩阵</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="96" />
+            <location filename="../../gui/exporting.py" line="97" />
             <source>Export this step as CSV</source>
             <translation>把这一步导出为 CSV</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="104" />
+            <location filename="../../gui/exporting.py" line="105" />
             <source>PNG image (*.png);;SVG vector image (*.svg)</source>
             <translation>PNG 图片 (*.png);;SVG 矢量图 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="114" />
-            <location filename="../../gui/exporting.py" line="177" />
+            <location filename="../../gui/exporting.py" line="115" />
+            <location filename="../../gui/exporting.py" line="178" />
             <source>Could not save {0}: {1}. Nothing was written.</source>
             <translation>无法保存 {0}:{1}。没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="124" />
+            <location filename="../../gui/exporting.py" line="125" />
             <source>Save panel as picture</source>
             <translation>把面板存为图片</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="129" />
+            <location filename="../../gui/exporting.py" line="130" />
             <source>Save step view as picture</source>
             <translation>把整步视图存为图片</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="139" />
+            <location filename="../../gui/exporting.py" line="140" />
             <source>Open weights</source>
             <translation>打开权重</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="142" />
+            <location filename="../../gui/exporting.py" line="143" />
             <source>Weights (*.npz)</source>
             <translation>权重 (*.npz)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="153" />
+            <location filename="../../gui/exporting.py" line="154" />
             <source>Could not use {0}: {1}</source>
             <translation>无法使用 {0}:{1}</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="156" />
+            <location filename="../../gui/exporting.py" line="157" />
             <source>Using the weights from {0}</source>
             <translation>正在使用 {0} 中的权重</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="162" />
+            <location filename="../../gui/exporting.py" line="163" />
             <source>Save weights</source>
             <translation>保存权重</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="163" />
+            <location filename="../../gui/exporting.py" line="164" />
             <source>Attention Stepper weights (*.npz)</source>
             <translation>Attention Stepper 权重 (*.npz)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="163" />
+            <location filename="../../gui/exporting.py" line="164" />
             <source>PyTorch MultiheadAttention layout (*.npz)</source>
             <translation>PyTorch MultiheadAttention 格式 (*.npz)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="190" />
+            <location filename="../../gui/exporting.py" line="191" />
             <source>Copied {0} to the clipboard</source>
             <translation>已把 {0} 复制到剪贴板</translation>
         </message>
@@ -212,17 +212,17 @@ Your work is still open; you can go on.</source>
     <context>
         <name>HeadSelector</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="208" />
+            <location filename="../../gui/step_bar.py" line="199" />
             <source>Show all heads side by side, or one head large</source>
             <translation>并排显示所有头,或者放大显示一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="216" />
+            <location filename="../../gui/step_bar.py" line="210" />
             <source>All heads</source>
             <translation>全部头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="218" />
+            <location filename="../../gui/step_bar.py" line="214" />
             <source>Head {0}</source>
             <translation>第 {0} 个头</translation>
         </message>
@@ -230,27 +230,27 @@ Your work is still open; you can go on.</source>
     <context>
         <name>HeadStatisticsView</name>
         <message>
-            <location filename="../../gui/head_stats.py" line="125" />
+            <location filename="../../gui/head_stats.py" line="109" />
             <source>Every head's attention weights side by side: heads with their own W matrices look at the sentence differently. Low entropy means a head focuses on few tokens; the distance says how far away (in tokens) a query looks on average.</source>
             <translation>并排显示每个头的注意力权重:各个头有自己的 W 矩阵,看句子的方式也不同。熵低表示这个头只关注少数几个词;距离表示一个查询平均往多远(以词计)的地方看。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="129" />
+            <location filename="../../gui/head_stats.py" line="113" />
             <source>Head</source>
             <translation>头</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="129" />
+            <location filename="../../gui/head_stats.py" line="113" />
             <source>Mean entropy (nats)</source>
             <translation>平均熵(奈特)</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="129" />
+            <location filename="../../gui/head_stats.py" line="113" />
             <source>Mean distance (tokens)</source>
             <translation>平均距离(词)</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="130" />
+            <location filename="../../gui/head_stats.py" line="114" />
             <source>Most attended token, per query</source>
             <translation>每个查询最关注的词</translation>
         </message>
@@ -258,247 +258,247 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../gui/main_window.py" line="181" />
+            <location filename="../../gui/main_window.py" line="185" />
             <source>Attention Stepper</source>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="183" />
+            <location filename="../../gui/main_window.py" line="187" />
             <source>&amp;Export all matrices…</source>
             <translation>导出全部矩阵(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="184" />
+            <location filename="../../gui/main_window.py" line="188" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
             <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="185" />
+            <location filename="../../gui/main_window.py" line="189" />
             <source>Export this &amp;step as CSV…</source>
             <translation>把这一步导出为 CSV(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="186" />
+            <location filename="../../gui/main_window.py" line="190" />
             <source>Write the matrices of the current step as CSV files</source>
             <translation>把当前这一步的矩阵写成 CSV 文件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="187" />
+            <location filename="../../gui/main_window.py" line="191" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
             <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="188" />
+            <location filename="../../gui/main_window.py" line="192" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
             <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="189" />
+            <location filename="../../gui/main_window.py" line="193" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
             <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="190" />
+            <location filename="../../gui/main_window.py" line="194" />
             <source>Save all panels of the current step as PNG or SVG</source>
             <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="191" />
+            <location filename="../../gui/main_window.py" line="195" />
             <source>&amp;Copy matrix</source>
             <translation>复制矩阵(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="192" />
+            <location filename="../../gui/main_window.py" line="196" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
             <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="193" />
+            <location filename="../../gui/main_window.py" line="197" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="193" />
+            <location filename="../../gui/main_window.py" line="197" />
             <source>Quit Attention Stepper</source>
             <translation>退出本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="194" />
+            <location filename="../../gui/main_window.py" line="198" />
             <source>&amp;Open weights…</source>
             <translation>打开权重(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="195" />
+            <location filename="../../gui/main_window.py" line="199" />
             <source>Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)</source>
             <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O(本程序的格式,或 PyTorch MultiheadAttention 的格式)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="196" />
+            <location filename="../../gui/main_window.py" line="200" />
             <source>Save &amp;weights…</source>
             <translation>保存权重(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="197" />
+            <location filename="../../gui/main_window.py" line="201" />
             <source>Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)</source>
             <translation>把当前权重存为 .npz,可选本程序的格式或 PyTorch 的格式(后者要求 d_k = d_v = d_model / h)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="198" />
+            <location filename="../../gui/main_window.py" line="202" />
             <source>&amp;Reset weights</source>
             <translation>重置权重(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="199" />
+            <location filename="../../gui/main_window.py" line="203" />
             <source>Go back to the seeded random weights</source>
             <translation>回到按种子生成的随机权重</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="200" />
+            <location filename="../../gui/main_window.py" line="204" />
             <source>&amp;Open session…</source>
             <translation>打开会话(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="201" />
+            <location filename="../../gui/main_window.py" line="205" />
             <source>Open a saved session: sentence, parameters, weights and edited cells</source>
             <translation>打开保存过的会话:句子、参数、权重和改过的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="202" />
+            <location filename="../../gui/main_window.py" line="206" />
             <source>&amp;Save session…</source>
             <translation>保存会话(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="203" />
+            <location filename="../../gui/main_window.py" line="207" />
             <source>Save the sentence, every parameter, the weights and edited cells in one file</source>
             <translation>把句子、所有参数、权重和改过的单元格保存到一个文件里</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="204" />
+            <location filename="../../gui/main_window.py" line="208" />
             <source>&amp;Reset edited cells</source>
             <translation>还原改过的单元格(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="205" />
+            <location filename="../../gui/main_window.py" line="209" />
             <source>Return every cell you typed over (marked with an orange corner) to its value</source>
             <translation>把你改过的每个单元格(右上角有橙色标记)恢复原值</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="206" />
+            <location filename="../../gui/main_window.py" line="210" />
             <source>&amp;Next step</source>
             <translation>下一步(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="207" />
+            <location filename="../../gui/main_window.py" line="211" />
             <source>&amp;Previous step</source>
             <translation>上一步(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="208" />
+            <location filename="../../gui/main_window.py" line="212" />
             <source>&amp;First step</source>
             <translation>第一步(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="209" />
+            <location filename="../../gui/main_window.py" line="213" />
             <source>&amp;Last step</source>
             <translation>最后一步(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="210" />
+            <location filename="../../gui/main_window.py" line="214" />
             <source>Play / &amp;pause</source>
             <translation>播放 / 暂停(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="211" />
+            <location filename="../../gui/main_window.py" line="215" />
             <source>&amp;All heads</source>
             <translation>全部头(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="211" />
+            <location filename="../../gui/main_window.py" line="215" />
             <source>Show every head side by side</source>
             <translation>并排显示每一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="212" />
+            <location filename="../../gui/main_window.py" line="216" />
             <source>&amp;How to read this</source>
             <translation>怎么看这些图(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="213" />
+            <location filename="../../gui/main_window.py" line="217" />
             <source>&amp;About Attention Stepper</source>
             <translation>关于本程序(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="219" />
+            <location filename="../../gui/main_window.py" line="223" />
             <source>Steps</source>
             <translation>分步</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="220" />
+            <location filename="../../gui/main_window.py" line="224" />
             <source>A token's journey</source>
             <translation>一个词的旅程</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="221" />
+            <location filename="../../gui/main_window.py" line="225" />
             <source>Head statistics</source>
             <translation>各头统计</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="222" />
+            <location filename="../../gui/main_window.py" line="226" />
             <source>Scaling lab: why √d_k</source>
             <translation>缩放实验室:为什么除以 √d_k</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="223" />
+            <location filename="../../gui/main_window.py" line="227" />
             <source>Walk through the computation one step at a time</source>
             <translation>一步一步地走完整个计算</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="224" />
+            <location filename="../../gui/main_window.py" line="228" />
             <source>One token through one head: dot products, softmax, weighted sum</source>
             <translation>跟着一个词走过一个头:点积、softmax、加权求和</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="225" />
+            <location filename="../../gui/main_window.py" line="229" />
             <source>Compare all heads: their attention, entropy and distance</source>
             <translation>比较所有的头:注意力、熵和距离</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="226" />
+            <location filename="../../gui/main_window.py" line="230" />
             <source>Entropy and largest weight against d_k, with and without scaling</source>
             <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="227" />
+            <location filename="../../gui/main_window.py" line="231" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="228" />
+            <location filename="../../gui/main_window.py" line="232" />
             <source>Recent &amp;sessions</source>
             <translation>最近的会话(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="230" />
+            <location filename="../../gui/main_window.py" line="234" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="231" />
+            <location filename="../../gui/main_window.py" line="235" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="232" />
+            <location filename="../../gui/main_window.py" line="236" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="233" />
+            <location filename="../../gui/main_window.py" line="237" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="234" />
+            <location filename="../../gui/main_window.py" line="238" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
@@ -518,22 +518,27 @@ Your work is still open; you can go on.</source>
             <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="292" />
+            <location filename="../../gui/main_window.py" line="287" />
+            <source>Could not save the settings to {0}: {1}. Changes will be forgotten when the app closes.</source>
+            <translation>无法将设置保存到 {0}：{1}。关闭应用后，这些更改将会丢失。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="298" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="296" />
+            <location filename="../../gui/main_window.py" line="302" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="297" />
+            <location filename="../../gui/main_window.py" line="303" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="307" />
+            <location filename="../../gui/main_window.py" line="313" />
             <source>How to read this</source>
             <translation>怎么看这些图</translation>
         </message>
@@ -541,15 +546,15 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MatrixPanel</name>
         <message>
-            <location filename="../../gui/matrix_panel.py" line="101" />
+            <location filename="../../gui/matrix_panel.py" line="102" />
             <source>(masked)</source>
-            <extracomment>Values are written in the cells only up to this many cells (automatic mode). At most this many tick labels along an axis in view; more are thinned to every k-th. Tick labels longer than this are shortened with "…" (hover still gives the full label).</extracomment>
+            <extracomment>Values are written in the cells only up to this many cells (automatic mode). At most this many tick labels along an axis in view; more are thinned to every k-th. Label axes grow in steps of this many pixels beyond their default size (see _LabelAxis._room). Tick labels longer than this are shortened with "…" (hover still gives the full label).</extracomment>
             <translation>(已掩码)</translation>
         </message>
         <message>
-            <location filename="../../gui/matrix_panel.py" line="805" />
+            <location filename="../../gui/matrix_panel.py" line="1136" />
             <source>(row {0}, column {1})</source>
-            <extracomment>Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked (row, column): the person wants to type a value.</extracomment>
+            <extracomment>Whether the matrix may hold NaN (masked cells): only then are they looked for. Called after every resize to lay the scene out at once (set by MatrixPanel). Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked (row, column): the person wants to type a value. A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.</extracomment>
             <translation>(第 {0} 行,第 {1} 列)</translation>
         </message>
         <message>
@@ -568,37 +573,37 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>Navigator</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="143" />
+            <location filename="../../gui/step_bar.py" line="134" />
             <source>First step (Home)</source>
             <translation>第一步 (Home)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="144" />
+            <location filename="../../gui/step_bar.py" line="135" />
             <source>Previous step (←)</source>
             <translation>上一步 (←)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="145" />
+            <location filename="../../gui/step_bar.py" line="136" />
             <source>Play / pause (Space): step forward automatically</source>
             <translation>播放 / 暂停(空格):自动一步步往前走</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="146" />
+            <location filename="../../gui/step_bar.py" line="137" />
             <source>Next step (→)</source>
             <translation>下一步 (→)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="147" />
+            <location filename="../../gui/step_bar.py" line="138" />
             <source>Last step (End)</source>
             <translation>最后一步 (End)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="148" />
+            <location filename="../../gui/step_bar.py" line="139" />
             <source> s/step</source>
             <translation> 秒/步</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="149" />
+            <location filename="../../gui/step_bar.py" line="140" />
             <source>Seconds per step while playing</source>
             <translation>播放时每一步停留的秒数</translation>
         </message>
@@ -606,7 +611,7 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>NumberSpinBox</name>
         <message>
-            <location filename="../../gui/controls.py" line="141" />
+            <location filename="../../gui/controls.py" line="137" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
         </message>
@@ -614,53 +619,53 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>ScalingLab</name>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="119" />
+            <location filename="../../gui/scaling_lab.py" line="112" />
             <source>Why divide by √d_k? With random queries and keys, a dot product of d_k terms grows like √d_k. Without the scaling (red, dashed) softmax saturates as d_k grows: the entropy falls and one token takes almost all the weight. With it (blue) the attention stays spread out at every d_k. The green line is the current d_k.</source>
             <extracomment>How long the lab waits after a change before recomputing (several forward passes).</extracomment>
             <translation>为什么要除以 √d_k?查询和键是随机的时候,d_k 项相加的点积大约按 √d_k 增长。不缩放(红色虚线)时,d_k 越大 softmax 越饱和:熵下降,几乎所有权重都落到一个词上。缩放后(蓝色)不管 d_k 多大,注意力都保持分散。绿线是当前的 d_k。</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="124" />
+            <location filename="../../gui/scaling_lab.py" line="123" />
             <source>Mean softmax entropy</source>
             <translation>softmax 的平均熵</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="125" />
+            <location filename="../../gui/scaling_lab.py" line="124" />
             <source>Mean largest attention weight</source>
             <translation>平均最大注意力权重</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="127" />
+            <location filename="../../gui/scaling_lab.py" line="126" />
             <source>d_k (log scale)</source>
             <translation>d_k(对数刻度)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="128" />
+            <location filename="../../gui/scaling_lab.py" line="127" />
             <source>entropy (nats)</source>
             <translation>熵(奈特)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="129" />
+            <location filename="../../gui/scaling_lab.py" line="128" />
             <source>largest weight</source>
             <translation>最大权重</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="134" />
+            <location filename="../../gui/scaling_lab.py" line="133" />
             <source>scaled: softmax(QKᵀ/√d_k)</source>
             <translation>缩放:softmax(QKᵀ/√d_k)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="135" />
+            <location filename="../../gui/scaling_lab.py" line="134" />
             <source>unscaled: softmax(QKᵀ)</source>
             <translation>不缩放:softmax(QKᵀ)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="136" />
+            <location filename="../../gui/scaling_lab.py" line="135" />
             <source>even attention (ln n)</source>
             <translation>均匀注意力(ln n)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="137" />
+            <location filename="../../gui/scaling_lab.py" line="116" />
             <source>Computed by the core for d_k = 1, 2, 4 … 512 with the current sentence, heads, d_model and seed</source>
             <translation>由核心按当前的句子、头数、d_model 和种子,对 d_k = 1, 2, 4 … 512 计算得到</translation>
         </message>
@@ -668,13 +673,13 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>SentenceEdit</name>
         <message>
-            <location filename="../../gui/controls.py" line="105" />
+            <location filename="../../gui/controls.py" line="101" />
             <source>Type a sentence, e.g. 我 爱 机器 学习 or 猫吃鱼</source>
             <extracomment>How long typing must pause before the sentence is recomputed. Emitted when the debounced text has been handed to the model.</extracomment>
             <translation>输入一个句子,例如 我 爱 机器 学习 或 猫吃鱼</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="107" />
+            <location filename="../../gui/controls.py" line="103" />
             <source>The text to attend over. Words are split at spaces; Chinese typed without any spaces is split into single characters. At most {0} tokens.</source>
             <translation>要做注意力计算的文本。按空格切分词语;完全不带空格的中文会按单个汉字切分。最多 {0} 个词。</translation>
         </message>
@@ -682,48 +687,48 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>SessionActions</name>
         <message>
-            <location filename="../../gui/sessions.py" line="64" />
+            <location filename="../../gui/sessions.py" line="65" />
             <source>Session</source>
             <extracomment>The list of recent sessions changed (the menu rebuilds itself).</extracomment>
             <translation>会话</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="71" />
+            <location filename="../../gui/sessions.py" line="72" />
             <source>Save session</source>
             <translation>保存会话</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="72" />
+            <location filename="../../gui/sessions.py" line="73" />
             <source>Attention Stepper sessions (*{0})</source>
             <translation>Attention Stepper 会话 (*{0})</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="82" />
+            <location filename="../../gui/sessions.py" line="83" />
             <source>Could not save {0}: {1}. Nothing was written.</source>
             <translation>无法保存 {0}:{1}。没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="86" />
+            <location filename="../../gui/sessions.py" line="87" />
             <source>Saved {0}</source>
             <translation>已保存 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="93" />
+            <location filename="../../gui/sessions.py" line="94" />
             <source>Open session</source>
             <translation>打开会话</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="94" />
+            <location filename="../../gui/sessions.py" line="95" />
             <source>Attention Stepper sessions (*{0});;All files (*)</source>
             <translation>Attention Stepper 会话 (*{0});;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="105" />
+            <location filename="../../gui/sessions.py" line="106" />
             <source>Could not open {0}: {1}</source>
             <translation>无法打开 {0}:{1}</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="108" />
+            <location filename="../../gui/sessions.py" line="109" />
             <source>Opened {0}</source>
             <translation>已打开 {0}</translation>
         </message>
@@ -731,22 +736,22 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>StageButtons</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="77" />
+            <location filename="../../gui/step_bar.py" line="68" />
             <source>embed</source>
             <translation>嵌入</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="78" />
+            <location filename="../../gui/step_bar.py" line="69" />
             <source>project</source>
             <translation>投影</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="81" />
+            <location filename="../../gui/step_bar.py" line="72" />
             <source>mask</source>
             <translation>掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="84" />
+            <location filename="../../gui/step_bar.py" line="75" />
             <source>concat</source>
             <translation>拼接</translation>
         </message>
@@ -754,13 +759,13 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>StepView</name>
         <message>
-            <location filename="../../gui/step_view.py" line="188" />
+            <location filename="../../gui/step_view.py" line="214" />
             <source>head {0}</source>
-            <extracomment>How each matrix is named above its panel ({i}: the head's subscript). Matrices a person may type into; everything downstream is recomputed by the core. Matrices whose rows are not tokens (their rows are dimensions), so no token row is outlined in them. Weight matrices are shown per head only when one head is chosen (all heads would be too many panels). More matrices than this for one head are laid out in two rows. Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column). A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column).</extracomment>
+            <extracomment>How each matrix is named above its panel ({i}: the head's subscript). Matrices a person may type into; everything downstream is recomputed by the core. Matrices whose rows are not tokens (their rows are dimensions), so no token row is outlined in them. Weight matrices are shown per head only when one head is chosen (all heads would be too many panels). More matrices than this for one head are laid out in two rows. Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column). A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column). A token's label was clicked on an axis: the token's index (0-based).</extracomment>
             <translation>头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/step_view.py" line="211" />
+            <location filename="../../gui/step_view.py" line="232" />
             <source>Choose one head to see its W_Q, W_K and W_V as well.</source>
             <translation>选择一个头,就能同时看到它的 W_Q、W_K 和 W_V。</translation>
         </message>
@@ -768,33 +773,33 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>TokenJourneyView</name>
         <message>
-            <location filename="../../gui/journey_view.py" line="134" />
+            <location filename="../../gui/journey_view.py" line="207" />
             <source>head {0} (choose a head above the panels; with all heads, head 1)</source>
-            <extracomment>The person picked another token (0-based).</extracomment>
+            <extracomment>Each bar's value is written on it up to this many tokens (beyond, hover the arithmetic or the panels). The person picked another token (0-based).</extracomment>
             <translation>第 {0} 个头(在面板上方选择头;选“全部头”时显示第 1 个头)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="149" />
+            <location filename="../../gui/journey_view.py" line="228" />
             <source>Follow one token through one head: its query is compared with every key (dot products), scaled by √d_k, turned into weights by softmax, and its output is the weighted sum of the value vectors. Click a token on any panel, or pick it here; its row is outlined in every panel.</source>
             <translation>跟着一个词走过一个头:它的查询和每个键比较(点积),除以 √d_k,经 softmax 变成权重,它的输出就是值向量的加权和。在任意面板上点击一个词,或在这里选择;它所在的行会在每个面板里框出来。</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="152" />
+            <location filename="../../gui/journey_view.py" line="237" />
             <source>q·k for every key</source>
             <translation>与每个键的点积 q·k</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="153" />
+            <location filename="../../gui/journey_view.py" line="238" />
             <source>÷√d_k (grey: masked)</source>
             <translation>÷√d_k(灰色:被掩码)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="154" />
+            <location filename="../../gui/journey_view.py" line="239" />
             <source>softmax weights (sum 1)</source>
             <translation>softmax 权重(和为 1)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="155" />
+            <location filename="../../gui/journey_view.py" line="231" />
             <source>The token to follow</source>
             <translation>要跟踪的词</translation>
         </message>
@@ -802,32 +807,32 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>TokenizerChoice</name>
         <message>
-            <location filename="../../gui/controls.py" line="242" />
+            <location filename="../../gui/controls.py" line="238" />
             <source>White space (default)</source>
             <translation>按空格(默认)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="243" />
+            <location filename="../../gui/controls.py" line="239" />
             <source>Characters (每个汉字一个词)</source>
             <translation>按字(每个汉字一个词)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="244" />
+            <location filename="../../gui/controls.py" line="240" />
             <source>jieba word segmentation</source>
             <translation>jieba 分词</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="246" />
+            <location filename="../../gui/controls.py" line="242" />
             <source>Install the optional package: pip install attention-stepper[zh]</source>
             <translation>请安装可选包:pip install attention-stepper[zh]</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="250" />
+            <location filename="../../gui/controls.py" line="246" />
             <source>{0} (not installed)</source>
             <translation>{0}(未安装)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="253" />
+            <location filename="../../gui/controls.py" line="249" />
             <source>How the sentence is split into tokens. jieba segments Chinese into words, so 我爱机器学习 becomes 我 / 爱 / 机器 / 学习 without typing spaces.</source>
             <translation>句子怎样切分成词。jieba 会把中文切成词语,不用输入空格,我爱机器学习 就会变成 我 / 爱 / 机器 / 学习。</translation>
         </message>
@@ -835,17 +840,17 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>ValueDimControl</name>
         <message>
-            <location filename="../../gui/controls.py" line="175" />
+            <location filename="../../gui/controls.py" line="171" />
             <source>Width of the value vectors (and of each head's output).</source>
             <translation>值向量(也就是每个头输出)的维度。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="176" />
+            <location filename="../../gui/controls.py" line="172" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="177" />
+            <location filename="../../gui/controls.py" line="173" />
             <source>Keep d_v equal to d_k, as in most Transformers</source>
             <translation>让 d_v 始终等于 d_k,大多数 Transformer 都是这样</translation>
         </message>

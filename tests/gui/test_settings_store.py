@@ -1,13 +1,17 @@
 """What is remembered, by whom, and what happens when it cannot be written."""
 
 import dataclasses
+import errno
 import json
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QWidget
 
 from attention_stepper.core.pipeline import Parameters
 
+from app_start import start_app  # noqa: F401 (a fixture)
+from test_settings_safety import json_settings_file, qsettings_file
 
 #: A value for every Parameters field that differs from its default and that the core accepts.
 DIFFERENT = dict(sentence="猫 吃 鱼 了", heads=3, d_model=6, d_k=5, d_v=3, seed=7, causal=True,
@@ -109,6 +113,56 @@ def test_two_instances_keep_each_other_s_recent_sessions(tmp_path, qtbot):
     b.unlink()
     assert not second.open(b)
     assert first.recent() == [str(c), str(a)]
+
+
+def _settings_cannot_be_written() -> None:
+    """Make every settings file the app could write a folder: no write can succeed, even as root."""
+    for path in (Path(qsettings_file()), Path(qsettings_file()).with_suffix(".conf"), json_settings_file()):
+        path.mkdir(parents=True, exist_ok=True)
+
+
+def test_a_failed_settings_save_is_said_once_in_the_status_bar(start_app):
+    _settings_cannot_be_written()
+    window = start_app()
+    assert window.statusBar().currentMessage() == ""
+    window.set_language("zh_CN")
+    window.set_language("en")
+    message = window.statusBar().currentMessage()
+    assert str(json_settings_file()) in message and "directory" in message.lower(), message
+    window.statusBar().clearMessage()
+    window.set_language("zh_CN")
+    window.set_language("en")
+    window.close()
+    assert window.statusBar().currentMessage() == "", "said again before a save succeeded"
+
+
+def test_after_a_save_succeeds_the_next_failure_is_said_again(tmp_path, qtbot, monkeypatch):
+    from attention_stepper.gui.main_window import MainWindow
+    from attention_stepper.gui.model import AttentionModel
+    from attention_stepper.gui.settings_store import SettingsStore
+
+    store = SettingsStore(tmp_path / "s.json")
+    window = MainWindow(AttentionModel(Parameters()), store)
+    qtbot.addWidget(window)
+    real_replace = __import__("os").replace
+
+    def full_disk(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("os.replace", full_disk)
+    window.set_language("en")
+    assert "No space left on device" in window.statusBar().currentMessage()
+    window.statusBar().clearMessage()
+    window.set_language("en")
+    assert window.statusBar().currentMessage() == ""
+    monkeypatch.setattr("os.replace", real_replace)
+    window.set_language("en")
+    assert window.statusBar().currentMessage() == "" and store.save_error == ""
+    assert SettingsStore(tmp_path / "s.json").text("view/language", "") == "en"
+    monkeypatch.setattr("os.replace", full_disk)
+    window.set_language("en")
+    assert "No space left on device" in window.statusBar().currentMessage()
+    assert not list(tmp_path.glob(".s.json.*.part")), "a failed save left a temporary file"
 
 
 OTHER_INSTANCE = """
