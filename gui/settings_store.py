@@ -101,9 +101,6 @@ class SettingsStore(QObject):
             return float(value)  # JSON writes 2.0 as 2.0, but a person may write 2
         return value
 
-    def has(self, key: str) -> bool:
-        return key in self._values
-
     def text(self, key: str, default: str) -> str:
         return self.value(key, (str,), default)
 

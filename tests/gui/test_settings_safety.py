@@ -8,7 +8,6 @@ QSettings near its settings file at all.
 """
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,7 +44,10 @@ def qsettings_file(organization="AttentionStepper", application="attention-stepp
 
 
 def json_settings_file() -> Path:
-    return Path(os.environ["XDG_CONFIG_HOME"]) / "AttentionStepper" / "attention-stepper.json"
+    """Where the app keeps its settings (isolated by tests/conftest.py)."""
+    from attention_stepper.gui.settings_store import default_path
+
+    return default_path()
 
 
 def plant(marker: Path, *paths: str) -> str:
