@@ -22,7 +22,7 @@ from .i18n import install_language, system_language
 from .main_window import MainWindow
 from .model import AttentionModel
 from .settings import load_parameters, restore_view
-from .settings_store import APPLICATION, ORGANIZATION, SettingsStore
+from .settings_store import APPLICATION, ORGANIZATION, SettingsStore, refuse_pickled_values
 
 #: The exit status after Ctrl-C.
 INTERRUPTED = 128 + signal.SIGINT
@@ -73,6 +73,7 @@ def quit_on_interrupt(app: QApplication, window: QWidget) -> Callable[[], None]:
 
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
+    refuse_pickled_values()  # before any file dialog reads Qt's own settings
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     apply_app_font(app)

@@ -9,6 +9,10 @@ could thus run code at start-up. JSON holds only plain values; each getter
 returns its own type or the default, so a damaged, foreign or hostile file
 can change a setting but never run anything or stop the app from starting.
 
+Qt itself still reads settings through QSettings (a file dialog reads
+``~/.config/QtProject.conf``); :func:`refuse_pickled_values` makes this
+process's PySide turn every pickled value into None instead.
+
 The file is written whole, atomically, merged key by key with what another
 running instance wrote since (under a lock where the system has one), so
 two windows do not wipe each other's settings. A failed write is reported
@@ -20,12 +24,13 @@ from __future__ import annotations
 import json
 import math
 import os
+import pickle
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QStandardPaths, Signal
+from PySide6.QtCore import QByteArray, QDataStream, QIODevice, QObject, QStandardPaths, Signal
 
 from attention_stepper.core.files import atomic_write
 
@@ -34,6 +39,35 @@ APPLICATION = "attention-stepper"
 #: A settings file larger than this is not ours (ours holds a sentence and a few numbers): ignored.
 MAX_FILE_BYTES = 4 * 2**20
 _MISSING = object()
+
+
+class _Probe:
+    """A Python object Qt can only store as a pickled PySide::PyObjectWrapper."""
+
+
+def _read_back_a_pickled_variant():
+    data = QByteArray()
+    QDataStream(data, QIODevice.OpenModeFlag.WriteOnly).writeQVariant(_Probe())
+    return QDataStream(data, QIODevice.OpenModeFlag.ReadOnly).readQVariant()
+
+
+def refuse_pickled_values() -> bool:
+    """Make PySide read every pickled value in a QVariant (settings, streams) as None, for good.
+
+    PySide6 6.11 unpickles such values with the ``pickle.loads`` it looked
+    up the first time it needed one and keeps that function for the life of
+    the process. So the first one is read here, while ``pickle.loads`` is
+    briefly a function that refuses everything. True if a pickled value now
+    reads back as None (a PySide that looks ``loads`` up afresh, or that
+    restricts it itself, leaves it alone: then False).
+    """
+    loads = pickle.loads
+    pickle.loads = lambda data, *args, **kwargs: None
+    try:
+        _read_back_a_pickled_variant()
+    finally:
+        pickle.loads = loads
+    return _read_back_a_pickled_variant() is None
 
 
 def default_path() -> Path:

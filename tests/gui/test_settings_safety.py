@@ -3,15 +3,19 @@
 PySide6's QSettings turns a ``@Variant(…PySide::PyObjectWrapper…)`` value
 back into a Python object with ``pickle.loads`` as soon as any key of its
 section is read (``value(key, type=str)`` included) and whenever anything
-is written (``sync`` parses every section first). So the app must not let
-QSettings near its settings file at all.
+is written (``sync`` parses every section first). So the app keeps its own
+settings in JSON (gui/settings_store.py), and disarms PySide's unpickling for
+what Qt still reads through QSettings (a file dialog's QtProject.conf).
 """
 
 import json
+import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings
 
 from attention_stepper.core.pipeline import Parameters
@@ -20,6 +24,16 @@ from app_start import start_app  # noqa: F401 (a fixture)
 
 SECTIONS_AND_KEYS = ("view/speed", "view/language", "view/step", "view/head", "parameters/heads",
                      "parameters/sentence", "window/geometry", "window/splitter", "sessions/recent", "export/folder")
+
+
+class Planted:
+    """Pickles to a call of ``open(marker, "w")``."""
+
+    def __init__(self, marker: Path):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return open, (self.marker, "w")
 
 
 PLANT = """
@@ -65,13 +79,73 @@ def plant(marker: Path, *paths: str) -> str:
     return text
 
 
+READ_WITH_QSETTINGS = """
+import sys
+from PySide6.QtCore import QSettings
+QSettings(sys.argv[1], QSettings.Format.IniFormat).value("view/language", "en", type=str)
+"""
+
+OPEN_A_FILE_DIALOG_IN_THE_APP = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog
+from attention_stepper.gui import app as app_module
+
+if sys.argv[1] == "undefended":
+    app_module.refuse_pickled_values = lambda: False
+app = QApplication(sys.argv)
+
+def open_a_file_dialog():
+    QFileDialog().deleteLater()  # Qt's own dialog reads Qt's own settings: QtProject.conf
+    for window in app.topLevelWidgets():
+        window.close()
+    app.quit()
+
+QTimer.singleShot(0, open_a_file_dialog)
+sys.exit(app_module.main())
+"""
+
+
 def test_a_pickled_value_really_runs_code_through_qsettings(tmp_path):
-    """The hazard itself, so that the test below cannot pass for want of a working payload."""
+    """The hazard itself (in a fresh process), so that the tests below cannot pass for want of a working payload."""
     marker = tmp_path / "ran"
     path = str(tmp_path / "probe.ini")
     plant(marker, path)
-    QSettings(path, QSettings.Format.IniFormat).value("view/language", "en", type=str)
-    assert marker.exists()
+    subprocess.run([sys.executable, "-c", READ_WITH_QSETTINGS, path], check=True, timeout=120)
+    if not marker.exists():
+        pytest.skip("this PySide6 no longer unpickles arbitrary objects from settings")
+
+
+@pytest.mark.parametrize("defence", ["undefended", "as shipped"])
+def test_qt_s_own_settings_cannot_run_code_through_a_file_dialog(tmp_path, defence):
+    """Qt's file dialogs read ~/.config/QtProject.conf through QSettings: the app disarms PySide's unpickling."""
+    config = tmp_path / "config"
+    marker = tmp_path / "ran"
+    qt_own = str(config / "QtProject.conf")
+    plant(marker, qt_own)
+    text = Path(qt_own).read_text(encoding="utf-8")
+    Path(qt_own).write_text(text.replace("[view]", "[FileDialog]"), encoding="utf-8")  # where the dialog reads
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(config))
+    result = subprocess.run([sys.executable, "-c", OPEN_A_FILE_DIALOG_IN_THE_APP, defence], capture_output=True,
+                            text=True, env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    if defence == "undefended":  # the hole the defence closes; skipped if this PySide closed it itself
+        if not marker.exists():
+            pytest.skip("this PySide6 no longer unpickles arbitrary objects from settings")
+    else:
+        assert not marker.exists(), "a pickled value in Qt's own settings was loaded"
+
+
+def test_pickled_values_read_back_as_none_once_refused():
+    from PySide6.QtCore import QByteArray, QDataStream, QIODevice
+
+    from attention_stepper.gui.settings_store import refuse_pickled_values
+
+    data = QByteArray()
+    QDataStream(data, QIODevice.OpenModeFlag.WriteOnly).writeQVariant(Planted(Path("/nonexistent/never")))
+    refuse_pickled_values()  # True with PySide6 6.11; a PySide that restricts unpickling itself also reads None
+    assert QDataStream(data, QIODevice.OpenModeFlag.ReadOnly).readQVariant() is None
+    assert pickle.loads(pickle.dumps([1, "two"])) == [1, "two"]  # pickle itself is left as it was
 
 
 def test_a_planted_pickle_in_the_settings_never_runs_and_the_app_starts_with_defaults(tmp_path, start_app):
