@@ -13,9 +13,13 @@ from attention_stepper.core.pipeline import Parameters
 from app_start import start_app  # noqa: F401 (a fixture)
 from test_settings_safety import json_settings_file, qsettings_file
 
-#: A value for every Parameters field that differs from its default and that the core accepts.
+#: A value for every Parameters field that differs from its default (together they need not be a valid
+#: computation: mutually exclusive variants may all be set here).
 DIFFERENT = dict(sentence="猫 吃 鱼 了", heads=3, d_model=6, d_k=5, d_v=3, seed=7, causal=True,
                  positional_encoding=True, skip_scaling=True, tokenizer="characters")
+#: Different from the defaults and accepted by the core, for the round trip through the app.
+ACCEPTED = Parameters(sentence="猫 吃 鱼 了", heads=3, d_model=6, d_k=5, d_v=3, seed=7, causal=True,
+                      positional_encoding=True, skip_scaling=True, tokenizer="characters")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,8 +36,7 @@ class Future:
 
 
 def test_every_parameters_field_is_remembered(tmp_path):
-    from attention_stepper.gui.model import AttentionModel
-    from attention_stepper.gui.settings import load_parameters, remembered_fields, save_parameters
+    from attention_stepper.gui.settings import load_fields, remembered_fields, save_fields
     from attention_stepper.gui.settings_store import SettingsStore
 
     names = {field.name for field in dataclasses.fields(Parameters)}
@@ -43,9 +46,17 @@ def test_every_parameters_field_is_remembered(tmp_path):
         assert getattr(parameters, field.name) != field.default, field.name
     assert remembered_fields() == names
     store = SettingsStore(tmp_path / "s.json")
-    save_parameters(store, AttentionModel(parameters))
+    save_fields(store, "parameters", parameters)
     assert store.sync()
-    assert load_parameters(SettingsStore(tmp_path / "s.json")) == parameters
+    assert load_fields(SettingsStore(tmp_path / "s.json"), "parameters", Parameters) == dataclasses.asdict(parameters)
+
+
+def test_the_tokenizer_and_skipped_scaling_come_back_at_the_next_start(start_app):
+    window = start_app()
+    window.model.set_parameters(**dataclasses.asdict(ACCEPTED))
+    assert window.model.parameters == ACCEPTED
+    window.close()
+    assert start_app().model.parameters == ACCEPTED
 
 
 def test_the_field_kinds_to_come_are_remembered_and_checked(tmp_path):
