@@ -40,12 +40,13 @@ class Exporter(QObject):
     # --- helpers ---------------------------------------------------------------
     def _start_folder(self) -> str:
         if self.settings is not None:
-            return str(self.settings.value("export/folder", str(Path.home())))
+            return self.settings.text("export/folder", str(Path.home()))
         return str(Path.home())
 
     def _remember_folder(self, path: Path) -> None:
         if self.settings is not None:
-            self.settings.setValue("export/folder", str(path.parent))
+            self.settings.set("export/folder", str(path.parent))
+            self.settings.sync()
 
     def _report(self, title: str, message: str, error: bool = False, interactive: bool = True) -> None:
         self.last_message = message

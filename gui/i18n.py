@@ -36,25 +36,31 @@ def _translation_file(code: str) -> str:
 
 
 def install_language(code: str) -> bool:
-    """Switch the running app to ``code`` ("en" or "zh_CN"); False if its translation is missing."""
+    """Switch the running app to ``code`` ("en" or "zh_CN"); False (and no change) if its translation is missing.
+
+    The translators being replaced are removed and deleted: parentless, they
+    belong to Python and die with the last reference, so switching back and
+    forth a thousand times keeps at most two alive.
+    """
     global _current
     app = QCoreApplication.instance()
     if code not in LANGUAGES or app is None:
         return False
-    for translator in _installed:
-        app.removeTranslator(translator)
-    _installed.clear()
+    new: list[QTranslator] = []
     if code != DEFAULT_LANGUAGE:
-        ours = QTranslator(app)
+        ours = QTranslator()
         if not ours.load(_translation_file(code)):
             return False
-        qt_own = QTranslator(app)  # Qt's standard buttons and dialogs (OK, Cancel, Yes…)
-        if qt_own.load(f"qtbase_{code}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) or \
-                qt_own.load(f"qt_{code}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-            app.installTranslator(qt_own)
-            _installed.append(qt_own)
-        app.installTranslator(ours)
-        _installed.append(ours)
+        qt_own = QTranslator()  # Qt's standard buttons and dialogs (OK, Cancel, Yes…)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if qt_own.load(f"qtbase_{code}", folder) or qt_own.load(f"qt_{code}", folder):
+            new.append(qt_own)
+        new.append(ours)  # installed last, so searched first
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed[:] = new
+    for translator in new:
+        app.installTranslator(translator)
     _current = code  # installing or removing a translator made Qt send LanguageChange to every widget
     return True
 

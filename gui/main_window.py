@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -34,15 +34,18 @@ from .i18n import LANGUAGES, Retranslating, current_language, install_language
 from .model import AttentionModel
 from .scaling_lab import ScalingLab
 from .sessions import SessionActions
+from .settings_store import SettingsStore
 from .step_bar import StepBar
 from .step_view import StepView, matrix_title
 
 
 class MainWindow(Retranslating, QMainWindow):
-    def __init__(self, model: AttentionModel, settings: QSettings | None = None, parent=None):
+    def __init__(self, model: AttentionModel, settings: SettingsStore | None = None, parent=None):
         super().__init__(parent)
         self.model = model
         self.settings = settings
+        if settings is not None:
+            settings.saveFailed.connect(self._settings_not_saved)
 
         self.controls = ControlsPanel(model)
         self.step_bar = StepBar(model)
@@ -241,7 +244,8 @@ class MainWindow(Retranslating, QMainWindow):
         if install_language(code):
             self.language_actions[code].setChecked(True)
             if self.settings is not None:
-                self.settings.setValue("view/language", code)
+                self.settings.set("view/language", code)
+                self.settings.sync()
 
     # --- slots ----------------------------------------------------------------------
     def _fill_recent_menu(self) -> None:
@@ -278,6 +282,12 @@ class MainWindow(Retranslating, QMainWindow):
     def _cell_refused(self, name: str, message: str) -> None:
         if name == "cell" and message:
             self.statusBar().showMessage(message, 8000)
+
+    def _settings_not_saved(self, reason: str) -> None:
+        """Said once; the store stays quiet about later failures until a save succeeds again."""
+        self.statusBar().showMessage(self.tr("Could not save the settings to {0}: {1}. "
+                                             "Changes will be forgotten when the app closes.").format(
+            self.settings.path, reason))
 
 
     def copy_matrix(self) -> None:
@@ -318,16 +328,13 @@ class MainWindow(Retranslating, QMainWindow):
     def restore_geometry(self) -> None:
         if self.settings is None:
             return
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
+        geometry = self.settings.data("window/geometry")
+        if geometry is not None:
             self.restoreGeometry(geometry)
-        state = self.settings.value("window/splitter")
-        if isinstance(state, QByteArray):
+        state = self.settings.data("window/splitter")
+        if state is not None:
             self.splitter.restoreState(state)
-        try:
-            self.step_bar.navigator.speed.setValue(float(self.settings.value("view/speed", 1.5)))
-        except (TypeError, ValueError):
-            pass  # a damaged value: keep the default speed
+        self.step_bar.navigator.speed.setValue(self.settings.number("view/speed", 1.5))
 
     def save_settings(self) -> None:
         if self.settings is None:
@@ -335,9 +342,9 @@ class MainWindow(Retranslating, QMainWindow):
         from .settings import save_parameters
 
         save_parameters(self.settings, self.model)
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.setValue("view/speed", self.step_bar.navigator.speed.value())
+        self.settings.set_data("window/geometry", self.saveGeometry())
+        self.settings.set_data("window/splitter", self.splitter.saveState())
+        self.settings.set("view/speed", self.step_bar.navigator.speed.value())
         self.settings.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)

@@ -4,18 +4,23 @@ A session is one ``.attn.npz`` file (core.session): the sentence, every
 parameter, loaded weights and typed-over cells, the step and the head.
 It is read back without pickle; a bad file is refused with a message and
 changes nothing.
+
+The Recent sessions list is shared by every running instance: each change
+re-reads the stored list just before writing and merges into it, so two
+windows open at once keep each other's entries.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from attention_stepper.core.session import SESSION_SUFFIX, SessionFileError, load_session, save_session
 
 from .model import AttentionModel
+from .settings_store import SettingsStore, as_texts
 
 MAX_RECENT = 8
 
@@ -24,39 +29,35 @@ class SessionActions(QObject):
     #: The list of recent sessions changed (the menu rebuilds itself).
     recentChanged = Signal()
 
-    def __init__(self, model: AttentionModel, owner: QWidget, settings: QSettings | None = None):
+    def __init__(self, model: AttentionModel, owner: QWidget, settings: SettingsStore | None = None):
         super().__init__(owner)
         self.model = model
         self.owner = owner
         self.settings = settings
         self.last_message = ""
-        self._recent_in_memory: list[str] = []
+        self._recent_here: list[str] = []  # the list when there are no settings
 
     # --- recent sessions -----------------------------------------------------------
     def recent(self) -> list[str]:
+        """The most recent first, as any running instance last stored it."""
         if self.settings is None:
-            return list(self._recent_in_memory)
-        value = self.settings.value("sessions/recent", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(path) for path in (value or [])][:MAX_RECENT]
+            return list(self._recent_here)
+        self.settings.reload()
+        return self.settings.texts("sessions/recent")[:MAX_RECENT]
+
+    def _change_recent(self, change) -> None:
+        """Apply ``change`` (a function of the list) to the list as stored right now, and store it."""
+        if self.settings is None:
+            self._recent_here = change(self._recent_here)[:MAX_RECENT]
+        else:
+            self.settings.sync({"sessions/recent": lambda stored: change(as_texts(stored))[:MAX_RECENT]})
+        self.recentChanged.emit()
 
     def _remember(self, path: Path) -> None:
-        paths = [str(path)] + [p for p in self.recent() if p != str(path)]
-        paths = paths[:MAX_RECENT]
-        if self.settings is None:
-            self._recent_in_memory = paths
-        else:
-            self.settings.setValue("sessions/recent", paths)
-        self.recentChanged.emit()
+        self._change_recent(lambda paths: [str(path)] + [p for p in paths if p != str(path)])
 
     def _forget(self, path: Path) -> None:
-        paths = [p for p in self.recent() if p != str(path)]
-        if self.settings is None:
-            self._recent_in_memory = paths
-        else:
-            self.settings.setValue("sessions/recent", paths)
-        self.recentChanged.emit()
+        self._change_recent(lambda paths: [p for p in paths if p != str(path)])
 
     def _report(self, message: str, interactive: bool) -> None:
         self.last_message = message

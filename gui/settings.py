@@ -1,49 +1,72 @@
-"""Remembering the last sentence, parameters and view between runs (QSettings).
+"""Remembering the last sentence, parameters and view between runs.
 
-Values read back are checked like any input: a damaged or out-of-range
+What is remembered of :class:`Parameters` comes from the dataclass itself:
+every field whose annotation is a plain type (``int``, ``bool``, ``float``,
+``str``, or one of them ``| None``) is stored under ``parameters/NAME``, so
+a field added later is remembered without touching this file. Values read
+back are checked like any input: a damaged, wrongly typed or out-of-range
 setting falls back to its default instead of stopping the app from starting.
 """
 
 from __future__ import annotations
 
 import dataclasses
-
-from PySide6.QtCore import QSettings
+import types
+import typing
 
 from attention_stepper.core.computation import compute
 from attention_stepper.core.parameters import Parameters
 
 from .model import AttentionModel
+from .settings_store import SettingsStore
 
-_FIELDS = ("sentence", "heads", "d_model", "d_k", "d_v", "seed", "causal", "positional_encoding")
-
-
-def _as_bool(value) -> bool:
-    if isinstance(value, str):
-        return value.lower() in ("true", "1", "yes")
-    return bool(value)
+_PLAIN = (int, bool, float, str)
 
 
-def load_parameters(settings: QSettings) -> Parameters:
-    """The remembered parameters; each bad or missing value is replaced by its default."""
-    defaults = Parameters()
+def field_kinds(cls: type) -> dict[str, tuple[type, ...]]:
+    """Each field of dataclass ``cls`` that can be remembered, with the types its value may have."""
+    hints = typing.get_type_hints(cls)
+    kinds = {}
+    for field in dataclasses.fields(cls):
+        annotation = hints[field.name]
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            allowed = typing.get_args(annotation)
+        else:
+            allowed = (annotation,)
+        if allowed and all(kind in _PLAIN or kind is type(None) for kind in allowed):
+            kinds[field.name] = allowed
+    return kinds
+
+
+def remembered_fields(cls: type = Parameters) -> set[str]:
+    return set(field_kinds(cls))
+
+
+def save_fields(store: SettingsStore, prefix: str, instance) -> None:
+    for name in field_kinds(type(instance)):
+        store.set(f"{prefix}/{name}", getattr(instance, name))
+
+
+def load_fields(store: SettingsStore, prefix: str, cls: type) -> dict:
+    """The stored values of ``cls``'s fields that have the field's type (missing or wrong ones left out)."""
     values = {}
-    for name in _FIELDS:
-        stored = settings.value(f"parameters/{name}")
-        if stored is None or stored == "":
-            continue
-        try:
-            if name == "sentence":
-                values[name] = str(stored)
-            elif name in ("causal", "positional_encoding"):
-                values[name] = _as_bool(stored)
-            elif name == "d_v":
-                values[name] = None if str(stored) == "none" else int(stored)
-            else:
-                values[name] = int(stored)
-        except (TypeError, ValueError):
-            continue
-    parameters = dataclasses.replace(defaults, **values)
+    for name, kinds in field_kinds(cls).items():
+        key = f"{prefix}/{name}"
+        missing = object()
+        value = store.value(key, kinds, missing)
+        if value is not missing:
+            values[name] = value
+    return values
+
+
+def load_parameters(store: SettingsStore) -> Parameters:
+    """The remembered parameters; each missing or wrongly typed value is replaced by its default.
+
+    If the remembered values together are refused by the core (too large, a
+    sentence of spaces), the app starts from the defaults.
+    """
+    defaults = Parameters()
+    parameters = dataclasses.replace(defaults, **load_fields(store, "parameters", Parameters))
     try:
         compute(parameters)
     except (ValueError, MemoryError):
@@ -51,23 +74,17 @@ def load_parameters(settings: QSettings) -> Parameters:
     return parameters
 
 
-def save_parameters(settings: QSettings, model: AttentionModel) -> None:
-    parameters = model.parameters
-    for name in _FIELDS:
-        value = getattr(parameters, name)
-        settings.setValue(f"parameters/{name}", "none" if value is None else value)
-    settings.setValue("view/step", model.step.key)
-    settings.setValue("view/head", -1 if model.head is None else model.head)
+def save_parameters(store: SettingsStore, model: AttentionModel) -> None:
+    save_fields(store, "parameters", model.parameters)
+    store.set("view/step", model.step.key)
+    store.set("view/head", -1 if model.head is None else model.head)
 
 
-def restore_view(settings: QSettings, model: AttentionModel) -> None:
+def restore_view(store: SettingsStore, model: AttentionModel) -> None:
     """Go back to the remembered step and head, where they still exist."""
-    step = settings.value("view/step")
-    if isinstance(step, str) and step in [s.key for s in model.steps]:
+    step = store.text("view/step", "")
+    if step in [s.key for s in model.steps]:
         model.go_to(step)
-    try:
-        head = int(settings.value("view/head", -1))
-    except (TypeError, ValueError):
-        head = -1
+    head = store.integer("view/head", -1)
     if 0 <= head < model.parameters.heads:
         model.set_head(head)

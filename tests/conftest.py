@@ -18,4 +18,9 @@ def _isolated_settings(tmp_path, monkeypatch):
         return
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    # The app's own settings file (gui/settings_store.py) follows XDG_CONFIG_HOME on Linux only.
+    from attention_stepper.gui import settings_store
+
+    config = tmp_path / "config" / settings_store.ORGANIZATION / f"{settings_store.APPLICATION}.json"
+    monkeypatch.setattr(settings_store, "default_path", lambda: config)
     yield

@@ -107,124 +107,124 @@ Your work is still open; you can go on.</source>
     <context>
         <name>Exporter</name>
         <message>
-            <location filename="../../gui/exporting.py" line="58" />
+            <location filename="../../gui/exporting.py" line="59" />
             <source>Replace folder?</source>
             <extracomment>The last message shown to the person (tests read it instead of a dialog).</extracomment>
             <translation>替换文件夹?</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="59" />
+            <location filename="../../gui/exporting.py" line="60" />
             <source>{0} holds an earlier export. Replace it with this one?</source>
             <translation>{0} 里是之前的一次导出。要用这次的导出替换它吗？</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="66" />
+            <location filename="../../gui/exporting.py" line="67" />
             <source>Folder (*)</source>
             <translation>文件夹 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="76" />
+            <location filename="../../gui/exporting.py" line="77" />
             <source>{0} is not empty and is not an earlier export ({1}); nothing was written. Choose a new or empty folder.</source>
             <translation>{0} 不是空的，也不是之前的导出（{1}），什么都没有写入。请选择一个新的或空的文件夹。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="81" />
+            <location filename="../../gui/exporting.py" line="82" />
             <source>{0} is not empty; nothing was written.</source>
             <translation>{0} 不是空的;没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="88" />
+            <location filename="../../gui/exporting.py" line="89" />
             <source>Could not export to {0}: {1}.</source>
             <translation>无法导出到 {0}：{1}。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="90" />
+            <location filename="../../gui/exporting.py" line="91" />
             <source>The unfinished folder {0} could not be removed; delete it yourself.</source>
             <translation>未完成的文件夹 {0} 无法删除，请自行删除。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="93" />
+            <location filename="../../gui/exporting.py" line="94" />
             <source>The earlier folder is now {0} and the new export took its name {1}; swap them back by hand.</source>
             <translation>之前的文件夹现在位于 {0}，新的导出占用了它的名字 {1}；请手动把它们换回来。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="98" />
+            <location filename="../../gui/exporting.py" line="99" />
             <source>Could not export to {0}: {1}. Nothing was written.</source>
             <translation>无法导出到 {0}:{1}。没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="102" />
+            <location filename="../../gui/exporting.py" line="103" />
             <source>Exported to {0}</source>
             <translation>已导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="116" />
+            <location filename="../../gui/exporting.py" line="117" />
             <source>Export all matrices</source>
             <translation>导出全部矩阵</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="122" />
+            <location filename="../../gui/exporting.py" line="123" />
             <source>Export this step as CSV</source>
             <translation>把这一步导出为 CSV</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="130" />
+            <location filename="../../gui/exporting.py" line="131" />
             <source>PNG image (*.png);;SVG vector image (*.svg)</source>
             <translation>PNG 图片 (*.png);;SVG 矢量图 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="140" />
-            <location filename="../../gui/exporting.py" line="203" />
+            <location filename="../../gui/exporting.py" line="141" />
+            <location filename="../../gui/exporting.py" line="204" />
             <source>Could not save {0}: {1}. Nothing was written.</source>
             <translation>无法保存 {0}:{1}。没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="150" />
+            <location filename="../../gui/exporting.py" line="151" />
             <source>Save panel as picture</source>
             <translation>把面板存为图片</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="155" />
+            <location filename="../../gui/exporting.py" line="156" />
             <source>Save step view as picture</source>
             <translation>把整步视图存为图片</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="165" />
+            <location filename="../../gui/exporting.py" line="166" />
             <source>Open weights</source>
             <translation>打开权重</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="168" />
+            <location filename="../../gui/exporting.py" line="169" />
             <source>Weights (*.npz)</source>
             <translation>权重 (*.npz)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="179" />
+            <location filename="../../gui/exporting.py" line="180" />
             <source>Could not use {0}: {1}</source>
             <translation>无法使用 {0}:{1}</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="182" />
+            <location filename="../../gui/exporting.py" line="183" />
             <source>Using the weights from {0}</source>
             <translation>正在使用 {0} 中的权重</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="188" />
+            <location filename="../../gui/exporting.py" line="189" />
             <source>Save weights</source>
             <translation>保存权重</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="189" />
+            <location filename="../../gui/exporting.py" line="190" />
             <source>Attention Stepper weights (*.npz)</source>
             <translation>Attention Stepper 权重 (*.npz)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="189" />
+            <location filename="../../gui/exporting.py" line="190" />
             <source>PyTorch MultiheadAttention layout (*.npz)</source>
             <translation>PyTorch MultiheadAttention 格式 (*.npz)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="216" />
+            <location filename="../../gui/exporting.py" line="217" />
             <source>Copied {0} to the clipboard</source>
             <translation>已把 {0} 复制到剪贴板</translation>
         </message>
@@ -278,282 +278,287 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../gui/main_window.py" line="183" />
+            <location filename="../../gui/main_window.py" line="186" />
             <source>Attention Stepper</source>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="185" />
+            <location filename="../../gui/main_window.py" line="188" />
             <source>&amp;Export all matrices…</source>
             <translation>导出全部矩阵(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="186" />
+            <location filename="../../gui/main_window.py" line="189" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
             <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="187" />
+            <location filename="../../gui/main_window.py" line="190" />
             <source>Export this &amp;step as CSV…</source>
             <translation>把这一步导出为 CSV(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="188" />
+            <location filename="../../gui/main_window.py" line="191" />
             <source>Write the matrices of the current step as CSV files</source>
             <translation>把当前这一步的矩阵写成 CSV 文件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="189" />
+            <location filename="../../gui/main_window.py" line="192" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
             <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="190" />
+            <location filename="../../gui/main_window.py" line="193" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
             <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="191" />
+            <location filename="../../gui/main_window.py" line="194" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
             <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="192" />
+            <location filename="../../gui/main_window.py" line="195" />
             <source>Save all panels of the current step as PNG or SVG</source>
             <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="193" />
+            <location filename="../../gui/main_window.py" line="196" />
             <source>&amp;Copy matrix</source>
             <translation>复制矩阵(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="194" />
+            <location filename="../../gui/main_window.py" line="197" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
             <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="195" />
+            <location filename="../../gui/main_window.py" line="198" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="195" />
+            <location filename="../../gui/main_window.py" line="198" />
             <source>Quit Attention Stepper</source>
             <translation>退出本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="196" />
+            <location filename="../../gui/main_window.py" line="199" />
             <source>&amp;Open weights…</source>
             <translation>打开权重(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="197" />
+            <location filename="../../gui/main_window.py" line="200" />
             <source>Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)</source>
             <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O(本程序的格式,或 PyTorch MultiheadAttention 的格式)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="198" />
+            <location filename="../../gui/main_window.py" line="201" />
             <source>Save &amp;weights…</source>
             <translation>保存权重(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="199" />
+            <location filename="../../gui/main_window.py" line="202" />
             <source>Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)</source>
             <translation>把当前权重存为 .npz,可选本程序的格式或 PyTorch 的格式(后者要求 d_k = d_v = d_model / h)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="200" />
+            <location filename="../../gui/main_window.py" line="203" />
             <source>&amp;Reset weights</source>
             <translation>重置权重(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="201" />
+            <location filename="../../gui/main_window.py" line="204" />
             <source>Go back to the seeded random weights</source>
             <translation>回到按种子生成的随机权重</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="202" />
+            <location filename="../../gui/main_window.py" line="205" />
             <source>&amp;Open session…</source>
             <translation>打开会话(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="203" />
+            <location filename="../../gui/main_window.py" line="206" />
             <source>Open a saved session: sentence, parameters, weights and edited cells</source>
             <translation>打开保存过的会话:句子、参数、权重和改过的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="204" />
+            <location filename="../../gui/main_window.py" line="207" />
             <source>&amp;Save session…</source>
             <translation>保存会话(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="205" />
+            <location filename="../../gui/main_window.py" line="208" />
             <source>Save the sentence, every parameter, the weights and edited cells in one file</source>
             <translation>把句子、所有参数、权重和改过的单元格保存到一个文件里</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="206" />
+            <location filename="../../gui/main_window.py" line="209" />
             <source>&amp;Reset edited cells</source>
             <translation>还原改过的单元格(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="207" />
+            <location filename="../../gui/main_window.py" line="210" />
             <source>Return every cell you typed over (marked with an orange corner) to its value</source>
             <translation>把你改过的每个单元格(右上角有橙色标记)恢复原值</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="208" />
+            <location filename="../../gui/main_window.py" line="211" />
             <source>&amp;Next step</source>
             <translation>下一步(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="209" />
+            <location filename="../../gui/main_window.py" line="212" />
             <source>&amp;Previous step</source>
             <translation>上一步(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="210" />
+            <location filename="../../gui/main_window.py" line="213" />
             <source>&amp;First step</source>
             <translation>第一步(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="211" />
+            <location filename="../../gui/main_window.py" line="214" />
             <source>&amp;Last step</source>
             <translation>最后一步(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="212" />
+            <location filename="../../gui/main_window.py" line="215" />
             <source>Play / &amp;pause</source>
             <translation>播放 / 暂停(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="213" />
+            <location filename="../../gui/main_window.py" line="216" />
             <source>&amp;All heads</source>
             <translation>全部头(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="213" />
+            <location filename="../../gui/main_window.py" line="216" />
             <source>Show every head side by side</source>
             <translation>并排显示每一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="214" />
+            <location filename="../../gui/main_window.py" line="217" />
             <source>&amp;How to read this</source>
             <translation>怎么看这些图(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="215" />
+            <location filename="../../gui/main_window.py" line="218" />
             <source>&amp;About Attention Stepper</source>
             <translation>关于本程序(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="221" />
+            <location filename="../../gui/main_window.py" line="224" />
             <source>Steps</source>
             <translation>分步</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="222" />
+            <location filename="../../gui/main_window.py" line="225" />
             <source>A token's journey</source>
             <translation>一个词的旅程</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="223" />
+            <location filename="../../gui/main_window.py" line="226" />
             <source>Head statistics</source>
             <translation>各头统计</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="224" />
+            <location filename="../../gui/main_window.py" line="227" />
             <source>Scaling lab: why √d_k</source>
             <translation>缩放实验室:为什么除以 √d_k</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="225" />
+            <location filename="../../gui/main_window.py" line="228" />
             <source>Walk through the computation one step at a time</source>
             <translation>一步一步地走完整个计算</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="226" />
+            <location filename="../../gui/main_window.py" line="229" />
             <source>One token through one head: dot products, softmax, weighted sum</source>
             <translation>跟着一个词走过一个头:点积、softmax、加权求和</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="227" />
+            <location filename="../../gui/main_window.py" line="230" />
             <source>Compare all heads: their attention, entropy and distance</source>
             <translation>比较所有的头:注意力、熵和距离</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="228" />
+            <location filename="../../gui/main_window.py" line="231" />
             <source>Entropy and largest weight against d_k, with and without scaling</source>
             <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="229" />
+            <location filename="../../gui/main_window.py" line="232" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="230" />
+            <location filename="../../gui/main_window.py" line="233" />
             <source>Recent &amp;sessions</source>
             <translation>最近的会话(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="232" />
+            <location filename="../../gui/main_window.py" line="235" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="233" />
+            <location filename="../../gui/main_window.py" line="236" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="234" />
+            <location filename="../../gui/main_window.py" line="237" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="235" />
+            <location filename="../../gui/main_window.py" line="238" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="236" />
+            <location filename="../../gui/main_window.py" line="239" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="254" />
+            <location filename="../../gui/main_window.py" line="258" />
             <source>(none yet)</source>
             <translation>(还没有)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="265" />
+            <location filename="../../gui/main_window.py" line="269" />
             <source>Edit a cell</source>
             <translation>修改单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="266" />
+            <location filename="../../gui/main_window.py" line="270" />
             <source>New value for {0}[{1}, {2}] (every later matrix is recomputed):</source>
             <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="289" />
+            <location filename="../../gui/main_window.py" line="288" />
+            <source>Could not save the settings to {0}: {1}. Changes will be forgotten when the app closes.</source>
+            <translation>无法将设置保存到 {0}：{1}。关闭应用后，这些更改将会丢失。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="299" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="293" />
+            <location filename="../../gui/main_window.py" line="303" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="294" />
+            <location filename="../../gui/main_window.py" line="304" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="304" />
+            <location filename="../../gui/main_window.py" line="314" />
             <source>How to read this</source>
             <translation>怎么看这些图</translation>
         </message>
@@ -706,48 +711,48 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>SessionActions</name>
         <message>
-            <location filename="../../gui/sessions.py" line="64" />
+            <location filename="../../gui/sessions.py" line="65" />
             <source>Session</source>
             <extracomment>The list of recent sessions changed (the menu rebuilds itself).</extracomment>
             <translation>会话</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="71" />
+            <location filename="../../gui/sessions.py" line="72" />
             <source>Save session</source>
             <translation>保存会话</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="72" />
+            <location filename="../../gui/sessions.py" line="73" />
             <source>Attention Stepper sessions (*{0})</source>
             <translation>Attention Stepper 会话 (*{0})</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="82" />
+            <location filename="../../gui/sessions.py" line="83" />
             <source>Could not save {0}: {1}. Nothing was written.</source>
             <translation>无法保存 {0}:{1}。没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="86" />
+            <location filename="../../gui/sessions.py" line="87" />
             <source>Saved {0}</source>
             <translation>已保存 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="93" />
+            <location filename="../../gui/sessions.py" line="94" />
             <source>Open session</source>
             <translation>打开会话</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="94" />
+            <location filename="../../gui/sessions.py" line="95" />
             <source>Attention Stepper sessions (*{0});;All files (*)</source>
             <translation>Attention Stepper 会话 (*{0});;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="105" />
+            <location filename="../../gui/sessions.py" line="106" />
             <source>Could not open {0}: {1}</source>
             <translation>无法打开 {0}:{1}</translation>
         </message>
         <message>
-            <location filename="../../gui/sessions.py" line="108" />
+            <location filename="../../gui/sessions.py" line="109" />
             <source>Opened {0}</source>
             <translation>已打开 {0}</translation>
         </message>

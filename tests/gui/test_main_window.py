@@ -216,13 +216,12 @@ def test_hovering_a_cell_shows_its_value_in_the_status_bar(window):
 
 
 def test_settings_are_remembered(qtbot, tmp_path):
-    from PySide6.QtCore import QSettings
-
     from attention_stepper.gui.main_window import MainWindow
     from attention_stepper.gui.model import AttentionModel
     from attention_stepper.gui.settings import load_parameters, restore_view
+    from attention_stepper.gui.settings_store import SettingsStore
 
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings = SettingsStore(tmp_path / "s.json")
     window = MainWindow(AttentionModel(load_parameters(settings)), settings)
     qtbot.addWidget(window)
     window.controls.sentence.editor.setText("猫吃鱼")
@@ -231,7 +230,7 @@ def test_settings_are_remembered(qtbot, tmp_path):
     window.controls.causal.editor.setChecked(True)
     window.model.go_to("mask")
     window.close()
-    again = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    again = SettingsStore(tmp_path / "s.json")
     parameters = load_parameters(again)
     assert parameters == Parameters(sentence="猫吃鱼", heads=4, causal=True)
     model = AttentionModel(parameters)
@@ -240,14 +239,13 @@ def test_settings_are_remembered(qtbot, tmp_path):
 
 
 def test_damaged_settings_fall_back_to_defaults(tmp_path):
-    from PySide6.QtCore import QSettings
-
     from attention_stepper.gui.settings import load_parameters
+    from attention_stepper.gui.settings_store import SettingsStore
 
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    settings.setValue("parameters/heads", "many")
-    settings.setValue("parameters/d_k", 99999)
-    settings.setValue("parameters/sentence", "  ")
+    settings = SettingsStore(tmp_path / "s.json")
+    settings.set("parameters/heads", "many")
+    settings.set("parameters/d_k", 99999)
+    settings.set("parameters/sentence", "  ")
     assert load_parameters(settings) == Parameters()
 
 
