@@ -40,7 +40,8 @@ MAX_HEADER_BYTES = 100 * 1024 * 1024  # the limit safetensors itself keeps
 def widen(raw: np.ndarray, dtype: str) -> np.ndarray:
     """Stored values as float64 (a new array): float16/32/64 cast, bfloat16 shifted into float32's top bits."""
     if dtype == "BF16":
-        return (raw.astype(np.uint32) << 16).view(np.float32).astype(np.float64)
+        with np.errstate(invalid="ignore"):  # a signalling NaN stays a NaN (and is refused as weights later)
+            return (raw.astype(np.uint32) << 16).view(np.float32).astype(np.float64)
     return raw.astype(np.float64)
 
 

@@ -10,13 +10,12 @@ so a sentence longer than the model's positions is refused instead.
 Byte-level tokens (GPT-2, Qwen, RoBERTa) are UTF-8 bytes spelled as
 printable characters: ``Ġcat`` is " cat", and 我 is three tokens of one byte
 each. Labels decode them for display: a space becomes ``·`` (``·cat``), and
-the pieces of a character split over several tokens show that character
-with their place in it (``我[1/3]``, ``我[2/3]``, ``我[3/3]``).
+a character split over several tokens shows in each of them, with ``…`` on
+the side where it goes on (``我…``, ``…我…``, ``…我``).
 """
 
 from __future__ import annotations
 
-import codecs
 import functools
 import json
 import re
@@ -97,21 +96,15 @@ class ModelTokenizer:
     def labels(self, tokens: tuple[str, ...]) -> list[str]:
         """Readable forms of ``tokens`` (see the module docstring); special tokens stay as they are."""
         labels: list[str] = []
-        group: list[str] = []  # tokens whose bytes do not end on a whole character yet
-        data = b""
+        run: list[bytes] = []  # the byte pieces of consecutive ordinary tokens
         for token in tokens:
-            piece = None if token in self._special else self._bytes(token)
-            if piece is None:
-                labels.extend(_group_labels(group, data))
-                group, data = [], b""
+            if token in self._special:
+                labels.extend(_run_labels(run))
+                run = []
                 labels.append(token)
-                continue
-            group.append(token)
-            data += piece
-            if _whole_characters(data):
-                labels.extend(_group_labels(group, data))
-                group, data = [], b""
-        labels.extend(_group_labels(group, data))
+            else:
+                run.append(self._bytes(token))
+        labels.extend(_run_labels(run))
         return labels
 
     def _bytes(self, token: str) -> bytes:
@@ -126,21 +119,34 @@ class ModelTokenizer:
         return token.replace("▁", " ").encode("utf-8")
 
 
-def _whole_characters(data: bytes) -> bool:
-    """Whether ``data`` ends on a character boundary (nothing is left waiting for more bytes)."""
-    decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    decoder.decode(data)
-    return not decoder.getstate()[0]
+def _characters(data: bytes) -> list[tuple[int, int, str]]:
+    """(first byte, end byte, character) of each UTF-8 character of ``data`` (a broken one shows as �)."""
+    found, at = [], 0
+    while at < len(data):
+        lead = data[at]
+        width = 1 if lead < 0x80 else 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else \
+            4 if 0xF0 <= lead < 0xF8 else 1
+        end = min(at + width, len(data))
+        found.append((at, end, data[at:end].decode("utf-8", "replace")[:1]))
+        at = end
+    return found
 
 
-def _group_labels(group: list[str], data: bytes) -> list[str]:
-    """One token: its text. k tokens that together spell a character: that character with ``[i/k]``."""
-    if not group:
-        return []
-    text = _readable(data.decode("utf-8", "replace"))
-    if len(group) == 1:
-        return [text]
-    return [f"{text}[{index}/{len(group)}]" for index in range(1, len(group) + 1)]
+def _run_labels(pieces: list[bytes]) -> list[str]:
+    """Each token's characters; one split over tokens shows in each, with … on the side where it goes on."""
+    characters = _characters(b"".join(pieces))
+    labels, start = [], 0
+    for piece in pieces:
+        end = start + len(piece)
+        touched = [(first, last, char) for first, last, char in characters if first < end and last > start]
+        text = _readable("".join(char for _, _, char in touched))
+        if touched and touched[0][0] < start:
+            text = "…" + text
+        if touched and touched[-1][1] > end:
+            text += "…"
+        labels.append(text)
+        start = end
+    return labels
 
 
 def _readable(text: str) -> str:
