@@ -102,17 +102,20 @@ class ModelActions(QObject):
             self.window.setWindowTitle(self.tr("Attention Stepper"))
             self.layer_error.hide()
             return
-        checkpoint = open_checkpoint(p.checkpoint)  # already open: the computation read it
-        self.badge.setText(self.tr("Real model: {0} ({1}) · layer {2} of 0–{3}").format(
-            checkpoint.name, checkpoint.model_type, p.layer, checkpoint.layers - 1))
-        self.badge.setToolTip(self.tr("{0}\nFile → Reset to random weights goes back to seeded weights").format(
-            checkpoint.folder))
+        try:
+            checkpoint = open_checkpoint(p.checkpoint)  # already open: the computation read it
+            name, kind, layers, where = checkpoint.name, checkpoint.model_type, checkpoint.layers, checkpoint.folder
+        except ValueError:  # the folder went away after the layer was computed: what is shown stays shown
+            name, kind, layers, where = Path(p.checkpoint).name, "?", p.layer + 1, p.checkpoint
+        self.badge.setText(self.tr("Real model: {0} ({1}) · layer {2} of 0–{3}").format(name, kind, p.layer,
+                                                                                          layers - 1))
+        self.badge.setToolTip(self.tr("{0}\nFile → Reset to random weights goes back to seeded weights").format(where))
         self.layer.blockSignals(True)
-        self.layer.setRange(0, checkpoint.layers - 1)
+        self.layer.setRange(0, layers - 1)
         if "layer" not in self.model.errors:
             self.layer.setValue(p.layer)
         self.layer.blockSignals(False)
-        self.window.setWindowTitle(self._title(checkpoint.name, p.layer))
+        self.window.setWindowTitle(self._title(name, p.layer))
 
     def _on_error(self, name: str, message: str) -> None:
         if name == "layer":

@@ -629,25 +629,25 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="106" />
+            <location filename="../../gui/model_actions.py" line="110" />
             <source>Real model: {0} ({1}) · layer {2} of 0–{3}</source>
             <translation>真实模型:{0}({1})· 第 {2} 层(共 0–{3} 层)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="108" />
+            <location filename="../../gui/model_actions.py" line="112" />
             <source>{0}
 File → Reset to random weights goes back to seeded weights</source>
             <translation>{0}
 文件 → 重置为随机权重 可回到由种子生成的权重</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="130" />
-            <location filename="../../gui/model_actions.py" line="176" />
+            <location filename="../../gui/model_actions.py" line="133" />
+            <location filename="../../gui/model_actions.py" line="179" />
             <source>Open model</source>
             <translation>打开模型</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="137" />
+            <location filename="../../gui/model_actions.py" line="140" />
             <source>Reading a Hugging Face model needs the optional packages safetensors and tokenizers. Install them with:
 
 {0}
@@ -660,17 +660,17 @@ then start Attention Stepper again.</source>
 然后重新启动 Attention Stepper。</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="142" />
+            <location filename="../../gui/model_actions.py" line="145" />
             <source>Open a Hugging Face model folder</source>
             <translation>打开 Hugging Face 模型文件夹</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="157" />
+            <location filename="../../gui/model_actions.py" line="160" />
             <source>Could not open {0}: {1}</source>
             <translation>无法打开 {0}:{1}</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="161" />
+            <location filename="../../gui/model_actions.py" line="164" />
             <source>Opened {0}</source>
             <translation>已打开 {0}</translation>
         </message>

