@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..weights import Weights
-from .blocks import feed_forward, heads_from_linear, layer_norm, linear
+from .blocks import feed_forward, heads_from_linear, layer_norm
 from .family import Family
 
 

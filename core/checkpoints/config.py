@@ -174,7 +174,7 @@ def _bert(read: _Reader, model_type: str) -> ModelConfig:
     )
 
 
-def _gpt2(read: _Reader, ) -> ModelConfig:
+def _gpt2(read: _Reader) -> ModelConfig:
     if read.flag("add_cross_attention", False):
         raise CheckpointError(f"{read.path}: GPT-2 with cross-attention layers is not read")
     d_model, heads = read.whole("n_embd", "hidden_size"), read.whole("n_head", "num_attention_heads")
