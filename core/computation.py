@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .attention import Trace, concat_heads, forward
+from .checkpoints import Encoding, open_checkpoint, real_layer
 from .edits import Edits
 from .embedding import embed
 from .lesson import Step, steps_for
@@ -35,6 +36,8 @@ class Inputs:
     weights: Weights | None
     edits: Edits
     memory_tokens: tuple[str, ...] | None = None
+    #: The model's encoding of the sentence (ids, readable labels) when a checkpoint is shown.
+    encoding: Encoding | None = None
 
     @property
     def key_tokens(self) -> tuple[str, ...]:
@@ -47,7 +50,9 @@ class Inputs:
 
     @property
     def padding(self) -> np.ndarray:
-        """Which keys are padding tokens (no query attends to them)."""
+        """Which keys are padding tokens (no query attends to them); a checkpoint's tokenizer pads nothing."""
+        if self.encoding is not None:
+            return np.zeros(len(self.tokens), dtype=bool)
         return np.array([token in PADDING_TOKENS for token in self.key_tokens], dtype=bool)
 
     def available(self) -> frozenset[str]:
@@ -74,14 +79,20 @@ def check_inputs(parameters: Parameters, weights: Weights | None = None, edits: 
     dropped instead of refused (a spin box made a matrix smaller).
     """
     parameters = parameters.validated()
-    tokens = tuple(tokenize(parameters.sentence, parameters.tokenizer))
+    encoding = None
+    if parameters.checkpoint is not None:  # the model's tokens, sizes and options (core/checkpoints)
+        if weights is not None:
+            raise ValueError("a checkpoint brings its own weights; leave out the weights file to show it")
+        real = real_layer(parameters)
+        parameters, encoding = real.parameters.validated(), real.encoding
+    tokens = encoding.tokens if encoding is not None else tuple(tokenize(parameters.sentence, parameters.tokenizer))
     memory = None
     if parameters.memory is not None:
         try:
             memory = tuple(tokenize(parameters.memory, parameters.tokenizer))
         except ValueError as error:
             raise ValueError(f"the memory sentence: {error}") from None
-    inputs = Inputs(parameters, tokens, weights, edits or Edits(), memory)
+    inputs = Inputs(parameters, tokens, weights, edits or Edits(), memory, encoding)
     if inputs.padding.all():
         raise ValueError("every token attended to is padding; nothing would be left to attend to")
     available = inputs.available()
@@ -117,6 +128,8 @@ class Computation:
     trace: Trace
     edits: Edits = field(default_factory=Edits)
     memory_tokens: tuple[str, ...] | None = None
+    #: The model's encoding of the sentence when a checkpoint is shown (its labels are the readable tokens).
+    encoding: Encoding | None = None
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -134,11 +147,14 @@ class Computation:
 
     @property
     def token_labels(self) -> list[str]:
-        return unique_labels(list(self.tokens))
+        """Row labels: the tokens (a checkpoint's decoded for reading: ``·cat``), ``#2`` on repeats."""
+        return unique_labels(list(self.tokens if self.encoding is None else self.encoding.labels))
 
     @property
     def padding(self) -> np.ndarray:
         """Which keys are padding tokens (masked: no query attends to them)."""
+        if self.encoding is not None:
+            return np.zeros(len(self.tokens), dtype=bool)
         keys = self.tokens if self.memory_tokens is None else self.memory_tokens
         return np.array([token in PADDING_TOKENS for token in keys], dtype=bool)
 
@@ -200,9 +216,15 @@ def compute(parameters: Parameters, weights: Weights | None = None, edits: Edits
 def computation_of(inputs: Inputs) -> Computation:
     """Run the computation that checked ``inputs`` describe."""
     p = inputs.parameters
-    weights = inputs.weights or seeded_weights(p.d_model, p.heads, p.d_k, p.value_dim, p.seed, p.kv_head_count, p.bias)
-    weights = inputs.edits.apply_weights(weights)
-    x = inputs.edits.apply_x(embed(list(inputs.tokens), p.d_model, p.seed, p.positional_encoding))
+    if inputs.encoding is not None:  # a real layer: its weights and the hidden state it receives
+        checkpoint = open_checkpoint(p.checkpoint)
+        weights = inputs.edits.apply_weights(checkpoint.layer_weights(p.layer))
+        x = inputs.edits.apply_x(checkpoint.attention_input(inputs.encoding.ids, p.layer, inputs.encoding.type_ids))
+    else:
+        weights = inputs.weights or seeded_weights(p.d_model, p.heads, p.d_k, p.value_dim, p.seed, p.kv_head_count,
+                                                   p.bias)
+        weights = inputs.edits.apply_weights(weights)
+        x = inputs.edits.apply_x(embed(list(inputs.tokens), p.d_model, p.seed, p.positional_encoding))
     memory = None
     if inputs.memory_tokens is not None:
         memory = embed(list(inputs.memory_tokens), p.d_model, p.seed, p.positional_encoding)
@@ -210,4 +232,4 @@ def computation_of(inputs: Inputs) -> Computation:
     with np.errstate(over="ignore", invalid="ignore"):  # float16 may overflow: the lesson shows it, not stderr
         trace = forward(x, weights, causal=p.causal, scale=scale, memory=memory, rope=p.rope,
                         rope_base=p.rope_base, alibi=p.alibi, window=p.window, padding=inputs.padding, dtype=p.dtype)
-    return Computation(p, inputs.tokens, weights, trace, inputs.edits, inputs.memory_tokens)
+    return Computation(p, inputs.tokens, weights, trace, inputs.edits, inputs.memory_tokens, inputs.encoding)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .checkpoints import open_checkpoint
 from .computation import Computation
 from .decoding import decode_record
 from .files import atomic_folder
@@ -93,13 +94,22 @@ def matrix_files(computation: Computation, keys: Iterable[str] | None = None) ->
 def manifest(computation: Computation, keys: Iterable[str] | None = None) -> dict:
     """What the export folder holds and how it was computed (``keys`` as in :func:`matrix_files`).
 
+    ``tokens`` are the tokenizer's own strings (a checkpoint's exactly as
+    ``encode(TEXT).tokens`` gives them); ``token_labels`` the readable row
+    labels the CSVs show. ``checkpoint`` (the model folder's name),
+    ``model_type`` and ``layer`` say which real layer this is (null without one).
     ``edits`` lists the typed-over cells as ``{"matrix", "head" (1-based or
     null), "row", "column", "value"}`` (0-based row and column); the CSVs and
     weights.npz already hold the edited values.
     """
     p = computation.parameters
+    real = computation.encoding is not None  # a checkpoint's layer: name the model, as the window title does
     return {
         "tokens": list(computation.tokens),
+        "token_labels": computation.token_labels,
+        "checkpoint": Path(p.checkpoint).resolve().name if real else None,
+        "model_type": open_checkpoint(p.checkpoint).model_type if real else None,
+        "layer": p.layer if real else None,
         "heads": p.heads,
         "d_model": p.d_model,
         "d_k": p.d_k,

@@ -34,6 +34,11 @@ class Parameters:
     within that many positions; ``memory`` is a second sentence that K and V
     come from (cross-attention); ``scale`` multiplies the scores instead of
     dividing by √d_k; ``precision`` runs the whole pass in float32 or float16.
+
+    ``checkpoint`` is a local Hugging Face model folder and ``layer`` (from 0)
+    the layer shown: then the tokens, X, the weights and every option the
+    weights imply come from the model (see core/checkpoints), whatever the
+    sizes here say.
     """
 
     sentence: str = DEFAULT_SENTENCE
@@ -55,6 +60,8 @@ class Parameters:
     memory: str | None = None
     scale: float | None = None
     precision: str = "float64"
+    checkpoint: str | None = None
+    layer: int = 0
 
     @property
     def value_dim(self) -> int:
@@ -102,6 +109,8 @@ class Parameters:
             memory=self.memory,
             scale=None if self.scale is None else _number("scale", self.scale, 0.0, MAX_SCALE, above=True),
             precision=self.precision,
+            checkpoint=_checkpoint(self.checkpoint, self.layer),
+            layer=_layer(self.layer),
         )
         if checked.precision not in PRECISIONS:
             raise ValueError(f"the precision must be one of {', '.join(PRECISIONS)}; got {checked.precision!r}")
@@ -130,6 +139,23 @@ def _number(name: str, value: object, low: float, high: float, above: bool = Fal
         bound = f"above {low:g}" if above else f"from {low:g}"
         raise ValueError(f"{name} must be a number {bound} up to {high:g}; got {value!r}")
     return number
+
+
+def _checkpoint(folder: object, layer: object) -> str | None:
+    if folder is None:
+        if layer != 0:
+            raise ValueError(f"a layer is chosen only with a checkpoint (a model folder); got layer {layer!r}")
+        return None
+    if not isinstance(folder, str) or not folder:
+        raise ValueError(f"the checkpoint must be a model folder's path, not {folder!r}")
+    return folder
+
+
+def _layer(layer: object) -> int:
+    """A layer number from 0 (the model says how many layers it has)."""
+    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or layer < 0:
+        raise ValueError(f"the layer must be a whole number from 0, not {layer!r}")
+    return int(layer)
 
 
 def _rope(style: object, d_k: int) -> str | None:

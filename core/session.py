@@ -15,7 +15,10 @@ A session file is an ``.npz`` archive (suffix :data:`SESSION_SUFFIX`,
        "step": "softmax", "head": 1,
        "edits": [{"matrix": "w_q", "head": 1, "row": 0, "column": 2, "value": 1.5}]}
 
-  ``d_v`` null means d_v follows d_k; ``step`` is a step key or null;
+  ``d_v`` null means d_v follows d_k; ``checkpoint`` (a model folder's
+  path, null for seeded weights) and ``layer`` say which real layer is shown
+  (the folder must still be there when the session is opened: its weights
+  are read from it, never copied into the session); ``step`` is a step key or null;
   ``head`` (the head shown large) and the edits' ``head`` count from 1 and
   are null for "all heads" and for X and W_O; ``row`` and ``column`` count from 0;
 
@@ -40,6 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .checkpoints import CheckpointError
 from .computation import check_inputs
 from .edits import Edits
 from .files import atomic_write
@@ -258,6 +262,9 @@ def load_session(path: str | os.PathLike) -> Session:
         head -= 1
     try:
         _check_session(parameters, weights, edits, step, head)
+    except CheckpointError as error:
+        raise SessionFileError(f"{path}: this session shows the model in {parameters.checkpoint}, which cannot be "
+                               f"opened now: {error}") from None
     except ValueError as error:
         raise SessionFileError(f"{path}: {error}") from None
     return Session(parameters, weights, edits, step, head)

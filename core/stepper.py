@@ -23,7 +23,7 @@ def _recompute(parameters: Parameters, weights: Weights | None, edits: Edits) ->
 
 
 #: Changing one of these makes the weights anew (given ones are replaced by seeded ones of the new sizes).
-_SHAPE_PARAMETERS = ("heads", "kv_heads", "d_model", "d_k", "d_v", "seed", "bias")
+_SHAPE_PARAMETERS = ("heads", "kv_heads", "d_model", "d_k", "d_v", "seed", "bias", "checkpoint", "layer")
 
 
 class Stepper:
@@ -117,11 +117,13 @@ class Stepper:
         is what "Reset weights" means); X edits stay where their cells still exist.
         """
         edits = self.edits.without_keys(WEIGHT_EDIT_KEYS)
+        # Weights of one's own, or seeded ones, replace a checkpoint's layer (its sizes stay, for comparing).
+        current = dataclasses.replace(self.parameters, checkpoint=None, layer=0)
         if weights is None:
-            self._replace(_recompute(self.parameters, None, edits), None)
+            self._replace(_recompute(current, None, edits), None)
             return
         parameters = dataclasses.replace(
-            self.parameters, heads=weights.heads, d_model=weights.d_model, d_k=weights.d_k,
+            current, heads=weights.heads, d_model=weights.d_model, d_k=weights.d_k,
             d_v=None if weights.d_v == weights.d_k else weights.d_v,
             kv_heads=None if weights.kv_heads == weights.heads else weights.kv_heads, bias=weights.has_bias,
         )
@@ -157,14 +159,16 @@ class Stepper:
         if self.edits:
             self._replace(compute(self.parameters, self._base_weights()), self._custom)
 
-    def _base_weights(self) -> Weights:
-        """The weights under the edits: the given ones, or the seeded ones.
+    def _base_weights(self) -> Weights | None:
+        """The weights under the edits: the given ones, or the seeded ones (None: a checkpoint's own).
 
         Seeded weights are kept once drawn for these sizes and seed, so that
         typing or dragging a value does not redraw every weight each time.
         """
         if self._custom is not None:
             return self._custom
+        if self.parameters.checkpoint is not None:
+            return None
         p = self.parameters
         sizes = (p.d_model, p.heads, p.d_k, p.value_dim, p.seed, p.kv_head_count, p.bias)
         if self._seeded is None or self._seeded[0] != sizes:

@@ -33,6 +33,8 @@ from attention_stepper.core.parameters import DEFAULT_SENTENCE, PRECISIONS, Para
 from attention_stepper.core.variants import ROPE_STYLES
 from attention_stepper.core.tokenize import TOKENIZERS
 
+from .checkpoint_cli import add_checkpoint_arguments, checkpoint_computation
+
 PROGRAM = "attention-stepper"
 
 
@@ -117,6 +119,7 @@ def _add_computation_arguments(parser: argparse.ArgumentParser) -> None:
                         help="use weights from an .npz with w_q, w_k, w_v, w_o (sizes come from the file), "
                         "or with PyTorch's in_proj_weight, out_proj.weight (then give --heads)")
     _add_variant_arguments(parser.add_argument_group("variants of modern models"))
+    add_checkpoint_arguments(parser)
 
 
 def _add_variant_arguments(group) -> None:
@@ -238,6 +241,8 @@ def computation_from(args: argparse.Namespace):
     from attention_stepper.core.torch_layout import is_torch_weights_file, load_torch_weights
     from attention_stepper.core.weights import WeightsFileError, load_weights
 
+    if getattr(args, "checkpoint", None) is not None or getattr(args, "layer", None) is not None:
+        return checkpoint_computation(args, _read_sentence(args))
     defaults = Parameters()
     sentence = _read_sentence(args)
     weights = None

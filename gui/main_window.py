@@ -32,6 +32,7 @@ from .head_stats import HeadStatisticsView
 from .journey_view import TokenJourneyView
 from .i18n import LANGUAGES, Retranslating, current_language, install_language
 from .model import AttentionModel
+from .model_actions import ModelActions
 from .scaling_lab import ScalingLab
 from .sessions import SessionActions
 from .settings_store import SettingsStore
@@ -102,6 +103,7 @@ class MainWindow(Retranslating, QMainWindow):
 
         self._create_actions()
         self._create_menus()
+        self.model_actions = ModelActions(self)  # File → Open model…, the layer spin box and the badge
         self.retranslate()
         self.resize(1280, 800)
 
@@ -200,8 +202,8 @@ class MainWindow(Retranslating, QMainWindow):
                 "Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)")),
             self.save_weights_action: (self.tr("Save &weights…"), self.tr(
                 "Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)")),
-            self.reset_weights_action: (self.tr("&Reset weights"), self.tr(
-                "Go back to the seeded random weights")),
+            self.reset_weights_action: (self.tr("&Reset to random weights"), self.tr(
+                "Go back to the seeded random weights (from a real model: of the same sizes)")),
             self.open_session_action: (self.tr("&Open session…"), self.tr(
                 "Open a saved session: sentence, parameters, weights and edited cells")),
             self.save_session_action: (self.tr("&Save session…"), self.tr(
@@ -238,6 +240,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self._show_sizes()
+        if hasattr(self, "model_actions"):  # after the title: a real model's name goes in it
+            self.model_actions.retranslate()
 
     def set_language(self, code: str) -> None:
         """Switch the whole app to another language at once, keeping every setting and step."""

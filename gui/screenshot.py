@@ -56,6 +56,9 @@ def run_screenshot(args) -> int:
     width, height = parse_size(args.size)
     computation = computation_from(args)
     parameters = computation.parameters
+    if args.step not in [step.key for step in computation.steps] and parameters.checkpoint is not None:
+        raise UsageError(f"layer {parameters.layer} of {args.checkpoint} has no {args.step} step; its steps are "
+                         f"{' '.join(step.key for step in computation.steps)}")
     if args.step not in [step.key for step in computation.steps]:
         option = {"mask": "--causal, --window or padding tokens", "rope": "--rope", "repeat_kv": "--kv-heads",
                   "position_bias": "--alibi"}[args.step]

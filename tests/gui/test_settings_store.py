@@ -17,7 +17,8 @@ from test_settings_safety import json_settings_file, qsettings_file
 #: computation: mutually exclusive variants may all be set here).
 DIFFERENT = dict(sentence="猫 吃 鱼 了", heads=3, d_model=6, d_k=5, d_v=3, seed=7, causal=True,
                  positional_encoding=True, skip_scaling=True, tokenizer="characters", kv_heads=2, bias=True,
-                 rope="half", rope_base=20000.0, alibi=True, window=2, memory="狗 叫", scale=0.5, precision="float32")
+                 rope="half", rope_base=20000.0, alibi=True, window=2, memory="狗 叫", scale=0.5, precision="float32",
+                 checkpoint="models/bert-tiny", layer=1)
 #: Different from the defaults and accepted by the core, for the round trip through the app.
 ACCEPTED = Parameters(sentence="猫 吃 鱼 了", heads=3, d_model=6, d_k=5, d_v=3, seed=7, causal=True,
                       positional_encoding=True, skip_scaling=True, tokenizer="characters")
