@@ -75,7 +75,6 @@ class TokenAxis(pg.AxisItem):
         self._overhang = LEFT_OVERHANG if self._vertical else 0  # how far labels may pass the ends
         self._size: int | None = None
         self._range = (0.0, 1.0)
-        self._static: dict[str, QStaticText] = {}
         self._labels_version = 0
         self._plan_key: tuple | None = None  # what the remembered layout (_plan) was worked out for
         self._plan: tuple = ()
@@ -195,7 +194,7 @@ class TokenAxis(pg.AxisItem):
         for index, at in positions:
             if not 0 <= index < len(self._shown):
                 continue
-            static = prepared_text(self._static, self._shown[index], self._font)
+            static = prepared_text(self._shown[index], self._font)
             size = static.size()
             if vertical:  # right-aligned against the ticks, centred on the row
                 corner = QPointF(bounds.right() - TEXT_OFFSET - size.width(), at - size.height() / 2)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QStaticText, QTransform
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from .levels import colour_pixels, dark_cells, format_cell, value_font_pixels
 from .marks import CellMarks
-from .style import BLOCK_PEN, EDITED_COLOUR, HIGHLIGHT_PEN, MASKED_FILL, MASKED_HATCH
+from .style import BLOCK_PEN, CELL_TEXTS, EDITED_COLOUR, HIGHLIGHT_PEN, MASKED_FILL, MASKED_HATCH
 
 
 def _cells_rect(rows: int, cols: int) -> QRectF:
@@ -156,7 +156,6 @@ class CellValues(pg.GraphicsObject):
         self._dark: list[bool] = []
         self._widest_at_10px = 1.0
         self._width_by_length: dict[int, float] = {}
-        self._static: dict[tuple[str, int], QStaticText] = {}
         self._light_pen = QPen(QColor("#ffffff"))
         self._dark_pen = QPen(QColor("#000000"))
 
@@ -229,20 +228,14 @@ class CellValues(pg.GraphicsObject):
         cols = self._cols
         light, dark = self._light_pen, self._dark_pen
         current = None
-        cache = self._static
-        if len(cache) > 4096:
-            cache.clear()
+        font_key = font.key()
         for index, text in enumerate(texts):
             row, col = divmod(index, cols)
             pen = light if self._dark[index] else dark
             if pen is not current:
                 painter.setPen(pen)
                 current = pen
-            static = cache.get((text, size))
-            if static is None:  # laid out once, then drawn many times
-                static = cache[(text, size)] = QStaticText(text)
-                static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-                static.prepare(QTransform(), font)
+            static = CELL_TEXTS.get((text, font_key), text, font)  # laid out once, then drawn many times
             x = x0 + col * step_x.x() + row * step_y.x() - static.size().width() / 2
             y = y0 + col * step_x.y() + row * step_y.y() - top_offset
             painter.drawStaticText(QPointF(x, y), static)

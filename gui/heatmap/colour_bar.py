@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QGradient, QLinearGradient, QPen, QStaticText
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QGradient, QLinearGradient, QPen
 
 from .levels import colour_bar_ticks
 from .style import FOREGROUND, prepared_text
@@ -33,7 +33,6 @@ class ColourBar(pg.GraphicsWidget):
         self._brush: QBrush | None = None
         self._pen = QPen(FOREGROUND)
         self._pen.setCosmetic(True)
-        self._static: dict[str, QStaticText] = {}
         width = self.STRIP_WIDTH + self.TICK_LENGTH + 2 + self._metrics.horizontalAdvance("−0.025") + 2
         self.setMinimumWidth(width)
         self.setMaximumWidth(width)
@@ -91,5 +90,5 @@ class ColourBar(pg.GraphicsWidget):
             y = strip.bottom() - (value - low) / (high - low) * strip.height()
             painter.drawLine(QPointF(right, y), QPointF(right + self.TICK_LENGTH, y))
             top = min(max(y - half_text, rect.top()), rect.bottom() - 2 * half_text)
-            static = prepared_text(self._static, text, self._font)  # the same few tick texts recur
+            static = prepared_text(text, self._font)  # the same few tick texts recur
             painter.drawStaticText(QPointF(text_left, top + half_text - static.size().height() / 2), static)

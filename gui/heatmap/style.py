@@ -6,6 +6,7 @@ Kept apart from the items that use them so that the panel's look is read
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,17 +69,42 @@ class PanelFonts:
         return PanelFonts(self.ticks * factor, self.title * factor, self.values * factor, self.small * factor)
 
 
-def prepared_text(cache: dict[str, QStaticText], text: str, font: QFont) -> QStaticText:
-    """``text`` as a QStaticText laid out once for ``font``, kept in ``cache`` (emptied past 4,096 texts).
+class PreparedTexts:
+    """QStaticTexts laid out once and shared by every panel, at most ``capacity`` (least recently used go first).
 
     Drawing a prepared text costs a fraction of drawText, which lays the text
-    out again at every paint; the same labels and numbers recur paint after paint.
+    out again at every paint, and the same labels and numbers recur paint after
+    paint. One bounded cache for all panels, not one per scene item: the step
+    view keeps every panel it has shown, and per-item caches grew with every new
+    number until each held thousands (benchmarks/README.md, Soak).
     """
-    static = cache.get(text)
-    if static is None:
-        if len(cache) > 4096:
-            cache.clear()
-        static = cache[text] = QStaticText(text)
-        static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-        static.prepare(QTransform(), font)
-    return static
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self._texts: OrderedDict[tuple, QStaticText] = OrderedDict()
+
+    def get(self, key: tuple, text: str, font: QFont) -> QStaticText:
+        """The prepared ``text`` for ``font``; ``key`` must name both (e.g. the text and the font's pixel size)."""
+        static = self._texts.get(key)
+        if static is None:
+            static = self._texts[key] = QStaticText(text)
+            static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+            static.prepare(QTransform(), font)
+            if len(self._texts) > self.capacity:
+                self._texts.popitem(last=False)
+        else:
+            self._texts.move_to_end(key)
+        return static
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
+#: The numbers drawn in cells, and every other text (labels, titles, colour-bar ticks), shared by all panels.
+CELL_TEXTS = PreparedTexts(8192)
+LABEL_TEXTS = PreparedTexts(4096)
+
+
+def prepared_text(text: str, font: QFont) -> QStaticText:
+    """``text`` as a QStaticText laid out once for ``font``, from the shared :data:`LABEL_TEXTS`."""
+    return LABEL_TEXTS.get((text, font.key()), text, font)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QStaticText
+from PySide6.QtGui import QFont, QFontMetricsF
 
 from .style import FOREGROUND, prepared_text
 
@@ -25,7 +25,6 @@ class Title(pg.GraphicsWidget):
         self._font = QFont(font)
         self._metrics = QFontMetricsF(self._font)
         self._text = ""
-        self._static: dict[str, QStaticText] = {}
         self._elided: tuple[tuple[float, str], str] = ((-1.0, ""), "")  # ((width, text), what fits)
         self.setMinimumHeight(self.HEIGHT)
         self.setMaximumHeight(self.HEIGHT)
@@ -46,7 +45,7 @@ class Title(pg.GraphicsWidget):
         if not self._text:
             return
         rect = self.boundingRect()
-        static = prepared_text(self._static, self.shown(), self._font)
+        static = prepared_text(self.shown(), self._font)
         size = static.size()
         painter.setPen(FOREGROUND)
         painter.setFont(self._font)
