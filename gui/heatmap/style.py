@@ -90,7 +90,7 @@ class PreparedTexts:
             static = self._texts[key] = QStaticText(text)
             static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
             static.prepare(QTransform(), font)
-            if len(self._texts) > self.capacity:
+            while len(self._texts) > self.capacity:
                 self._texts.popitem(last=False)
         else:
             self._texts.move_to_end(key)
