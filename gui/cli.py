@@ -1,9 +1,10 @@
 """The ``attention-stepper`` command.
 
-With no sub-command it opens the app. ``export`` runs the core alone and
-never imports Qt; ``screenshot`` imports the window only when asked. Every
-mistake a person can make on the command line ends with exit status 2 and
-one line on stderr that says what is wrong and what would be accepted.
+With no sub-command it opens the app. ``export`` and ``compare`` (in
+compare_command.py) run the core alone and never import Qt; ``screenshot``
+imports the window only when asked. Every mistake a person can make on the
+command line ends with exit status 2 and one line on stderr that says what
+is wrong and what would be accepted.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import sys
 
 from attention_stepper.core.dump_layout import LAYOUTS
 
@@ -88,5 +90,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     except MemoryError:
         raise UsageError(f"{args.dump}: not enough memory to compare this dump") from None
-    print(report.to_json() if args.json else report.text())
+    try:
+        print(report.to_json() if args.json else report.text())
+        sys.stdout.flush()
+    except BrokenPipeError:  # `… | head`: the reader left; say nothing more (Python's documented recipe)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0 if report.matches else 1

@@ -142,3 +142,16 @@ def test_help_names_the_flags(capsys):
                  "--rope-base", "--alibi", "--bias", "--scale", "--skip-scaling", "--memory", "--layout", "--atol",
                  "--rtol", "--json"):
         assert flag in out
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path):
+    """`attention-stepper compare dump.npz --json | head -1`: the pipe closes while the report is printed."""
+    setup = Setup(causal=True)
+    good = save(tmp_path, user_attention(setup, "softmax-axis"))
+    script = "import sys; from attention_stepper.gui.cli import main; sys.exit(main(sys.argv[1:]))"
+    process = subprocess.Popen([sys.executable, "-c", script, "compare", str(good), *setup.flags(), "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # before anything is read: the print meets a closed pipe
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
