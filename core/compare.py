@@ -131,15 +131,15 @@ class Report:
         if not self.steps:
             lines.append("the dump holds none of the steps " + " ".join(STEP_NAMES) + "; nothing was compared")
         else:
-            lines.append(f"{'step':<12} {'max abs error':>13} {'max rel error':>13}  {'worst cell':<28} "
+            lines.append(f"{'step':<12} {'max abs error':>14} {'max rel error':>14}  {'worst cell':<24} "
                          f"{'yours':>12} {'ours':>12}")
         for result in self.steps:
             cell = result.worst
             where = cell.where(result.step in self.kv_steps) if cell else "-"
             values = f"{_value(cell.yours):>12} {_value(cell.ours):>12}" if cell else f"{'':>12} {'':>12}"
             verdict = "ok" if result.matches else f"DIFFERS ({result.mismatched} of {result.cells} cells)"
-            lines.append(f"{result.step:<12} {_error(result.max_abs):>13} {_error(result.max_rel):>13}  "
-                         f"{where:<28} {values}  {verdict}")
+            lines.append(f"{result.step:<12} {_error(result.max_abs):>14} {_error(result.max_rel):>14}  "
+                         f"{where:<24} {values}  {verdict}")
         lines.append(f"first divergence: {self.first_divergence}" if self.first_divergence else "all steps match")
         lines.append(f"diagnosis: {self.diagnosis}")
         what, fix = self.explanation
