@@ -174,7 +174,7 @@ CONFIGURATIONS = st.fixed_dictionaries({
     "alibi": st.booleans(),
     "bias": st.booleans(),
     "scale": st.sampled_from([None, 0.3, "skip"]),
-    "precision": st.sampled_from(["float64", "float32"]),
+    "precision": st.sampled_from(["float64", "float32", "float16"]),
 })
 
 
