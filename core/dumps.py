@@ -137,7 +137,8 @@ def _read_npz(path: Path) -> dict[str, object]:
         raise
     except ValueError as error:
         if "pickle" in str(error).lower() or "object" in str(error).lower():
-            raise DumpError(f"{path}: holds pickled objects, which are never loaded; save plain number arrays")
+            raise DumpError(f"{path}: holds pickled objects, which are never loaded; save plain number "
+                            f"arrays") from None
         raise DumpError(f"{path}: not a readable .npz ({_short(error)})") from None
     except Exception as error:  # a damaged zip can raise almost anything from zipfile, zlib or numpy
         raise DumpError(f"{path}: not a readable .npz ({_short(error) or 'damaged or truncated'})") from None

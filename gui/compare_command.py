@@ -19,6 +19,11 @@ from attention_stepper.core.dump_layout import LAYOUTS
 _FIELDS = ("heads", "d_model", "d_k", "d_v", "kv_heads", "causal", "skip_scaling", "bias", "rope", "rope_base",
            "alibi", "window", "memory", "scale", "precision")
 _SWITCHES = ("causal", "skip_scaling", "bias", "alibi")
+_HELP = {
+    "bias": "the weights have biases (the dump's weights decide; given, they must have them)",
+    "memory": "cross-attention: the dump must hold memory (m, d_model); the text's tokens label its rows",
+    "precision": "compute the reference in this precision (default float64)",
+}
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -38,6 +43,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     configuration.add_argument("--skip-scaling", action="store_true", help="the scores are not scaled (scale 1)")
     _add_variant_arguments(parser.add_argument_group("variants of modern models"))
     parser.set_defaults(rope_base=None, precision=None)  # not given: config.json's or the default
+    for action in parser._actions:  # the same flags, said as they apply to a dump
+        action.help = _HELP.get(action.dest, action.help)
     parser.add_argument("--layout", choices=LAYOUTS,
                         help="per-head arrays are (heads, n, d) = bhsd or (n, heads, d) = bshd (default: detected)")
     parser.add_argument("--atol", type=_non_negative("atol"), default=None, metavar="A",

@@ -155,3 +155,15 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path):
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=120) == 1
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_memory_text_labels_the_memory_columns(tmp_path, capsys):
+    dump = user_attention(Setup(m=3), "softmax-axis")
+    status, out, _ = run(capsys, save(tmp_path, dump), "--heads", "2", "--memory", "猫 吃 鱼", "--json")
+    report = json.loads(out)
+    assert status == 1 and report["configuration"]["cross_attention"] and report["keys"] == 3
+    weights = next(step for step in report["steps"] if step["step"] == "weights")
+    assert weights["worst_cell"]["column"] in ("猫", "吃", "鱼") and weights["worst_cell"]["row"].startswith("t")
+    status, out, _ = run(capsys, save(tmp_path, dump), "--heads", "2", "--memory", "only two", "--json")
+    weights = next(step for step in json.loads(out)["steps"] if step["step"] == "weights")
+    assert status == 1 and weights["worst_cell"]["column"] in ("m1", "m2", "m3")  # another length: positions
