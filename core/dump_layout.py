@@ -19,7 +19,8 @@ import numpy as np
 
 from .attention import split_heads
 from .dumps import CONFIG_MEMBER, STEP_NAMES, DumpError, RawDump
-from .limits import MAX_TOKENS
+from .limits import MAX_TOKENS, check_bytes
+from .matrices import TRACE_ORDER
 from .parameters import Parameters
 from .torch_layout import from_torch_state
 from .weights import Weights
@@ -226,6 +227,11 @@ def fit_dump(raw: RawDump, parameters: Parameters, layout: str | None = None) ->
     memory = _input(raw, "memory", weights.d_model) if "memory" in raw.arrays else None
     h, kv, n = weights.heads, weights.kv_heads, len(x)
     m = n if memory is None else len(memory)
+    try:  # the reference's trace must fit the same budget as the app's
+        check_bytes(parameters.sizes(n, m).bytes(TRACE_ORDER), f"{n} tokens, heads {h}, d_model {weights.d_model}, "
+                    f"d_k {weights.d_k}, d_v {weights.d_v}")
+    except ValueError as error:
+        raise DumpError(f"{raw.source}: {error}") from None
     d_k, d_v = weights.d_k, weights.d_v
     per_head = {"q": ((h,), n, d_k), "k": ((kv, h), m, d_k), "v": ((kv, h), m, d_v), "q_rotated": ((h,), n, d_k),
                 "k_rotated": ((kv, h), m, d_k), "scores": ((h,), n, m), "scaled": ((h,), n, m),

@@ -250,7 +250,7 @@ def _bfloat16(path: Path, entry: dict, data_start: int) -> np.ndarray:
 
 
 def _from_members(source: str, members: dict[str, object]) -> RawDump:
-    """Check every member's name and type; parse config.json; make float64 arrays."""
+    """Check every member's name, type and size; parse config.json; then make float64 copies."""
     config = None
     arrays: dict[str, np.ndarray] = {}
     for name, value in members.items():
@@ -261,14 +261,18 @@ def _from_members(source: str, members: dict[str, object]) -> RawDump:
             raise DumpError(f"{source}: unknown array {name!r}; a dump holds x, the weights ({', '.join(OUR_WEIGHT_NAMES)}"
                             f", or PyTorch's in_proj_weight…, or HF's q_proj.weight…), memory, config.json and "
                             f"the steps {', '.join(STEP_NAMES)}")
-        arrays[name] = _as_float_array(value, name, source)
+        arrays[name] = _as_array(value, name, source)
+    numbers = sum(array.size for array in arrays.values())
+    if numbers * 8 > MAX_DUMP_BYTES:  # checked before anything is widened to float64
+        raise DumpError(f"{source}: holds {numbers} numbers ({numbers * 8 / 2**20:.0f} MiB as float64); a dump may "
+                        f"take at most {MAX_DUMP_BYTES / 2**20:.0f} MiB")
     if "x" not in arrays:
         raise DumpError(f"{source}: no x; a dump holds the input x (n, d_model) the intermediates were computed from")
-    return RawDump(source, arrays, config)
+    return RawDump(source, {name: np.array(array, dtype=np.float64) for name, array in arrays.items()}, config)
 
 
-def _as_float_array(value: object, name: str, source: str) -> np.ndarray:
-    """A float64 copy of a NumPy array, a torch tensor (without importing torch) or a nested list."""
+def _as_array(value: object, name: str, source: str) -> np.ndarray:
+    """A real-number array (not yet copied) from a NumPy array, a torch tensor (without importing torch) or a list."""
     if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor
         value = value.detach().cpu()
         if "bfloat16" in str(getattr(value, "dtype", "")):
@@ -282,9 +286,7 @@ def _as_float_array(value: object, name: str, source: str) -> np.ndarray:
         raise DumpError(f"{source}: {name} is not an array of numbers") from None
     if array.dtype.kind not in "fiu" or array.dtype.hasobject:
         raise DumpError(f"{source}: {name} has dtype {array.dtype}; a dump holds real numbers")
-    if array.size * 8 > MAX_DUMP_BYTES:
-        raise DumpError(f"{source}: {name} has {array.size} numbers; too many for a dump")
-    return np.array(array, dtype=np.float64)
+    return array
 
 
 def parse_config(value: object, source: str) -> dict[str, object]:

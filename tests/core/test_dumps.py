@@ -245,3 +245,17 @@ def test_a_member_declaring_more_data_than_it_holds_is_refused_before_reading(tm
         archive.writestr("x.npy", bytes(buffer))
     with pytest.raises(DumpError, match="declares 8000000000000 bytes"):
         read_dump(tmp_path / "bomb.npz")
+
+
+def test_a_dump_whose_reference_would_not_fit_the_memory_budget_is_refused():
+    """Small weights can still ask for a huge trace: 64 heads of d_v 1024 over 512 tokens is 1.5 GiB of matrices."""
+    h, n = 64, 512
+    arrays = {"x": np.ones((n, 1)), "w_q": np.ones((h, 1, 1)), "w_k": np.ones((h, 1, 1)),
+              "w_v": np.ones((h, 1, 1024)), "w_o": np.ones((h * 1024, 1))}
+    with pytest.raises(DumpError, match="GiB of matrices"):
+        fitted(arrays)
+
+
+def test_more_numbers_than_a_dump_may_hold_are_refused_before_widening():
+    with pytest.raises(DumpError, match="a dump may take at most"):
+        read_dump({"x": np.ones((1, 1)), **{name: np.broadcast_to(np.float16(0), (2**26,)) for name in "qkv"}})
