@@ -26,8 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import NPZ_MAGIC
 from .limits import MAX_MATRIX_BYTES
+
+#: How an .npz starts: a zip's first local file header, or an empty zip's end record.
+NPZ_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 #: The user's intermediates a dump may hold, under our trace names, in computing order.
 STEP_NAMES = ("q", "k", "v", "q_rotated", "k_rotated", "scores", "scaled", "weights", "head_output", "concat",

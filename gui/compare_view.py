@@ -35,8 +35,12 @@ from attention_stepper.core.formulas import subscript
 from attention_stepper.core.lesson import LESSON
 
 from .i18n import Retranslating, core_text
-from .matrix_panel import MatrixPanel
 from .model import AttentionModel
+
+try:  # matrix_panel.py is becoming the package gui/heatmap/ (only MatrixPanel and set_matrix are used here)
+    from .heatmap import MatrixPanel
+except ModuleNotFoundError:
+    from .matrix_panel import MatrixPanel
 
 #: The lesson step that computes each dumped array (q, k, v → project; weights → softmax…).
 LESSON_STEP_OF = {name: step.key for step in LESSON for name in step.outputs}
