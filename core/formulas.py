@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .lesson import STEP_TEXTS, step_by_key
+from .mistakes import MISTAKE_TEXTS
 from .variants import alibi_slopes
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ SHAPE_PHRASES = (
 )
 
 #: Every text of the core a person reads in the app, for the translation files.
-TRANSLATABLE_TEXTS: tuple[str, ...] = STEP_TEXTS + SHAPE_PHRASES
+TRANSLATABLE_TEXTS: tuple[str, ...] = STEP_TEXTS + SHAPE_PHRASES + MISTAKE_TEXTS
 
 #: Significant decimal digits of each precision, for the note under every formula.
 _DIGITS = {"float32": 7, "float16": 3}

@@ -1,9 +1,10 @@
 """The ``attention-stepper`` command.
 
-With no sub-command it opens the app. ``export`` runs the core alone and
-never imports Qt; ``screenshot`` imports the window only when asked. Every
-mistake a person can make on the command line ends with exit status 2 and
-one line on stderr that says what is wrong and what would be accepted.
+With no sub-command it opens the app. ``export`` and ``compare`` (in
+compare_command.py) run the core alone and never import Qt; ``screenshot``
+imports the window only when asked. Every mistake a person can make on the
+command line ends with exit status 2 and one line on stderr that says what
+is wrong and what would be accepted.
 """
 
 from __future__ import annotations
@@ -98,14 +99,7 @@ def _add_computation_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--sentence-file", metavar="FILE|-",
                         help="read the text from a UTF-8 file, or from standard input with '-'")
     defaults = Parameters()
-    parser.add_argument("--heads", type=_whole_number("heads"), help=f"number of heads, {range_text('heads')} "
-                        f"(default {defaults.heads})")
-    parser.add_argument("--d-model", type=_whole_number("d_model"),
-                        help=f"width of the word vectors, {range_text('d_model')} (default {defaults.d_model})")
-    parser.add_argument("--d-k", type=_whole_number("d_k"),
-                        help=f"width of queries and keys, {range_text('d_k')} (default {defaults.d_k})")
-    parser.add_argument("--d-v", type=_whole_number("d_v"),
-                        help=f"width of values, {range_text('d_v')} (default: d_k)")
+    _add_size_arguments(parser)
     parser.add_argument("--seed", type=_whole_number("seed"), default=defaults.seed,
                         help=f"seed of the random word vectors and weights, {range_text('seed')} (default 0)")
     parser.add_argument("--causal", action="store_true", help="apply the causal mask (no looking ahead)")
@@ -120,6 +114,24 @@ def _add_computation_arguments(parser: argparse.ArgumentParser) -> None:
                         "or with PyTorch's in_proj_weight, out_proj.weight (then give --heads)")
     _add_variant_arguments(parser.add_argument_group("variants of modern models"))
     add_checkpoint_arguments(parser)
+
+
+def _add_size_arguments(parser: argparse.ArgumentParser, defaults: str = "default") -> None:
+    """--heads, --d-model, --d-k, --d-v (also the compare command's, whose defaults come from the dump)."""
+    values = Parameters()
+
+    def default(value: object) -> str:
+        return f"default {value}" if defaults == "default" else defaults
+
+    parser.add_argument("--heads", type=_whole_number("heads"), help=f"number of heads, {range_text('heads')} "
+                        f"({default(values.heads)})")
+    parser.add_argument("--d-model", type=_whole_number("d_model"),
+                        help=f"width of the word vectors, {range_text('d_model')} ({default(values.d_model)})")
+    parser.add_argument("--d-k", type=_whole_number("d_k"),
+                        help=f"width of queries and keys, {range_text('d_k')} ({default(values.d_k)})")
+    parser.add_argument("--d-v", type=_whole_number("d_v"),
+                        help=f"width of values, {range_text('d_v')} "
+                        f"({'default: d_k' if defaults == 'default' else defaults})")
 
 
 def _add_variant_arguments(group) -> None:
@@ -195,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     screenshot.add_argument("--size", default="1280x800", metavar="WxH", help="window size (default 1280x800)")
     screenshot.add_argument("--head", type=_head_number, default=None, metavar="N",
                             help="show head N (1-based) large; default: all heads side by side")
+    from .compare_command import add_parser as add_compare
+
+    add_compare(commands)
     return parser
 
 
@@ -377,6 +392,10 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "export":
             return run_export(args)
+        if args.command == "compare":
+            from .compare_command import run as run_compare
+
+            return run_compare(args)
         if args.command == "screenshot":
             from attention_stepper.gui.screenshot import run_screenshot
 

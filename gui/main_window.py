@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from attention_stepper.core import __version__
 from attention_stepper.core.matrices import matrix_info
 
+from .compare_view import CompareView
 from .controls import ControlsPanel
 from .explanation import ExplanationPane
 from .exporting import Exporter
@@ -84,6 +86,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.addTab(self.journey, "")
         self.tabs.addTab(self.head_statistics, "")
         self.tabs.addTab(self.scaling_lab, "")
+        self.compare_view = CompareView(model)
+        self.tabs.addTab(self.compare_view, "")
+        self.compare_view.divergenceChanged.connect(self.step_bar.stages.mark_divergence)
+        self.compare_view.openRequested.connect(self.compare_with_dump)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(controls_scroll)
@@ -129,6 +135,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.reset_edits_action = self._action(self.model.reset_edits)
         self.save_weights_action = self._action(self.exporter.save_weights)
         self.reset_weights_action = self._action(lambda: self.model.set_weights(None))
+        self.compare_action = self._action(self.compare_with_dump)
         self.quit_action = self._action(self.close, "Ctrl+Q")
         self.next_action = self._action(self.model.next, Qt.Key.Key_Right)
         self.previous_action = self._action(self.model.previous, Qt.Key.Key_Left)
@@ -164,6 +171,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.file_menu.addAction(self.open_weights_action)
         self.file_menu.addAction(self.save_weights_action)
         self.file_menu.addAction(self.reset_weights_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.compare_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = menus.addMenu("")
@@ -208,6 +217,8 @@ class MainWindow(Retranslating, QMainWindow):
                 "Open a saved session: sentence, parameters, weights and edited cells")),
             self.save_session_action: (self.tr("&Save session…"), self.tr(
                 "Save the sentence, every parameter, the weights and edited cells in one file")),
+            self.compare_action: (self.tr("&Compare with my implementation…"), self.tr(
+                "Open a dump of your own attention code's x, weights and intermediates and see where it differs")),
             self.reset_edits_action: (self.tr("&Reset edited cells"), self.tr(
                 "Return every cell you typed over (marked with an orange corner) to its value")),
             self.next_action: (self.tr("&Next step"), ""),
@@ -227,10 +238,12 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.setTabText(1, self.tr("A token's journey"))
         self.tabs.setTabText(2, self.tr("Head statistics"))
         self.tabs.setTabText(3, self.tr("Scaling lab: why √d_k"))
+        self.tabs.setTabText(4, self.tr("Compare"))
         self.tabs.setTabToolTip(0, self.tr("Walk through the computation one step at a time"))
         self.tabs.setTabToolTip(1, self.tr("One token through one head: dot products, softmax, weighted sum"))
         self.tabs.setTabToolTip(2, self.tr("Compare all heads: their attention, entropy and distance"))
         self.tabs.setTabToolTip(3, self.tr("Entropy and largest weight against d_k, with and without scaling"))
+        self.tabs.setTabToolTip(4, self.tr("Your own implementation's matrices next to ours, and what went wrong"))
         self.file_menu.setTitle(self.tr("&File"))
         self.recent_menu.setTitle(self.tr("Recent &sessions"))
         self._fill_recent_menu()
@@ -277,6 +290,20 @@ class MainWindow(Retranslating, QMainWindow):
             if not accepted:
                 return False
         return self.model.set_cell(key, head, row, column, value)
+
+    def compare_with_dump(self, path: str | None = None) -> bool:
+        """File → Compare with my implementation…: open a dump (asking for it when ``path`` is None)."""
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, self.tr("Compare with my implementation"), "",
+                self.tr("Dumps (*.npz *.safetensors);;All files (*)"))
+            if not path:
+                return False
+        self.tabs.setCurrentWidget(self.compare_view)
+        opened = self.compare_view.open_dump(path)
+        if not opened:
+            self.statusBar().showMessage(self.compare_view.error, 8000)
+        return opened
 
     def _follow_clicked_token(self, key: str, head: int, row: int, column: int) -> None:
         """Clicking a cell in a matrix whose rows are tokens follows that row's token."""

@@ -29,6 +29,11 @@ _CURRENT_STYLE = (
     "QToolButton:checked { background: #1565c0; color: white; font-weight: bold; border-radius: 4px; }"
     "QToolButton { padding: 3px 8px; }"
 )
+#: The step where someone's own implementation first diverges (the Compare tab): red, also when current.
+_DIVERGED_STYLE = (
+    "QToolButton { color: #c62828; border: 2px solid #c62828; border-radius: 4px; padding: 1px 6px; }"
+    "QToolButton:checked { background: #c62828; color: white; font-weight: bold; }"
+)
 
 
 class StageButtons(Retranslating, QWidget):
@@ -41,6 +46,7 @@ class StageButtons(Retranslating, QWidget):
         self.group.setExclusive(True)
         self.buttons: dict[str, QToolButton] = {}
         self._arrows: dict[str, QLabel] = {}
+        self._diverging: str | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -83,7 +89,23 @@ class StageButtons(Retranslating, QWidget):
         labels = self.stage_labels()
         for step in LESSON:
             self.buttons[step.key].setText(labels[step.key])
-            self.buttons[step.key].setToolTip(f"{core_text(step.title)}\n{step.formula}")
+            tip = f"{core_text(step.title)}\n{step.formula}"
+            if step.key == self._diverging:
+                tip += "\n" + self.tr("Your implementation first diverges here (see the Compare tab)")
+            self.buttons[step.key].setToolTip(tip)
+
+    def mark_divergence(self, key: str | None) -> None:
+        """Draw step ``key`` in red as the first step where a compared dump diverges; None (or "") clears it."""
+        self._diverging = key or None
+        for step_key, button in self.buttons.items():
+            marked = step_key == self._diverging
+            button.setStyleSheet(_CURRENT_STYLE + (_DIVERGED_STYLE if marked else ""))
+            button.setProperty("diverges", marked)
+        self.retranslate()
+
+    def diverging_step(self) -> str | None:
+        """The step marked in red, if any."""
+        return self._diverging
 
     def _sync(self) -> None:
         shown = {step.key for step in self.model.steps}

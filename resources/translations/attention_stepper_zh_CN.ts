@@ -2,6 +2,165 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name>CompareView</name>
+        <message>
+            <location filename="../../gui/compare_view.py" line="218" />
+            <source>yours: {0}</source>
+            <extracomment>The lesson step that computes each dumped array (q, k, v → project; weights → softmax…). The lesson step of the first divergence ("" when everything matches or no dump is open). The person pressed "Open a dump…" (the main window asks for the file).</extracomment>
+            <translation>你的：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="218" />
+            <source>ours: {0}</source>
+            <translation>我们的：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="219" />
+            <source>yours − ours</source>
+            <translation>你的 − 我们的</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="227" />
+            <source>Open a dump…</source>
+            <translation>打开转储文件…</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="228" />
+            <source>Compare the intermediates of your own attention code with ours</source>
+            <translation>把你自己的注意力代码的中间结果与我们的逐步比较</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="229" />
+            <source>Step:</source>
+            <translation>步骤：</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="230" />
+            <source>Head:</source>
+            <translation>头：</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="232" />
+            <source>Step</source>
+            <translation>步骤</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="232" />
+            <source>Max abs error</source>
+            <translation>最大绝对误差</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="232" />
+            <source>Max rel error</source>
+            <translation>最大相对误差</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="232" />
+            <source>Worst cell</source>
+            <translation>误差最大的单元格</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="233" />
+            <source>Match</source>
+            <translation>一致</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="233" />
+            <source>Yours / ours there</source>
+            <translation>该处：你的 / 我们的</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="236" />
+            <source>Could not use this dump: {0}</source>
+            <translation>无法使用这个转储文件：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="239" />
+            <source>Save x, the weights and the intermediates of your own attention code with numpy.savez (q, k, v, scores, weights, output…), then open the file: each step is compared with ours and the known mistakes are tried to explain the first difference.</source>
+            <translation>用 numpy.savez 保存 x、权重以及你自己的注意力代码的中间结果（q、k、v、scores、weights、output…），再打开这个文件：每一步都会与我们的结果比较，并逐一尝试已知的错误，找出第一处差异的原因。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="243" />
+            <source>{0}: {1} (tolerance {2} + {3}·|ours|)</source>
+            <translation>{0}：{1}（容差 {2} + {3}·|我们的|）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="253" />
+            <source>All steps match.</source>
+            <translation>所有步骤都一致。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="255" />
+            <source>First divergence: {0} (the step marked red on the step bar)</source>
+            <translation>第一处差异：{0}（步骤栏上标红的那一步）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="271" />
+            <source>all heads {0}</source>
+            <translation>全部头 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="272" />
+            <source>key/value head {0} {1}</source>
+            <translation>键/值头 {0} {1}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="272" />
+            <source>head {0} {1}</source>
+            <translation>头 {0} {1}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="277" />
+            <source>{0} tokens</source>
+            <translation>{0} 个词</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="277" />
+            <source>heads {0}</source>
+            <translation>头数 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="279" />
+            <source>key/value heads {0}</source>
+            <translation>键/值头数 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="282" />
+            <source>cross-attention ({0} memory tokens)</source>
+            <translation>交叉注意力（{0} 个记忆词）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="283" />
+            <source>biases</source>
+            <translation>偏置</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="283" />
+            <source>causal</source>
+            <translation>因果掩码</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="284" />
+            <source>window {0}</source>
+            <translation>窗口 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="286" />
+            <source>unscaled</source>
+            <translation>不缩放</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="287" />
+            <source>scale {0}</source>
+            <translation>缩放 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/compare_view.py" line="290" />
+            <source>, </source>
+            <translation>，</translation>
+        </message>
+    </context>
+    <context>
         <name>ControlsPanel</name>
         <message>
             <location filename="../../gui/controls.py" line="314" />
@@ -232,17 +391,17 @@ Your work is still open; you can go on.</source>
     <context>
         <name>HeadSelector</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="204" />
+            <location filename="../../gui/step_bar.py" line="226" />
             <source>Show all heads side by side, or one head large</source>
             <translation>并排显示所有头,或者放大显示一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="215" />
+            <location filename="../../gui/step_bar.py" line="237" />
             <source>All heads</source>
             <translation>全部头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="219" />
+            <location filename="../../gui/step_bar.py" line="241" />
             <source>Head {0}</source>
             <translation>第 {0} 个头</translation>
         </message>
@@ -278,287 +437,317 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../gui/main_window.py" line="188" />
+            <location filename="../../gui/main_window.py" line="197" />
             <source>Attention Stepper</source>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="190" />
+            <location filename="../../gui/main_window.py" line="199" />
             <source>&amp;Export all matrices…</source>
             <translation>导出全部矩阵(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="191" />
+            <location filename="../../gui/main_window.py" line="200" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
             <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="192" />
+            <location filename="../../gui/main_window.py" line="201" />
             <source>Export this &amp;step as CSV…</source>
             <translation>把这一步导出为 CSV(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="193" />
+            <location filename="../../gui/main_window.py" line="202" />
             <source>Write the matrices of the current step as CSV files</source>
             <translation>把当前这一步的矩阵写成 CSV 文件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="194" />
+            <location filename="../../gui/main_window.py" line="203" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
             <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="195" />
+            <location filename="../../gui/main_window.py" line="204" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
             <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="196" />
+            <location filename="../../gui/main_window.py" line="205" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
             <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="197" />
+            <location filename="../../gui/main_window.py" line="206" />
             <source>Save all panels of the current step as PNG or SVG</source>
             <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="198" />
+            <location filename="../../gui/main_window.py" line="207" />
             <source>&amp;Copy matrix</source>
             <translation>复制矩阵(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="199" />
+            <location filename="../../gui/main_window.py" line="208" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
             <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="200" />
+            <location filename="../../gui/main_window.py" line="209" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="200" />
+            <location filename="../../gui/main_window.py" line="209" />
             <source>Quit Attention Stepper</source>
             <translation>退出本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="201" />
+            <location filename="../../gui/main_window.py" line="210" />
             <source>&amp;Open weights…</source>
             <translation>打开权重(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="202" />
+            <location filename="../../gui/main_window.py" line="211" />
             <source>Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)</source>
             <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O(本程序的格式,或 PyTorch MultiheadAttention 的格式)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="203" />
+            <location filename="../../gui/main_window.py" line="212" />
             <source>Save &amp;weights…</source>
             <translation>保存权重(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="204" />
+            <location filename="../../gui/main_window.py" line="213" />
             <source>Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)</source>
             <translation>把当前权重存为 .npz,可选本程序的格式或 PyTorch 的格式(后者要求 d_k = d_v = d_model / h)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="205" />
+            <location filename="../../gui/main_window.py" line="214" />
             <source>&amp;Reset to random weights</source>
             <translation>重置为随机权重(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="206" />
+            <location filename="../../gui/main_window.py" line="215" />
             <source>Go back to the seeded random weights (from a real model: of the same sizes)</source>
             <translation>回到由种子生成的随机权重(从真实模型回来时保持同样的尺寸)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="207" />
+            <location filename="../../gui/main_window.py" line="216" />
             <source>&amp;Open session…</source>
             <translation>打开会话(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="208" />
+            <location filename="../../gui/main_window.py" line="217" />
             <source>Open a saved session: sentence, parameters, weights and edited cells</source>
             <translation>打开保存过的会话:句子、参数、权重和改过的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="209" />
+            <location filename="../../gui/main_window.py" line="218" />
             <source>&amp;Save session…</source>
             <translation>保存会话(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="210" />
+            <location filename="../../gui/main_window.py" line="219" />
             <source>Save the sentence, every parameter, the weights and edited cells in one file</source>
             <translation>把句子、所有参数、权重和改过的单元格保存到一个文件里</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="211" />
+            <location filename="../../gui/main_window.py" line="220" />
+            <source>&amp;Compare with my implementation…</source>
+            <translation>与我的实现比较(&amp;C)…</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="221" />
+            <source>Open a dump of your own attention code's x, weights and intermediates and see where it differs</source>
+            <translation>打开你自己的注意力代码保存的 x、权重和中间结果，看看哪里不同</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="222" />
             <source>&amp;Reset edited cells</source>
             <translation>还原改过的单元格(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="212" />
+            <location filename="../../gui/main_window.py" line="223" />
             <source>Return every cell you typed over (marked with an orange corner) to its value</source>
             <translation>把你改过的每个单元格(右上角有橙色标记)恢复原值</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="213" />
+            <location filename="../../gui/main_window.py" line="224" />
             <source>&amp;Next step</source>
             <translation>下一步(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="214" />
+            <location filename="../../gui/main_window.py" line="225" />
             <source>&amp;Previous step</source>
             <translation>上一步(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="215" />
+            <location filename="../../gui/main_window.py" line="226" />
             <source>&amp;First step</source>
             <translation>第一步(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="216" />
+            <location filename="../../gui/main_window.py" line="227" />
             <source>&amp;Last step</source>
             <translation>最后一步(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="217" />
+            <location filename="../../gui/main_window.py" line="228" />
             <source>Play / &amp;pause</source>
             <translation>播放 / 暂停(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="218" />
+            <location filename="../../gui/main_window.py" line="229" />
             <source>&amp;All heads</source>
             <translation>全部头(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="218" />
+            <location filename="../../gui/main_window.py" line="229" />
             <source>Show every head side by side</source>
             <translation>并排显示每一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="219" />
+            <location filename="../../gui/main_window.py" line="230" />
             <source>&amp;How to read this</source>
             <translation>怎么看这些图(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="220" />
+            <location filename="../../gui/main_window.py" line="231" />
             <source>&amp;About Attention Stepper</source>
             <translation>关于本程序(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="226" />
+            <location filename="../../gui/main_window.py" line="237" />
             <source>Steps</source>
             <translation>分步</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="227" />
+            <location filename="../../gui/main_window.py" line="238" />
             <source>A token's journey</source>
             <translation>一个词的旅程</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="228" />
+            <location filename="../../gui/main_window.py" line="239" />
             <source>Head statistics</source>
             <translation>各头统计</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="229" />
+            <location filename="../../gui/main_window.py" line="240" />
             <source>Scaling lab: why √d_k</source>
             <translation>缩放实验室:为什么除以 √d_k</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="230" />
+            <location filename="../../gui/main_window.py" line="241" />
+            <source>Compare</source>
+            <translation>比较</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="242" />
             <source>Walk through the computation one step at a time</source>
             <translation>一步一步地走完整个计算</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="231" />
+            <location filename="../../gui/main_window.py" line="243" />
             <source>One token through one head: dot products, softmax, weighted sum</source>
             <translation>跟着一个词走过一个头:点积、softmax、加权求和</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="232" />
+            <location filename="../../gui/main_window.py" line="244" />
             <source>Compare all heads: their attention, entropy and distance</source>
             <translation>比较所有的头:注意力、熵和距离</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="233" />
+            <location filename="../../gui/main_window.py" line="245" />
             <source>Entropy and largest weight against d_k, with and without scaling</source>
             <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="234" />
+            <location filename="../../gui/main_window.py" line="246" />
+            <source>Your own implementation's matrices next to ours, and what went wrong</source>
+            <translation>你自己实现的矩阵与我们的并排显示，并指出哪里出了错</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="247" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="235" />
+            <location filename="../../gui/main_window.py" line="248" />
             <source>Recent &amp;sessions</source>
             <translation>最近的会话(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="237" />
+            <location filename="../../gui/main_window.py" line="250" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="238" />
+            <location filename="../../gui/main_window.py" line="251" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="239" />
+            <location filename="../../gui/main_window.py" line="252" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="240" />
+            <location filename="../../gui/main_window.py" line="253" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="241" />
+            <location filename="../../gui/main_window.py" line="254" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="262" />
+            <location filename="../../gui/main_window.py" line="275" />
             <source>(none yet)</source>
             <translation>(还没有)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="273" />
+            <location filename="../../gui/main_window.py" line="286" />
             <source>Edit a cell</source>
             <translation>修改单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="274" />
+            <location filename="../../gui/main_window.py" line="287" />
             <source>New value for {0}[{1}, {2}] (every later matrix is recomputed):</source>
             <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="292" />
+            <location filename="../../gui/main_window.py" line="298" />
+            <source>Compare with my implementation</source>
+            <translation>与我的实现比较</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="299" />
+            <source>Dumps (*.npz *.safetensors);;All files (*)</source>
+            <translation>转储文件 (*.npz *.safetensors);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="319" />
             <source>Could not save the settings to {0}: {1}. Changes will be forgotten when the app closes.</source>
             <translation>无法将设置保存到 {0}：{1}。关闭应用后，这些更改将会丢失。</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="303" />
+            <location filename="../../gui/main_window.py" line="330" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="307" />
+            <location filename="../../gui/main_window.py" line="334" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="308" />
+            <location filename="../../gui/main_window.py" line="335" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="318" />
+            <location filename="../../gui/main_window.py" line="345" />
             <source>How to read this</source>
             <translation>怎么看这些图</translation>
         </message>
@@ -682,37 +871,37 @@ then start Attention Stepper again.</source>
     <context>
         <name>Navigator</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="139" />
+            <location filename="../../gui/step_bar.py" line="161" />
             <source>First step (Home)</source>
             <translation>第一步 (Home)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="140" />
+            <location filename="../../gui/step_bar.py" line="162" />
             <source>Previous step (←)</source>
             <translation>上一步 (←)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="141" />
+            <location filename="../../gui/step_bar.py" line="163" />
             <source>Play / pause (Space): step forward automatically</source>
             <translation>播放 / 暂停(空格):自动一步步往前走</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="142" />
+            <location filename="../../gui/step_bar.py" line="164" />
             <source>Next step (→)</source>
             <translation>下一步 (→)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="143" />
+            <location filename="../../gui/step_bar.py" line="165" />
             <source>Last step (End)</source>
             <translation>最后一步 (End)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="144" />
+            <location filename="../../gui/step_bar.py" line="166" />
             <source> s/step</source>
             <translation> 秒/步</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="145" />
+            <location filename="../../gui/step_bar.py" line="167" />
             <source>Seconds per step while playing</source>
             <translation>播放时每一步停留的秒数</translation>
         </message>
@@ -850,29 +1039,35 @@ then start Attention Stepper again.</source>
     <context>
         <name>StageButtons</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="68" />
+            <location filename="../../gui/step_bar.py" line="74" />
             <source>embed</source>
+            <extracomment>The step where someone's own implementation first diverges (the Compare tab): red, also when current.</extracomment>
             <translation>嵌入</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="69" />
+            <location filename="../../gui/step_bar.py" line="75" />
             <source>project</source>
             <translation>投影</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="71" />
+            <location filename="../../gui/step_bar.py" line="77" />
             <source>share K, V</source>
             <translation>共享 K、V</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="75" />
+            <location filename="../../gui/step_bar.py" line="81" />
             <source>mask</source>
             <translation>掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="78" />
+            <location filename="../../gui/step_bar.py" line="84" />
             <source>concat</source>
             <translation>拼接</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="94" />
+            <source>Your implementation first diverges here (see the Compare tab)</source>
+            <translation>你的实现从这一步开始与参考实现不同（见“比较”标签页）</translation>
         </message>
     </context>
     <context>
@@ -1131,6 +1326,134 @@ then start Attention Stepper again.</source>
         <message>
             <source>every step computed in {precision}: about {digits} significant digits</source>
             <translation>每一步都用 {precision} 计算:约 {digits} 位有效数字</translation>
+        </message>
+        <message>
+            <source>RoPE's two pairings swapped: your queries and keys are rotated pairing entries (j, j + d_k/2) where the configuration pairs (2j, 2j + 1), or the other way round.</source>
+            <translation>RoPE 的两种配对方式弄反了：你的查询和键按 (j, j + d_k/2) 配对旋转，而配置要求按 (2j, 2j + 1) 配对，或者正好相反。</translation>
+        </message>
+        <message>
+            <source>Use the pairing the model was trained with: half-split (rotate_half; Llama, Qwen, GPT-NeoX) pairs entry j with j + d_k/2, interleaved (GPT-J, the RoFormer paper) pairs 2j with 2j + 1.</source>
+            <translation>使用模型训练时的配对方式：对半拆分（rotate_half；Llama、Qwen、GPT-NeoX）把第 j 个分量与第 j + d_k/2 个配对，交错方式（GPT-J、RoFormer 论文）把第 2j 个与第 2j + 1 个配对。</translation>
+        </message>
+        <message>
+            <source>Query positions shifted against key positions: the queries or the keys are rotated by positions off by one (counting from 1, or an offset applied to one side only).</source>
+            <translation>查询的位置相对于键的位置错开了：查询或键按差了一的位置旋转（从 1 开始计数，或者只给一侧加了偏移）。</translation>
+        </message>
+        <message>
+            <source>Rotate query t and key s by their own positions 0 … n − 1 (a cache offset goes to both alike); q·k then depends only on t − s.</source>
+            <translation>查询 t 和键 s 按各自的位置 0 … n − 1 旋转（缓存偏移要两侧一起加）；这样 q·k 只取决于 t − s。</translation>
+        </message>
+        <message>
+            <source>Key/value heads tiled instead of repeated: query head i uses key/value head i mod kv_heads, where it should use ⌊i / (heads / kv_heads)⌋.</source>
+            <translation>键/值头被平铺而不是重复：查询头 i 用了键/值头 i mod kv_heads，而它应该用 ⌊i / (heads / kv_heads)⌋。</translation>
+        </message>
+        <message>
+            <source>Repeat each key/value head for the neighbouring query heads that share it: torch.repeat_interleave(k, heads // kv_heads, dim=head_axis) or HF's repeat_kv, not tile or repeat.</source>
+            <translation>把每个键/值头重复给共用它的相邻查询头：用 torch.repeat_interleave(k, heads // kv_heads, dim=head_axis) 或 HF 的 repeat_kv，不要用 tile 或 repeat。</translation>
+        </message>
+        <message>
+            <source>Heads split by a reshape alone: the (n, heads·d) projection was reshaped straight to (heads, n, d), so each head holds pieces of other tokens and other heads.</source>
+            <translation>只用 reshape 拆分了头：(n, heads·d) 的投影被直接重排成 (heads, n, d)，于是每个头里混进了其他词和其他头的数。</translation>
+        </message>
+        <message>
+            <source>Reshape to (n, heads, d) first, then swap the first two axes: x.view(n, heads, d).transpose(0, 1).</source>
+            <translation>先重排成 (n, heads, d)，再交换前两个轴：x.view(n, heads, d).transpose(0, 1)。</translation>
+        </message>
+        <message>
+            <source>Heads concatenated without the transpose back: the (heads, n, d_v) outputs were reshaped straight to (n, heads·d_v).</source>
+            <translation>拼接各头时没有先转置回来：(heads, n, d_v) 的输出被直接重排成 (n, heads·d_v)。</translation>
+        </message>
+        <message>
+            <source>Swap the first two axes to (n, heads, d_v) first, then reshape: out.transpose(0, 1).reshape(n, -1).</source>
+            <translation>先交换前两个轴得到 (n, heads, d_v)，再重排：out.transpose(0, 1).reshape(n, -1)。</translation>
+        </message>
+        <message>
+            <source>Softmax over the wrong axis: your attention weights sum to 1 down each column (over the queries) instead of along each row (over the keys).</source>
+            <translation>softmax 用错了轴：你的注意力权重是每一列（对查询）加起来为 1，而不是每一行（对键）加起来为 1。</translation>
+        </message>
+        <message>
+            <source>Take the softmax over the last axis, the keys: softmax(scores, dim=-1).</source>
+            <translation>在最后一个轴，也就是键的轴上做 softmax：softmax(scores, dim=-1)。</translation>
+        </message>
+        <message>
+            <source>The scale is missing: your scores reach the softmax without being multiplied by the scale (1/√d_k unless another is configured).</source>
+            <translation>缺少缩放：你的分数没有乘以缩放因子（若未另行配置，就是 1/√d_k）就进入了 softmax。</translation>
+        </message>
+        <message>
+            <source>Multiply the scores by the scale (divide by √d_k) before the mask and the softmax.</source>
+            <translation>在掩码和 softmax 之前，把分数乘以缩放因子（即除以 √d_k）。</translation>
+        </message>
+        <message>
+            <source>Scaled by √d_model instead of √d_k: the scores were divided by the square root of the model's width, not of one head's.</source>
+            <translation>用 √d_model 代替了 √d_k：分数除以的是模型宽度的平方根，而不是单个头宽度的平方根。</translation>
+        </message>
+        <message>
+            <source>Divide by √d_k, the width of one head's queries and keys (often d_model / heads).</source>
+            <translation>除以 √d_k，其中 d_k 是单个头的查询和键的宽度（通常为 d_model / heads）。</translation>
+        </message>
+        <message>
+            <source>The scale multiplied instead of divided: your scores were multiplied by √d_k (the inverse of the scale).</source>
+            <translation>缩放用乘法代替了除法：你的分数乘上了 √d_k（缩放因子的倒数）。</translation>
+        </message>
+        <message>
+            <source>Divide the scores by √d_k (multiply by the scale), do not multiply by √d_k.</source>
+            <translation>把分数除以 √d_k（即乘以缩放因子），不要乘以 √d_k。</translation>
+        </message>
+        <message>
+            <source>The mask inverted: the cells that should be hidden were kept and the visible ones hidden (a boolean mask meaning “keep” passed where it means “hide”, or the other way round).</source>
+            <translation>掩码反了：应该遮住的单元格被保留，可见的反而被遮住（把表示“保留”的布尔掩码用在了表示“遮住”的地方，或者相反）。</translation>
+        </message>
+        <message>
+            <source>Check the convention of what takes the mask: masked_fill hides where it is True, SDPA's boolean attn_mask keeps where it is True. With the causal mask query t sees keys s ≤ t.</source>
+            <translation>检查接收掩码的函数的约定：masked_fill 在 True 处遮住，SDPA 的布尔 attn_mask 在 True 处保留。使用因果掩码时，查询 t 能看到 s ≤ t 的键。</translation>
+        </message>
+        <message>
+            <source>The sliding window one key too wide or too narrow: each query sees W + 1 or W − 1 keys instead of W.</source>
+            <translation>滑动窗口宽了或窄了一个键：每个查询看到 W + 1 或 W − 1 个键，而不是 W 个。</translation>
+        </message>
+        <message>
+            <source>With the causal mask query t sees keys t − W &lt; s ≤ t (W keys, itself included, as Mistral's sliding_window); without it |t − s| &lt; W. Check each &lt; against ≤.</source>
+            <translation>使用因果掩码时，查询 t 看到满足 t − W &lt; s ≤ t 的键（共 W 个，包括它自己，与 Mistral 的 sliding_window 相同）；不用因果掩码时是 |t − s| &lt; W。逐一核对每个 &lt; 和 ≤。</translation>
+        </message>
+        <message>
+            <source>The attention weights averaged over the heads: one (n, m) matrix where each head has its own, as nn.MultiheadAttention returns them by default (need_weights=True).</source>
+            <translation>注意力权重在各头之间取了平均：本该每个头各有一个矩阵，却只有一个 (n, m) 矩阵，这正是 nn.MultiheadAttention 默认（need_weights=True）返回的结果。</translation>
+        </message>
+        <message>
+            <source>Pass average_attn_weights=False to get every head's weights, (heads, n, m).</source>
+            <translation>传入 average_attn_weights=False，才能得到每个头的权重，形状为 (heads, n, m)。</translation>
+        </message>
+        <message>
+            <source>The weights used transposed: x·Wᵀ where the configuration computes x·W (square matrices hide this from the shapes).</source>
+            <translation>权重被转置使用了：配置计算的是 x·W，你算的却是 x·Wᵀ（方阵的形状看不出这个错误）。</translation>
+        </message>
+        <message>
+            <source>nn.Linear keeps its weight as (out, in) and computes x·Wᵀ; our layout keeps W as (in, out) and computes x·W. Transpose exactly once when converting.</source>
+            <translation>nn.Linear 把权重存为 (out, in)，计算 x·Wᵀ；我们的布局把 W 存为 (in, out)，计算 x·W。转换时只转置一次。</translation>
+        </message>
+        <message>
+            <source>ALiBi's slopes for the wrong number of heads: the power-of-two formula 2^(−8i/h) used with a head count other than the paper's rule gives for these heads.</source>
+            <translation>ALiBi 的斜率用错了头数：只适用于 2 的幂的公式 2^(−8i/h) 被用在了别的头数上，得到的斜率与论文对这些头给出的规则不同。</translation>
+        </message>
+        <message>
+            <source>For a power-of-two h the slopes are 2^(−8i/h), i = 1…h; otherwise take those of the largest power of two below h and every other slope of twice that power (BLOOM's build_alibi_tensor).</source>
+            <translation>当 h 是 2 的幂时，斜率为 2^(−8i/h)，i = 1…h；否则先取小于 h 的最大 2 的幂对应的斜率，再从它两倍对应的斜率中每隔一个取一个补足（BLOOM 的 build_alibi_tensor）。</translation>
+        </message>
+        <message>
+            <source>None of the known mistakes explains the difference (or more than one is made at once).</source>
+            <translation>已知的错误都解释不了这个差异（或者同时犯了不止一个错误）。</translation>
+        </message>
+        <message>
+            <source>Look at the first diverging step: compare your matrix with ours cell by cell, starting from the worst cell.</source>
+            <translation>看第一个出现差异的步骤：从误差最大的单元格开始，把你的矩阵和我们的逐个单元格比较。</translation>
+        </message>
+        <message>
+            <source>Every step in the dump matches the reference within the tolerance.</source>
+            <translation>转储文件中的每一步都在容差范围内与参考实现一致。</translation>
+        </message>
+        <message>
+            <source>Nothing to fix.</source>
+            <translation>无需修改。</translation>
         </message>
     </context>
 </TS>
