@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .limits import MAX_MATRIX_BYTES
+from .safetensors_file import MAX_HEADER_BYTES, TensorFile
 
 #: How an .npz starts: a zip's first local file header, or an empty zip's end record.
 NPZ_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -52,10 +53,6 @@ KNOWN_NAMES = (*INPUT_NAMES, *STEP_NAMES, *OUR_WEIGHT_NAMES, *TORCH_WEIGHT_NAMES
 MAX_MEMBERS = 64
 MAX_DUMP_BYTES = MAX_MATRIX_BYTES
 MAX_CONFIG_BYTES = 64 * 1024
-#: A safetensors header larger than this is refused (the format's own limit is 100 MB).
-MAX_SAFETENSORS_HEADER = 16 * 1024 * 1024
-_SAFETENSORS_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": "bf16", "I64": "<i8", "I32": "<i4",
-                       "I16": "<i2", "I8": "i1", "U8": "u1", "U16": "<u2", "U32": "<u4", "U64": "<u8"}
 
 
 class DumpError(ValueError):
@@ -98,7 +95,7 @@ def read_dump(dump: str | os.PathLike | Mapping[str, object]) -> RawDump:
     elif start[:1] == b"\x80" or path.suffix in (".pkl", ".pickle", ".pt", ".pth", ".bin"):
         raise DumpError(f"{path}: looks like a pickle (torch.save or pickle.dump), which is never loaded; "
                         f"save the arrays with numpy.savez or safetensors")
-    elif path.suffix == ".safetensors" or _looks_like_safetensors(start):
+    elif path.suffix == ".safetensors" or _looks_like_safetensors(start, path):
         members = _read_safetensors(path)
     else:
         raise DumpError(f"{path}: not an .npz (numpy.savez) or a .safetensors file")
@@ -168,87 +165,31 @@ def _bounded(data: bytes, name: str, path: Path) -> bytes:
     return data
 
 
-def _looks_like_safetensors(start: bytes) -> bool:
-    return len(start) == 8 and 2 <= struct.unpack("<Q", start)[0] <= MAX_SAFETENSORS_HEADER
+def _looks_like_safetensors(start: bytes, path: Path) -> bool:
+    """Whether the first 8 bytes could be a safetensors header's length (and the file is long enough for it)."""
+    return len(start) == 8 and 2 <= struct.unpack("<Q", start)[0] <= min(MAX_HEADER_BYTES, path.stat().st_size - 8)
 
 
 def _read_safetensors(path: Path) -> dict[str, object]:
-    """Every tensor of a ``.safetensors`` file, and its metadata's ``config.json`` entry, if any.
+    """Every tensor of a ``.safetensors`` file (widened to float64), and its metadata's ``config.json``, if any.
 
-    The header is read and checked here first (each tensor's dtype, shape and
-    byte range must fit the file); the tensors are then read with the
-    ``safetensors`` package, and bfloat16 (which NumPy lacks) from its bytes.
+    Read by :mod:`.safetensors_file`, which checks the header (each tensor's dtype,
+    shape and byte range must fit the file) before any tensor, and reads bfloat16
+    (which NumPy lacks) from its bits.
     """
-    try:
-        from safetensors import safe_open
-    except ImportError:
-        raise DumpError(f"{path}: reading .safetensors needs the safetensors package "
-                        f"(pip install safetensors), or save the dump with numpy.savez") from None
-    header, data_start = _safetensors_header(path)
-    members: dict[str, object] = {}
-    metadata = header.pop("__metadata__", None) or {}
-    if isinstance(metadata, dict) and CONFIG_MEMBER in metadata:
-        members[CONFIG_MEMBER] = str(metadata[CONFIG_MEMBER]).encode("utf-8")
-    try:
-        with safe_open(str(path), framework="numpy") as tensors:
-            for name, entry in header.items():
-                if entry["dtype"] == "BF16":
-                    members[name] = _bfloat16(path, entry, data_start)
-                else:
-                    members[name] = tensors.get_tensor(name)
-    except DumpError:
-        raise
-    except Exception as error:
-        raise DumpError(f"{path}: not a readable .safetensors file ({_short(error)})") from None
+    file = TensorFile(path, DumpError, f"{path}: reading .safetensors needs the safetensors package "
+                                       f"(pip install safetensors), or save the dump with numpy.savez")
+    names = file.names()
+    if len(names) > MAX_MEMBERS:
+        raise DumpError(f"{path}: holds {len(names)} tensors; a dump holds at most {MAX_MEMBERS}")
+    numbers = sum(math.prod(file.shape(name)) for name in names)
+    if numbers * 8 > MAX_DUMP_BYTES:
+        raise DumpError(f"{path}: its tensors would take {numbers * 8 / 2**20:.0f} MiB as float64; a dump may take "
+                        f"at most {MAX_DUMP_BYTES / 2**20:.0f} MiB")
+    members: dict[str, object] = {name: file.read(name, integers=True) for name in names}
+    if CONFIG_MEMBER in file.metadata:
+        members[CONFIG_MEMBER] = str(file.metadata[CONFIG_MEMBER]).encode("utf-8")
     return members
-
-
-def _safetensors_header(path: Path) -> tuple[dict[str, object], int]:
-    """The JSON header of a safetensors file, every entry checked against the file's size, and where data starts."""
-    size = path.stat().st_size
-    with open(path, "rb") as stream:
-        start = stream.read(8)
-        length = struct.unpack("<Q", start)[0] if len(start) == 8 else 0
-        if not 2 <= length <= min(MAX_SAFETENSORS_HEADER, size - 8):
-            raise DumpError(f"{path}: not a .safetensors file (its header length {length} does not fit the file)")
-        text = stream.read(length)
-    try:
-        header = json.loads(text.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise DumpError(f"{path}: not a .safetensors file (its header is not JSON)") from None
-    if not isinstance(header, dict) or len(header) > MAX_MEMBERS + 1:
-        raise DumpError(f"{path}: not a .safetensors dump (a header of at most {MAX_MEMBERS} tensors expected)")
-    data_size, total = size - 8 - length, 0
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        try:
-            dtype, shape, (begin, end) = entry["dtype"], entry["shape"], entry["data_offsets"]
-            ok = (all(isinstance(n, int) and n >= 0 for n in (*shape, begin, end)) and 0 <= begin <= end <= data_size)
-        except (TypeError, KeyError, ValueError):
-            ok = False
-        if not ok:
-            raise DumpError(f"{path}: the tensor {name!r} has a damaged entry in the header")
-        if dtype not in _SAFETENSORS_DTYPES:
-            raise DumpError(f"{path}: {name} has dtype {dtype}; a dump holds real numbers "
-                            f"({', '.join(_SAFETENSORS_DTYPES)})")
-        itemsize = 2 if dtype == "BF16" else np.dtype(_SAFETENSORS_DTYPES[dtype]).itemsize
-        if math.prod(shape) * itemsize != end - begin:
-            raise DumpError(f"{path}: the tensor {name} declares shape {shape} but holds {end - begin} bytes")
-        total += end - begin
-    if total > MAX_DUMP_BYTES:
-        raise DumpError(f"{path}: its tensors take {total / 2**20:.0f} MiB; a dump may take at most "
-                        f"{MAX_DUMP_BYTES / 2**20:.0f} MiB")
-    return header, 8 + length
-
-
-def _bfloat16(path: Path, entry: dict, data_start: int) -> np.ndarray:
-    """A bfloat16 tensor widened to float32: bfloat16 is the top 16 bits of a float32."""
-    begin, end = entry["data_offsets"]
-    with open(path, "rb") as stream:
-        stream.seek(data_start + begin)
-        raw = np.frombuffer(stream.read(end - begin), dtype="<u2")
-    return (raw.astype(np.uint32) << 16).view(np.float32).reshape(entry["shape"])
 
 
 def _from_members(source: str, members: dict[str, object]) -> RawDump:

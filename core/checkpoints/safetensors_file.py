@@ -1,146 +1,33 @@
-"""Reading single tensors (or single rows of one) from a folder's safetensors files, as float64.
+"""A model folder's tensors: ``model.safetensors``, or the shards its index names, read as float64.
 
-A safetensors file is an 8-byte little-endian header length, a JSON header
-naming each tensor's dtype, shape and byte range, then the bytes. The file
-is memory-mapped and only the bytes of the tensors asked for are touched,
-so opening a 1 GB checkpoint to show layer 0 reads a few megabytes: the
-embedding rows of the sentence's tokens and that layer's matrices.
-
-``safetensors.safe_open`` checks each header first (the official reader's
-rules). The bytes are then read through one memory map of our own, because
-NumPy has no bfloat16 (``safe_open(..., framework="numpy")`` refuses such
-tensors) and because an embedding is read row by row: bfloat16 is the top
-half of a float32, so its 16 bits are shifted into a float32's top 16 bits.
-Every damage — a truncated file, a header that lies about its ranges, NaN
-weights — is a :class:`CheckpointError` naming the file.
+Each file is read by :mod:`attention_stepper.core.safetensors_file` (memory-mapped, its header
+checked, bfloat16 widened from its bits), so opening a 1 GB checkpoint to show layer 0 reads a few
+megabytes: the embedding rows of the sentence's tokens and that layer's matrices. Every damage is
+a :class:`CheckpointError` naming the file.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import mmap
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from .errors import CheckpointError, require_hf
+from .. import safetensors_file
+from ..safetensors_file import widen  # noqa: F401  (what a checkpoint's tensors are widened by, for tests)
+from .errors import HF_MISSING, CheckpointError, require_hf
 
 SINGLE_FILE = "model.safetensors"
 INDEX_FILE = "model.safetensors.index.json"
-#: Byte order and width of each floating dtype; BF16 is read as raw 16-bit words.
-FLOAT_DTYPES = {"F64": np.dtype("<f8"), "F32": np.dtype("<f4"), "F16": np.dtype("<f2"), "BF16": np.dtype("<u2")}
-ITEM_SIZES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1,
-              "U16": 2, "U32": 4, "U64": 8, "F8_E4M3": 1, "F8_E5M2": 1}
-MAX_HEADER_BYTES = 100 * 1024 * 1024  # the limit safetensors itself keeps
 
 
-def widen(raw: np.ndarray, dtype: str) -> np.ndarray:
-    """Stored values as float64 (a new array): float16/32/64 cast, bfloat16 shifted into float32's top bits."""
-    if dtype == "BF16":
-        with np.errstate(invalid="ignore"):  # a signalling NaN stays a NaN (and is refused as weights later)
-            return (raw.astype(np.uint32) << 16).view(np.float32).astype(np.float64)
-    return raw.astype(np.float64)
-
-
-class TensorFile:
-    """One ``.safetensors`` file: its header read and checked, its bytes mapped (not read) until asked for."""
+class TensorFile(safetensors_file.TensorFile):
+    """One of a checkpoint's safetensors files: the hf extra is required, and every problem is a CheckpointError."""
 
     def __init__(self, path: Path):
-        self.path = path
-        _check_with_safetensors(path)
-        try:
-            with open(path, "rb") as stream:
-                size = os.fstat(stream.fileno()).st_size
-                self._entries, self._start = _read_header(path, stream, size)
-                self._map = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) if size else None
-        except OSError as error:
-            raise CheckpointError(f"cannot read {path}: {error.strerror or error}") from None
-
-    def names(self) -> list[str]:
-        return list(self._entries)
-
-    def shape(self, name: str) -> tuple[int, ...]:
-        return tuple(self._entries[name]["shape"])
-
-    def read(self, name: str, rows: Sequence[int] | None = None) -> np.ndarray:
-        """Tensor ``name`` as a float64 array; with ``rows``, only those rows of its first axis."""
-        entry = self._entries[name]
-        dtype, shape = entry["dtype"], tuple(entry["shape"])
-        if dtype not in FLOAT_DTYPES:
-            raise CheckpointError(f"{self.path}: tensor {name} holds {dtype} values; weights must be floating point")
-        stored = FLOAT_DTYPES[dtype]
-        begin = self._start + entry["data_offsets"][0]
-        count = math.prod(shape)
-        try:
-            values = np.frombuffer(self._map, dtype=stored, count=count, offset=begin) if count else \
-                np.zeros(0, dtype=stored)
-        except (ValueError, TypeError, BufferError) as error:  # the file shrank after it was opened
-            raise CheckpointError(f"{self.path}: tensor {name} cannot be read ({error}); the file is damaged") from None
-        values = values.reshape(shape)
-        if rows is not None:
-            if not shape or any(not 0 <= row < shape[0] for row in rows):
-                raise CheckpointError(f"{self.path}: tensor {name} of shape {shape} has no row "
-                                      f"{max(rows, default=0)}")
-            values = values[np.asarray(rows, dtype=np.int64)]
-        array = widen(values, dtype)
-        if not np.isfinite(array).all():
-            raise CheckpointError(f"{self.path}: tensor {name} holds NaN or infinite values")
-        return array
-
-
-def _check_with_safetensors(path: Path) -> None:
-    """The official reader's checks of the header (ranges that fit and cover the file, known dtypes)."""
-    require_hf()
-    import safetensors
-
-    errors = tuple(error for error in (getattr(safetensors, "SafetensorError", None),) if error is not None)
-    try:
-        with safetensors.safe_open(str(path), framework="numpy") as handle:
-            handle.keys()
-    except (*errors, OSError, ValueError, RuntimeError, BufferError, OverflowError) as error:
-        text = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise CheckpointError(f"{path} is not a readable safetensors file (damaged or truncated?): {text}") from None
-
-
-def _read_header(path: Path, stream, size: int) -> tuple[dict[str, dict], int]:
-    """{name: {dtype, shape, data_offsets}} and where the data begins; every range checked against the file."""
-    damaged = f"{path} is damaged or truncated"
-    if size < 8:
-        raise CheckpointError(f"{damaged}: it has {size} bytes, fewer than a safetensors header needs")
-    length = int.from_bytes(stream.read(8), "little")
-    if length > min(MAX_HEADER_BYTES, size - 8):
-        raise CheckpointError(f"{damaged}: its header claims {length} bytes but the file has {size}")
-    try:
-        header = json.loads(stream.read(length).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise CheckpointError(f"{damaged}: its header is not JSON") from None
-    if not isinstance(header, dict):
-        raise CheckpointError(f"{damaged}: its header is not a JSON object")
-    header.pop("__metadata__", None)
-    data = size - 8 - length
-    for name, entry in header.items():
-        problem = _entry_problem(entry, data)
-        if problem:
-            raise CheckpointError(f"{damaged}: tensor {name!r} {problem}")
-    return header, 8 + length
-
-
-def _entry_problem(entry: object, data: int) -> str:
-    if not isinstance(entry, dict) or entry.get("dtype") not in ITEM_SIZES:
-        return "has no known dtype"
-    shape, offsets = entry.get("shape"), entry.get("data_offsets")
-    if not isinstance(shape, list) or any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in shape):
-        return "has no valid shape"
-    if not isinstance(offsets, list) or len(offsets) != 2 or \
-            any(isinstance(n, bool) or not isinstance(n, int) for n in offsets):
-        return "has no valid byte range"
-    begin, end = offsets
-    if not 0 <= begin <= end <= data or end - begin != math.prod(shape) * ITEM_SIZES[entry["dtype"]]:
-        return f"claims bytes {begin}…{end}, which do not fit its shape {shape} or the file"
-    return ""
+        require_hf()
+        super().__init__(path, CheckpointError, HF_MISSING)
 
 
 class TensorStore:
