@@ -84,6 +84,11 @@ class DecodeRow:
     head_output: np.ndarray  # (h, d_v)
     output: np.ndarray  # (d_model,)
 
+    @property
+    def cache_bytes_added(self) -> int:
+        """What this step appended to the cache: one k and one v per key/value head, kv_heads × (d_k + d_v) × 8."""
+        return self.k.nbytes + self.v.nbytes
+
 
 def decode_step(cache: KVCache, x_t: np.ndarray, weights: Weights, options: DecodeOptions = DecodeOptions(),
                 padding: bool = False) -> tuple[KVCache, DecodeRow]:

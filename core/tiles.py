@@ -119,6 +119,11 @@ class TiledAttention:
     def computed(self) -> int:
         return sum(not tile.skipped for tile in self.tiles)
 
+    @property
+    def skipped(self) -> int:
+        """How many tiles the mask hid entirely, never computed."""
+        return sum(tile.skipped for tile in self.tiles)
+
 
 def _blocks(length: int, size: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, length)) for start in range(0, length, size)]

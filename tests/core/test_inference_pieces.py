@@ -61,6 +61,7 @@ def test_the_check_is_the_largest_difference_from_head_output():
     tiled = tiled_attention(computation, 0, 3, 1)
     expected = np.abs(tiled.output - computation.trace["head_output"][0]).max()
     assert difference_from_full_pass(computation, tiled) == expected < 1e-15
+    assert (tiled.computed, tiled.skipped) == (7, 1), "rows 1-3 never see key 4"
 
 
 def test_causal_pass_is_the_computation_itself_or_the_same_with_the_mask():
@@ -103,3 +104,10 @@ def test_row_differences_measure_a_wrong_row():
     output[3] += 0.25
     differences = row_differences(computation, dataclasses.replace(row, output=output))
     assert differences["output"] == pytest.approx(0.25, abs=1e-12) and differences["weights"] < 1e-12
+
+
+def test_each_step_adds_one_k_and_one_v_per_key_value_head_to_the_cache():
+    computation = compute(Parameters(heads=4, kv_heads=2, d_k=4, d_v=3))
+    steps = decode(computation)
+    for (cache, row), (before, _) in zip(steps[1:], steps):
+        assert row.cache_bytes_added == 2 * (4 + 3) * 8 == cache.nbytes - before.nbytes
