@@ -26,6 +26,7 @@ from attention_stepper.core import __version__
 from attention_stepper.core.matrices import matrix_info
 
 from .controls import ControlsPanel
+from .decode_view import DecodeView
 from .explanation import ExplanationPane
 from .exporting import Exporter
 from .head_stats import HeadStatisticsView
@@ -36,6 +37,7 @@ from .scaling_lab import ScalingLab
 from .sessions import SessionActions
 from .step_bar import StepBar
 from .step_view import StepView, matrix_title
+from .tiles_view import TilesView
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -80,6 +82,13 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.addTab(self.journey, "")
         self.tabs.addTab(self.head_statistics, "")
         self.tabs.addTab(self.scaling_lab, "")
+        self.tiles_view = TilesView(model)
+        self.decode_view = DecodeView(model)
+        self.tabs.addTab(self.tiles_view, "")
+        self.tabs.addTab(self.decode_view, "")
+        #: Each tab's page by the name the screenshot command's --tab gives it (cli.SCREENSHOT_TABS).
+        self.tab_pages = {"steps": centre, "journey": self.journey, "heads": self.head_statistics,
+                          "scaling": self.scaling_lab, "tiles": self.tiles_view, "generate": self.decode_view}
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(controls_scroll)
@@ -226,6 +235,12 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.setTabToolTip(1, self.tr("One token through one head: dot products, softmax, weighted sum"))
         self.tabs.setTabToolTip(2, self.tr("Compare all heads: their attention, entropy and distance"))
         self.tabs.setTabToolTip(3, self.tr("Entropy and largest weight against d_k, with and without scaling"))
+        self.tabs.setTabText(4, self.tr("Online softmax (FlashAttention)"))
+        self.tabs.setTabText(5, self.tr("Generate (KV cache)"))
+        self.tabs.setTabToolTip(4, self.tr("One head computed tile by tile with a running max and sum: the same "
+                                           "numbers without ever holding the n × n scores"))
+        self.tabs.setTabToolTip(5, self.tr("The sentence generated one token at a time: keys and values cached, "
+                                           "one new row of attention per step"))
         self.file_menu.setTitle(self.tr("&File"))
         self.recent_menu.setTitle(self.tr("Recent &sessions"))
         self._fill_recent_menu()
