@@ -206,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "generate are shown at their last tile or token unless --position says")
     screenshot.add_argument("--position", type=_position_number, metavar="N",
                             help="with --tab tiles or generate: the tile or token to show (1-based)")
+    screenshot.add_argument("--language", choices=("en", "zh_CN"), default="en",
+                            help="the language of the window: en (default) or zh_CN")
     screenshot.add_argument("--out", required=True, metavar="FILE.png", help="the PNG file to write")
     screenshot.add_argument("--size", default="1280x800", metavar="WxH", help="window size (default 1280x800)")
     screenshot.add_argument("--head", type=_head_number, default=None, metavar="N",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from attention_stepper.core.attention import concat_heads
 from attention_stepper.core.computation import Computation
@@ -49,6 +49,8 @@ class DecodeView(RefreshWhenShown, Retranslating, QWidget):
         self.intro.setWordWrap(True)
         self.walker = Walker(self, seconds=1.5)
         self.position_label = QLabel(self)
+        # Its text is as long as the block sizes make it: it may be cut rather than widen the window.
+        self.position_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.setStyleSheet(NOTE_STYLE)
@@ -122,12 +124,14 @@ class DecodeView(RefreshWhenShown, Retranslating, QWidget):
         """The panels, the check beside them and the explanation (see RefreshWhenShown.build)."""
         self.panels = {name: MatrixPanel(self) for name in PANELS}
         for panel in self.panels.values():
-            panel.setMinimumSize(140, 90)
+            panel.setMinimumSize(70, 70)
         self.content = QSplitter(Qt.Orientation.Vertical, self)
         computing = QWidget(self.content)
         grid = QVBoxLayout(computing)
         grid.setContentsMargins(0, 0, 0, 0)
         self.row_titles = [QLabel(computing) for _ in range(3)]
+        for title in self.row_titles:
+            title.setWordWrap(True)  # else its text's width is the tab's least width
         for title, names in zip(self.row_titles, (("q", "k", "v"), ("k_cache", "v_cache"),
                                                   ("scores", "weights", "head_output", "output"))):
             grid.addWidget(title)
@@ -151,9 +155,9 @@ class DecodeView(RefreshWhenShown, Retranslating, QWidget):
         sides.addWidget(computing)
         sides.addWidget(side)
         sides.setStretchFactor(0, 3)
-        sides.setStretchFactor(1, 2)
-        sides.setSizes([760, 440])
-        side.setMinimumWidth(280)
+        sides.setStretchFactor(1, 1)
+        sides.setSizes([900, 300])
+        side.setMinimumWidth(160)
         self.explanation = QTextBrowser(self.content)
         self.content.addWidget(sides)
         self.content.addWidget(self.explanation)
@@ -210,10 +214,10 @@ class DecodeView(RefreshWhenShown, Retranslating, QWidget):
         heads = [f"h{i + 1}" for i in range(row.q.shape[0])]
         kv_heads = [f"kv{i + 1}" for i in range(row.k.shape[0])]
         d_k, d_v = computation.labels("q")[1], computation.labels("v")[1]
-        panels["q"].set_matrix(row.q, heads, d_k, f"q({token})  " + self.tr("every query head"))
-        panels["k"].set_matrix(row.k, kv_heads, d_k, f"k({token})  " + self.tr("every key/value head"))
-        panels["v"].set_matrix(row.v, kv_heads, d_v, f"v({token})  " + self.tr("every key/value head"))
-        size = self.tr("{0} tokens × {1} key/value heads").format(cache.tokens, cache.k.shape[0])
+        panels["q"].set_matrix(row.q, heads, d_k, f"q({token})")
+        panels["k"].set_matrix(row.k, kv_heads, d_k, f"k({token})")
+        panels["v"].set_matrix(row.v, kv_heads, d_v, f"v({token})")
+        size = self.tr("{0} tokens").format(cache.tokens)
         for name, array, dims in (("k_cache", cache.k, d_k), ("v_cache", cache.v, d_v)):
             panel = panels[name]
             columns = [f"{kv}:{dim}" for kv in kv_heads for dim in dims]

@@ -71,12 +71,14 @@ def run_screenshot(args) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .fonts import apply_app_font
+    from .i18n import install_language
     from .main_window import MainWindow
     from .model import AttentionModel
 
     quiet_offscreen_size_hints()
     app = QApplication.instance() or QApplication([])
     apply_app_font(app)
+    install_language(args.language)
     weights = computation.weights if args.weights else None
     model = AttentionModel(parameters, weights)
     if args.step is not None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTextBrowser,
@@ -117,6 +118,8 @@ class TilesView(RefreshWhenShown, Retranslating, QWidget):
         self.block_columns.setValue(DEFAULT_BLOCK)
         self.walker = Walker(self, seconds=1.0)
         self.position_label = QLabel(self)
+        # Its text is as long as the block sizes make it: it may be cut rather than widen the window.
+        self.position_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top = QHBoxLayout()
         for widget in (self.head_label, self.head, self.rows_label, self.block_rows, self.columns_label,
                        self.block_columns):
@@ -210,7 +213,7 @@ class TilesView(RefreshWhenShown, Retranslating, QWidget):
         """The tile's panels, the usual pass's panels and the explanation (see RefreshWhenShown.build)."""
         self.panels = {name: MatrixPanel(self) for name in TILE_PANELS + TEXTBOOK_PANELS}
         for panel in self.panels.values():
-            panel.setMinimumSize(150, 110)
+            panel.setMinimumSize(70, 80)
         self.textbook_choice = QComboBox(self)
         self.textbook_choice.addItems(["", ""])
         self.textbook_choice.currentIndexChanged.connect(self.mark_stale)
@@ -221,6 +224,8 @@ class TilesView(RefreshWhenShown, Retranslating, QWidget):
         self.tile_title = QLabel(tile_side)
         tile_layout.addWidget(self.tile_title)
         self.update_rule = QLabel(tile_side)
+        for label in (self.tile_title, self.update_rule):
+            label.setWordWrap(True)  # else its text's width is the tab's least width
         for names in (("scores", "p", "statistics"), ("o_old", "pv", "o", "finished")):
             if names[0] == "o_old":
                 tile_layout.addWidget(self.update_rule)
@@ -244,7 +249,7 @@ class TilesView(RefreshWhenShown, Retranslating, QWidget):
         sides.setStretchFactor(0, 3)
         sides.setStretchFactor(1, 2)
         sides.setSizes([720, 480])
-        textbook_side.setMinimumWidth(300)
+        textbook_side.setMinimumWidth(160)
         self.explanation = QTextBrowser(self)
         self.check = QLabel(self)
         self.check.setWordWrap(True)

@@ -77,153 +77,142 @@
     <context>
         <name>DecodeView</name>
         <message>
-            <location filename="../../gui/decode_view.py" line="177" />
+            <location filename="../../gui/decode_view.py" line="181" />
             <source>Decoding caches the keys and values of the tokens generated so far, so it needs self-attention: with a memory (cross-attention) the keys and values come from the memory, computed once. Leave out the memory sentence to see generation.</source>
             <translation>逐词生成时缓存的是已经生成的词的键和值，所以它需要自注意力；有记忆句子（交叉注意力）时，键和值来自记忆，只算一次。去掉记忆句子，就能看到生成过程。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="193" />
+            <location filename="../../gui/decode_view.py" line="197" />
             <source>The computation in the Steps tab is not causal, but generation is: a token cannot attend to words not written yet. Each row here is compared with the causal pass of the same sentence and weights.</source>
             <translation>“步骤”页里的计算没有用因果掩码，但生成一定是因果的：一个词不能关注还没写出来的词。这里的每一行都和同一句子、同一组权重的因果计算相比较。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="201" />
+            <location filename="../../gui/decode_view.py" line="205" />
             <source>token {0} of {1}: {2}</source>
             <translation>第 {0} 个词（共 {1} 个）：{2}</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="213" />
-            <source>every query head</source>
-            <translation>每个查询头</translation>
+            <location filename="../../gui/decode_view.py" line="220" />
+            <source>{0} tokens</source>
+            <translation>{0} 个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="214" />
-            <location filename="../../gui/decode_view.py" line="215" />
-            <source>every key/value head</source>
-            <translation>每个键/值头</translation>
-        </message>
-        <message>
-            <location filename="../../gui/decode_view.py" line="216" />
-            <source>{0} tokens × {1} key/value heads</source>
-            <translation>{0} 个词 × {1} 个键/值头</translation>
-        </message>
-        <message>
-            <location filename="../../gui/decode_view.py" line="222" />
+            <location filename="../../gui/decode_view.py" line="226" />
             <source>kv head {0}</source>
             <translation>键/值头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="235" />
+            <location filename="../../gui/decode_view.py" line="239" />
             <source>the full causal pass</source>
             <translation>完整的因果计算</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="244" />
+            <location filename="../../gui/decode_view.py" line="248" />
             <source>&lt;b&gt;Step {0} of {1}: the token &lt;i&gt;{2}&lt;/i&gt;&lt;/b&gt; (position {3}). Its embedding x is projected once: q for each of the {4} query heads, k and v for each of the {5} key/value heads.</source>
             <translation>&lt;b&gt;第 {0} 步（共 {1} 步）：词 &lt;i&gt;{2}&lt;/i&gt;&lt;/b&gt;（位置 {3}）。它的词向量 x 只投影一次：{4} 个查询头各得到一个 q，{5} 个键/值头各得到一个 k 和一个 v。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="247" />
+            <location filename="../../gui/decode_view.py" line="251" />
             <source>k and v are appended to the cache, one row per key/value head: it now holds {0} tokens. The keys and values of the earlier tokens are read from it, never computed again.</source>
             <translation>k 和 v 追加到缓存里，每个键/值头加一行：缓存里现在有 {0} 个词。前面那些词的键和值直接从缓存里读，不再重新计算。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="251" />
+            <location filename="../../gui/decode_view.py" line="255" />
             <source>{0} query heads share {1} key/value heads (grouped-query attention), so the cache holds {1} heads of keys and values, not {0}: it is that much smaller.</source>
             <translation>{0} 个查询头共用 {1} 个键/值头（分组查询注意力），所以缓存里只存 {1} 个头的键和值，而不是 {0} 个：缓存也就小了这么多。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="256" />
+            <location filename="../../gui/decode_view.py" line="260" />
             <source>With RoPE, q and k are turned by the angle of position {0}: the token's index in the sequence, which is the number of tokens already in the cache. Counting from 1 instead, or turning every new token as if it were at position 0, is the classic off-by-one of hand-written decoders: the cached keys would no longer be those of the full pass.</source>
             <translation>用了 RoPE 时，q 和 k 按位置 {0} 的角度旋转：位置就是这个词在序列里的下标，也就是缓存里已有的词数。改成从 1 开始数，或者把每个新词都当作位置 0 来旋转，就是手写解码器里经典的“差一”错误：缓存里的键就和完整计算的对不上了。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="260" />
+            <location filename="../../gui/decode_view.py" line="264" />
             <source>Only the new query row is computed: per head {0} scores (one per cached token), their softmax weights and the weighted sum of the cached values; W_O then gives this token's output.</source>
             <translation>只计算新查询这一行：每个头 {0} 个得分（缓存里每个词一个）、它们的 softmax 权重，以及缓存中值向量的加权和；再乘上 W_O，就得到这个词的输出。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="264" />
+            <location filename="../../gui/decode_view.py" line="268" />
             <source>With the sliding window of {0}, only the last {0} tokens (this one included) are visible; older keys stay in this cache but are masked (a real sliding-window cache drops them).</source>
             <translation>滑动窗口为 {0} 时，只看得见最近的 {0} 个词（包括这个词本身）；更早的键还留在这里的缓存中，但被掩码遮住了（真正的滑动窗口缓存会把它们丢掉）。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="268" />
+            <location filename="../../gui/decode_view.py" line="272" />
             <source>This is a padding token: it is cached like the others, but no query attends to it.</source>
             <translation>这是一个填充词：它和别的词一样进了缓存，但没有任何查询会关注它。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="276" />
+            <location filename="../../gui/decode_view.py" line="280" />
             <source>&lt;b&gt;Row {0} of the full causal pass&lt;/b&gt;: max |difference| of the weights {1}, of head_output {2}, of the output {3}.</source>
             <translation>&lt;b&gt;完整因果计算的第 {0} 行&lt;/b&gt;：最大 |差值|：权重 {1}，head_output {2}，输出 {3}。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="279" />
+            <location filename="../../gui/decode_view.py" line="283" />
             <source>&lt;b&gt;Cache&lt;/b&gt;: {0} tokens × {1} key/value heads × (d_k {2} + d_v {3}) × 8 bytes = {4} bytes, kept from step to step; this step appended {5} bytes.</source>
             <translation>&lt;b&gt;缓存&lt;/b&gt;：{0} 个词 × {1} 个键/值头 × (d_k {2} + d_v {3}) × 8 字节 = {4} 字节，一步步保留下来；这一步追加了 {5} 字节。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="282" />
+            <location filename="../../gui/decode_view.py" line="286" />
             <source>&lt;b&gt;Without a cache&lt;/b&gt; this step would compute K and V of all {0} tokens again: {1} bytes of new keys and values instead of {2}.</source>
             <translation>&lt;b&gt;如果没有缓存&lt;/b&gt;，这一步要把全部 {0} 个词的 K 和 V 重新算一遍：新算出的键和值共 {1} 字节，而不是 {2} 字节。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="289" />
+            <location filename="../../gui/decode_view.py" line="293" />
             <source>A decoder writes one token at a time. Each new token's query attends to the keys of every token so far; those keys and values never change, so they are kept in the KV cache and only the new token's k and v are computed and appended. One row of scores, weights and output per step, equal to that row of the full causal pass.</source>
             <translation>解码器一次只写一个词。每个新词的查询要关注到目前为止所有词的键；这些键和值不会再变，所以存进 KV 缓存，每一步只计算新词的 k 和 v 并追加进去。每一步只算一行得分、权重和输出，结果和完整因果计算的那一行相同。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="293" />
+            <location filename="../../gui/decode_view.py" line="297" />
             <source>First token</source>
             <translation>第一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="293" />
+            <location filename="../../gui/decode_view.py" line="297" />
             <source>Previous token</source>
             <translation>上一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="294" />
+            <location filename="../../gui/decode_view.py" line="298" />
             <source>Play / pause: feed the next token automatically</source>
             <translation>播放 / 暂停：自动送入下一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="294" />
+            <location filename="../../gui/decode_view.py" line="298" />
             <source>Next token</source>
             <translation>下一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="295" />
+            <location filename="../../gui/decode_view.py" line="299" />
             <source>Last token</source>
             <translation>最后一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="295" />
+            <location filename="../../gui/decode_view.py" line="299" />
             <source>Seconds per token while playing</source>
             <translation>播放时每个词停留的秒数</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="296" />
+            <location filename="../../gui/decode_view.py" line="300" />
             <source> s/token</source>
             <translation> 秒/词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="302" />
+            <location filename="../../gui/decode_view.py" line="306" />
             <source>&lt;b&gt;The new token&lt;/b&gt;, projected once</source>
             <translation>&lt;b&gt;新词&lt;/b&gt;，只投影一次</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="303" />
+            <location filename="../../gui/decode_view.py" line="307" />
             <source>&lt;b&gt;The KV cache&lt;/b&gt;, one row per token per key/value head (the outlined row was just appended)</source>
             <translation>&lt;b&gt;KV 缓存&lt;/b&gt;：每个词在每个键/值头里占一行（框出的那一行是刚追加的）</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="305" />
+            <location filename="../../gui/decode_view.py" line="309" />
             <source>&lt;b&gt;Only the new query row&lt;/b&gt;: its scores, weights and output</source>
             <translation>&lt;b&gt;只算新查询这一行&lt;/b&gt;：它的得分、权重和输出</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="306" />
+            <location filename="../../gui/decode_view.py" line="310" />
             <source>&lt;b&gt;The full causal pass&lt;/b&gt; (row t outlined): what the rows must equal</source>
             <translation>&lt;b&gt;完整的因果计算&lt;/b&gt;（框出第 t 行）：每一行都应该等于它</translation>
         </message>
@@ -972,240 +961,240 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>TilesView</name>
         <message>
-            <location filename="../../gui/tiles_view.py" line="278" />
+            <location filename="../../gui/tiles_view.py" line="283" />
             <source>tile {0} of {1}: query block {2}, key block {3}{4}</source>
             <extracomment>The queries of a tile explained one by one, at most (the rest: "… and N more"). Beyond this many skipped tiles, the skipped tiles of a query block side by side are crossed out as one. The block sizes a new view starts with (cut to the sentence).</extracomment>
             <translation>第 {0} 块（共 {1} 块）：查询块 {2}，键块 {3}{4}</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="280" />
+            <location filename="../../gui/tiles_view.py" line="285" />
             <source> (skipped)</source>
             <translation>（已跳过）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="293" />
+            <location filename="../../gui/tiles_view.py" line="298" />
             <source>&lt;b&gt;This tile&lt;/b&gt; (queries {0}; keys {1}): what the kernel holds</source>
             <translation>&lt;b&gt;这一块&lt;/b&gt;（查询 {0}；键 {1}）：内核手里的数据</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="297" />
+            <location filename="../../gui/tiles_view.py" line="302" />
             <source>skipped, never computed</source>
             <translation>已跳过，从未计算</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="302" />
+            <location filename="../../gui/tiles_view.py" line="307" />
             <source>kept</source>
             <translation>保持不变</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="303" />
-            <location filename="../../gui/tiles_view.py" line="312" />
+            <location filename="../../gui/tiles_view.py" line="308" />
+            <location filename="../../gui/tiles_view.py" line="317" />
             <source>before</source>
             <translation>之前</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="304" />
+            <location filename="../../gui/tiles_view.py" line="309" />
             <source>after: unchanged</source>
             <translation>之后：不变</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="306" />
-            <location filename="../../gui/tiles_view.py" line="438" />
+            <location filename="../../gui/tiles_view.py" line="311" />
+            <location filename="../../gui/tiles_view.py" line="443" />
             <source>scores</source>
             <translation>得分</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="314" />
+            <location filename="../../gui/tiles_view.py" line="319" />
             <source>after</source>
             <translation>之后</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="319" />
+            <location filename="../../gui/tiles_view.py" line="324" />
             <source>not yet</source>
             <translation>还没算到</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="327" />
+            <location filename="../../gui/tiles_view.py" line="332" />
             <source>the usual pass: all {0} × {1} at once</source>
             <translation>普通计算：一次算出全部 {0} × {1}</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="336" />
+            <location filename="../../gui/tiles_view.py" line="341" />
             <source>the usual pass</source>
             <translation>普通计算</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="347" />
+            <location filename="../../gui/tiles_view.py" line="352" />
             <source>&lt;b&gt;Tile {0} of {1}&lt;/b&gt;: the queries {2} ({3}) against the keys {4} ({5}).</source>
             <translation>&lt;b&gt;第 {0} 块（共 {1} 块）&lt;/b&gt;：查询 {2}（{3}）对键 {4}（{5}）。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="351" />
+            <location filename="../../gui/tiles_view.py" line="356" />
             <source>Skipped: {0}. FlashAttention's kernels never compute such a tile; m, ℓ and O stay as they were.</source>
             <translation>跳过：{0}。FlashAttention 的内核根本不计算这样的块；m、ℓ 和 O 保持原样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="355" />
+            <location filename="../../gui/tiles_view.py" line="360" />
             <source>The kernel computes this tile of scores (S = Q Kᵀ, scaled, biased and masked as in the usual pass) and P = e^(S − m) with each row's new maximum m (not yet divided by any sum); then the tile is thrown away.</source>
             <translation>内核算出这一块得分（S = Q Kᵀ，和普通计算一样做缩放、加偏置、加掩码），再用每一行新的最大值 m 算出 P = e^(S − m)（还没有除以任何总和）；然后这一块就被丢掉。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="361" />
+            <location filename="../../gui/tiles_view.py" line="366" />
             <source>… and {0} more queries, each the same way.</source>
             <translation>……其余 {0} 个查询也都这样处理。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="365" />
+            <location filename="../../gui/tiles_view.py" line="370" />
             <source>&lt;b&gt;End of query block {0}&lt;/b&gt;: every key block has been seen, so O / ℓ gives {1} of head_output, the same numbers as softmax(S)·V of the usual pass.</source>
             <translation>&lt;b&gt;查询块 {0} 结束&lt;/b&gt;：所有键块都看过了，所以 O / ℓ 就是 head_output 的{1}，和普通计算的 softmax(S)·V 数字完全一样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="374" />
+            <location filename="../../gui/tiles_view.py" line="379" />
             <source>{0}: every key of this tile is masked for this query, so its m, ℓ and O stay as they were.</source>
             <translation>{0}：这一块里的键对这个查询全都被掩码遮住，所以它的 m、ℓ 和 O 保持原样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="377" />
+            <location filename="../../gui/tiles_view.py" line="382" />
             <source>{0}: the first keys this query sees. m = {1} (the largest score of the tile), e^(m_old − m) = e^(−∞) = 0 (there is nothing before to keep), ℓ = Σ e^(s − m) = {2}, and O = PV.</source>
             <translation>{0}：这个查询第一次看到键。m = {1}（这一块里最大的得分），e^(m_old − m) = e^(−∞) = 0（之前没有要保留的东西），ℓ = Σ e^(s − m) = {2}，O = PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="381" />
+            <location filename="../../gui/tiles_view.py" line="386" />
             <source>{0}: the new row maximum {1} is larger than {2}, so the sum and the output so far are multiplied by e^({7}) = {3}: ℓ = {3} × {4} + {5} = {6}, and O = {3} × O + PV.</source>
             <translation>{0}：新的行最大值 {1} 比 {2} 大，所以到目前为止的总和与输出都要乘以 e^({7}) = {3}：ℓ = {3} × {4} + {5} = {6}，O = {3} × O + PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="386" />
+            <location filename="../../gui/tiles_view.py" line="391" />
             <source>{0}: the row maximum stays {1} (no score of this tile is larger), so nothing is rescaled (e^0 = 1): ℓ = {2} + {3} = {4}, and O = O + PV.</source>
             <translation>{0}：行最大值仍是 {1}（这一块里没有更大的得分），所以不用重新缩放（e^0 = 1）：ℓ = {2} + {3} = {4}，O = O + PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="392" />
+            <location filename="../../gui/tiles_view.py" line="397" />
             <source>row {0}</source>
             <translation>第 {0} 行</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="393" />
+            <location filename="../../gui/tiles_view.py" line="398" />
             <source>rows {0}–{1}</source>
             <translation>第 {0}–{1} 行</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="397" />
+            <location filename="../../gui/tiles_view.py" line="402" />
             <source>column {0}</source>
             <translation>第 {0} 列</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="398" />
+            <location filename="../../gui/tiles_view.py" line="403" />
             <source>columns {0}–{1}</source>
             <translation>第 {0}–{1} 列</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="403" />
+            <location filename="../../gui/tiles_view.py" line="408" />
             <source>every key of it comes after every query of it (above the diagonal, hidden by the causal mask)</source>
             <translation>它的每个键都排在它的每个查询后面（在对角线上方，被因果掩码遮住）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="406" />
+            <location filename="../../gui/tiles_view.py" line="411" />
             <source>all of its keys are outside the sliding window of every query of it</source>
             <translation>它的所有键都在每个查询的滑动窗口之外</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="407" />
+            <location filename="../../gui/tiles_view.py" line="412" />
             <source>all of its keys are padding tokens</source>
             <translation>它的所有键都是填充词</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="412" />
+            <location filename="../../gui/tiles_view.py" line="417" />
             <source>Check: O / ℓ of the tiles equals head_output of the usual pass, max |difference| = {0}. The full {1} × {2} matrix of scores was never held: at most one tile, B_r × B_c × 8 = {3} × {4} × 8 = {5} bytes, against {1} × {2} × 8 = {6} bytes; {7} of {8} tiles computed, {9} skipped.</source>
             <translation>检验：分块算出的 O / ℓ 等于普通计算的 head_output，最大 |差值| = {0}。完整的 {1} × {2} 得分矩阵从来没有存下来过：同一时刻最多只有一块，B_r × B_c × 8 = {3} × {4} × 8 = {5} 字节，而整个矩阵要 {1} × {2} × 8 = {6} 字节；{8} 块中计算了 {7} 块，跳过 {9} 块。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="420" />
+            <location filename="../../gui/tiles_view.py" line="425" />
             <source>FlashAttention computes the same attention in another order: the queries in blocks of B_r rows, the keys in blocks of B_c, one tile of scores at a time. Each query keeps a running maximum m, a running sum ℓ and a partial output O; when a larger score appears, what came before is multiplied by e^(m_old − m_new). At the end O / ℓ is softmax(S)·V, and the n × m scores never existed at once.</source>
             <translation>FlashAttention 用另一种顺序算出同样的注意力：把查询分块，每块 B_r 行，把键分块，每块 B_c 个，一次只算一块得分。每个查询一边算一边记住当前最大值 m、当前总和 ℓ 和部分输出 O；一旦出现更大的得分，之前的结果就乘以 e^(m_old − m_new)。最后 O / ℓ 就是 softmax(S)·V，而 n × m 的得分从来没有同时存在过。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="424" />
+            <location filename="../../gui/tiles_view.py" line="429" />
             <source>Head</source>
             <translation>头</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="425" />
+            <location filename="../../gui/tiles_view.py" line="430" />
             <source>B_r</source>
             <translation>B_r</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="426" />
+            <location filename="../../gui/tiles_view.py" line="431" />
             <source>B_c</source>
             <translation>B_c</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="427" />
+            <location filename="../../gui/tiles_view.py" line="432" />
             <source>The head to compute tile by tile (follows the head chosen in the Steps tab)</source>
             <translation>要分块计算的头（跟随“步骤”页里选中的头）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="428" />
+            <location filename="../../gui/tiles_view.py" line="433" />
             <source>B_r: queries per block, 1 to the number of tokens</source>
             <translation>B_r：每块的查询数，从 1 到词数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="429" />
+            <location filename="../../gui/tiles_view.py" line="434" />
             <source>B_c: keys per block, 1 to the number of keys</source>
             <translation>B_c：每块的键数，从 1 到键的个数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="430" />
+            <location filename="../../gui/tiles_view.py" line="435" />
             <source>First tile</source>
             <translation>第一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="430" />
+            <location filename="../../gui/tiles_view.py" line="435" />
             <source>Previous tile</source>
             <translation>上一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="431" />
+            <location filename="../../gui/tiles_view.py" line="436" />
             <source>Play / pause: the next tile automatically</source>
             <translation>播放 / 暂停：自动进入下一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="431" />
+            <location filename="../../gui/tiles_view.py" line="436" />
             <source>Next tile</source>
             <translation>下一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="432" />
+            <location filename="../../gui/tiles_view.py" line="437" />
             <source>Last tile</source>
             <translation>最后一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="432" />
+            <location filename="../../gui/tiles_view.py" line="437" />
             <source>Seconds per tile while playing</source>
             <translation>播放时每一块停留的秒数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="432" />
+            <location filename="../../gui/tiles_view.py" line="437" />
             <source> s/tile</source>
             <translation> 秒/块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="439" />
+            <location filename="../../gui/tiles_view.py" line="444" />
             <source>weights</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="440" />
+            <location filename="../../gui/tiles_view.py" line="445" />
             <source>Show the usual pass's scores or its softmax weights</source>
             <translation>显示普通计算的得分，或者它的 softmax 权重</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="442" />
+            <location filename="../../gui/tiles_view.py" line="447" />
             <source>Then O = rescale · O_old + PV  and  ℓ = rescale · ℓ_old + rowsum(P), with rescale = e^(m_old − m)</source>
             <translation>然后 O = rescale · O_old + PV，ℓ = rescale · ℓ_old + rowsum(P)，其中 rescale = e^(m_old − m)</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="443" />
+            <location filename="../../gui/tiles_view.py" line="448" />
             <source>&lt;b&gt;The usual pass&lt;/b&gt; (the current tile outlined, skipped tiles crossed out)</source>
             <translation>&lt;b&gt;普通计算&lt;/b&gt;（框出当前块，跳过的块打叉）</translation>
         </message>
