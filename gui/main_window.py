@@ -235,12 +235,15 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.setTabToolTip(1, self.tr("One token through one head: dot products, softmax, weighted sum"))
         self.tabs.setTabToolTip(2, self.tr("Compare all heads: their attention, entropy and distance"))
         self.tabs.setTabToolTip(3, self.tr("Entropy and largest weight against d_k, with and without scaling"))
-        self.tabs.setTabText(4, self.tr("Online softmax (FlashAttention)"))
-        self.tabs.setTabText(5, self.tr("Generate (KV cache)"))
-        self.tabs.setTabToolTip(4, self.tr("One head computed tile by tile with a running max and sum: the same "
-                                           "numbers without ever holding the n × n scores"))
-        self.tabs.setTabToolTip(5, self.tr("The sentence generated one token at a time: keys and values cached, "
-                                           "one new row of attention per step"))
+        for page, title, tip in (
+                (self.tiles_view, self.tr("Online softmax (FlashAttention)"), self.tr(
+                    "One head computed tile by tile with a running max and sum: the same numbers without ever "
+                    "holding the n × n scores")),
+                (self.decode_view, self.tr("Generate (KV cache)"), self.tr(
+                    "The sentence generated one token at a time: keys and values cached, one new row of attention "
+                    "per step"))):
+            self.tabs.setTabText(self.tabs.indexOf(page), title)
+            self.tabs.setTabToolTip(self.tabs.indexOf(page), tip)
         self.file_menu.setTitle(self.tr("&File"))
         self.recent_menu.setTitle(self.tr("Recent &sessions"))
         self._fill_recent_menu()

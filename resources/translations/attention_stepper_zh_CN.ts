@@ -632,12 +632,12 @@ Your work is still open; you can go on.</source>
             <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="238" />
+            <location filename="../../gui/main_window.py" line="239" />
             <source>Online softmax (FlashAttention)</source>
             <translation>在线 softmax（FlashAttention）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="239" />
+            <location filename="../../gui/main_window.py" line="242" />
             <source>Generate (KV cache)</source>
             <translation>逐词生成（KV 缓存）</translation>
         </message>
@@ -647,77 +647,77 @@ Your work is still open; you can go on.</source>
             <translation>一个头按块计算，边算边更新最大值和总和：结果完全相同，却从不需要存下整个 n × n 的得分矩阵</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="242" />
+            <location filename="../../gui/main_window.py" line="243" />
             <source>The sentence generated one token at a time: keys and values cached, one new row of attention per step</source>
             <translation>一次生成一个词：缓存键和值，每一步只算一行新的注意力</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="244" />
+            <location filename="../../gui/main_window.py" line="247" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="245" />
+            <location filename="../../gui/main_window.py" line="248" />
             <source>Recent &amp;sessions</source>
             <translation>最近的会话(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="247" />
+            <location filename="../../gui/main_window.py" line="250" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="248" />
+            <location filename="../../gui/main_window.py" line="251" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="249" />
+            <location filename="../../gui/main_window.py" line="252" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="250" />
+            <location filename="../../gui/main_window.py" line="253" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="251" />
+            <location filename="../../gui/main_window.py" line="254" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="269" />
+            <location filename="../../gui/main_window.py" line="272" />
             <source>(none yet)</source>
             <translation>(还没有)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="280" />
+            <location filename="../../gui/main_window.py" line="283" />
             <source>Edit a cell</source>
             <translation>修改单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="281" />
+            <location filename="../../gui/main_window.py" line="284" />
             <source>New value for {0}[{1}, {2}] (every later matrix is recomputed):</source>
             <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="304" />
+            <location filename="../../gui/main_window.py" line="307" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="308" />
+            <location filename="../../gui/main_window.py" line="311" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="309" />
+            <location filename="../../gui/main_window.py" line="312" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="319" />
+            <location filename="../../gui/main_window.py" line="322" />
             <source>How to read this</source>
             <translation>怎么看这些图</translation>
         </message>

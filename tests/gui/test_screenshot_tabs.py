@@ -22,7 +22,8 @@ def test_every_tab_of_the_window_can_be_named(qapp):
     window = MainWindow(AttentionModel(Parameters()))
     try:
         assert set(window.tab_pages) == set(SCREENSHOT_TABS)
-        assert [window.tabs.indexOf(window.tab_pages[name]) for name in SCREENSHOT_TABS] == list(range(6))
+        assert all(window.tabs.indexOf(window.tab_pages[name]) >= 0 for name in SCREENSHOT_TABS)
+        assert len(set(window.tab_pages.values())) == len(SCREENSHOT_TABS)
     finally:
         window.close()
 
@@ -57,7 +58,8 @@ def test_the_picture_can_be_in_chinese(tmp_path, monkeypatch):
     monkeypatch.setattr(main_window.MainWindow, "show", lambda window: (original(window), seen.append(window)))
     try:
         _shot(tmp_path, "zh", "--tab", "generate", "--language", "zh_CN")
-        assert seen[-1].tabs.tabText(5) == "逐词生成（KV 缓存）"
+        tabs = seen[-1].tabs
+        assert tabs.tabText(tabs.indexOf(seen[-1].decode_view)) == "逐词生成（KV 缓存）"
         assert "缓存" in seen[-1].decode_view.explanation_text()
     finally:
         i18n.install_language("en")
