@@ -28,6 +28,12 @@ screenshots: $(VENV)/.installed-app
 	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --checkpoint $(VENV)/models/all-MiniLM-L6-v2 \
 		--layer 0 --head 3 --step softmax --sentence "The cat sat on the mat because it was warm." \
 		--out docs/screenshot-real-model.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --tab tiles --causal --sentence "the cat sat on the warm mat" \
+		--position 10 --size 1600x1000 --out docs/screenshot-tiles.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --tab generate --causal --heads 4 --kv-heads 2 --rope half \
+		--sentence "the cat sat on the warm mat" --position 5 --size 1600x1000 --out docs/screenshot-generate.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --tab tiles --causal --sentence "猫 坐 在 温暖 的 垫子 上" \
+		--position 11 --size 1600x1000 --language zh_CN --out docs/screenshot-tiles-zh.png
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'

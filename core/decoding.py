@@ -15,6 +15,7 @@ classic off-by-one of hand-written decoders.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -83,6 +84,11 @@ class DecodeRow:
     head_output: np.ndarray  # (h, d_v)
     output: np.ndarray  # (d_model,)
 
+    @property
+    def cache_bytes_added(self) -> int:
+        """What this step appended to the cache: one k and one v per key/value head, kv_heads × (d_k + d_v) × 8."""
+        return self.k.nbytes + self.v.nbytes
+
 
 def decode_step(cache: KVCache, x_t: np.ndarray, weights: Weights, options: DecodeOptions = DecodeOptions(),
                 padding: bool = False) -> tuple[KVCache, DecodeRow]:
@@ -132,6 +138,32 @@ def full_pass_bytes(computation: Computation, position: int) -> int:
     """What a pass without a cache recomputes at step ``position``: K and V of all t + 1 tokens again."""
     weights = computation.weights
     return (position + 1) * weights.kv_heads * (weights.d_k + weights.d_v) * 8
+
+
+def causal_pass(computation: Computation) -> Computation:
+    """The full pass that generation reproduces: ``computation`` itself when causal, else the same with the mask.
+
+    Generation is always causal (a token cannot attend to words not written
+    yet); the same weights and typed-over cells are used.
+    """
+    if computation.parameters.causal:
+        return computation
+    from .computation import compute
+
+    return compute(dataclasses.replace(computation.parameters, causal=True), computation.weights, computation.edits)
+
+
+def row_differences(full: Computation, row: DecodeRow) -> dict[str, float]:
+    """max |difference| between one decoding row and row t of the full causal pass ``full``, per matrix.
+
+    Keys ``weights`` (h, t + 1 columns: the later ones are 0 in the full pass),
+    ``head_output`` and ``output``.
+    """
+    t, trace = row.position, full.trace
+    pairs = {"weights": (row.weights, trace["weights"][:, t, :t + 1]),
+             "head_output": (row.head_output, trace["head_output"][:, t]),
+             "output": (row.output, trace["output"][t])}
+    return {name: float(np.abs(ours - theirs).max()) if ours.size else 0.0 for name, (ours, theirs) in pairs.items()}
 
 
 def decode_record(computation: Computation) -> tuple[dict, dict[str, np.ndarray]]:

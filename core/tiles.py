@@ -34,11 +34,30 @@ def online_softmax_step(m: np.ndarray, l: np.ndarray, o: np.ndarray, scores_tile
     ℓ_new = rescale·ℓ + rowsum(P), O_new = rescale·O + P V. A row that has seen
     no visible key yet keeps m = −∞, ℓ = 0 and O = 0.
     """
+    fold = _fold(m, l, o, scores_tile, v_tile)
+    return fold.m, fold.l, fold.o, fold.rescale
+
+
+@dataclass(frozen=True, eq=False)
+class _Fold:
+    """Everything one step of the online softmax computes, for the view to show each piece."""
+
+    m: np.ndarray
+    l: np.ndarray
+    o: np.ndarray
+    rescale: np.ndarray
+    p: np.ndarray  # P̃ = e^(S − m_new), the tile's exponentials
+    p_sum: np.ndarray  # rowsum(P̃)
+    pv: np.ndarray  # P̃ V
+
+
+def _fold(m: np.ndarray, l: np.ndarray, o: np.ndarray, scores_tile: np.ndarray, v_tile: np.ndarray) -> _Fold:
     m_new = np.maximum(m, scores_tile.max(axis=1))
     shift = np.where(m_new == -np.inf, 0.0, m_new)  # nothing visible yet: e^(−∞ − 0) = 0, not e^(nan)
     rescale = np.exp(m - shift)
     p = np.exp(scores_tile - shift[:, None])
-    return m_new, rescale * l + p.sum(axis=1), rescale[:, None] * o + p @ v_tile, rescale
+    p_sum, pv = p.sum(axis=1), p @ v_tile
+    return _Fold(m_new, rescale * l + p_sum, rescale[:, None] * o + pv, rescale, p, p_sum, pv)
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +68,9 @@ class Tile:
     hold no arrays. Otherwise ``scores`` is the tile of logits (scaled, biased,
     masked), ``m_old``/``m`` and ``l_old``/``l`` the running max and sum before
     and after it, ``rescale`` = e^(m_old − m) and ``o`` the partial output after it.
+    The pieces in between, for a view to show: ``o_old`` the partial output
+    before it, ``p`` = P̃ = e^(S − m), ``p_sum`` = rowsum(P̃) and ``pv`` = P̃ V, so
+    that ``l`` = rescale·``l_old`` + ``p_sum`` and ``o`` = rescale·``o_old`` + ``pv``.
     """
 
     query_block: int
@@ -65,6 +87,10 @@ class Tile:
     l: np.ndarray | None = None
     rescale: np.ndarray | None = None
     o: np.ndarray | None = None
+    o_old: np.ndarray | None = None
+    p: np.ndarray | None = None
+    p_sum: np.ndarray | None = None
+    pv: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,6 +118,11 @@ class TiledAttention:
     @property
     def computed(self) -> int:
         return sum(not tile.skipped for tile in self.tiles)
+
+    @property
+    def skipped(self) -> int:
+        """How many tiles the mask hid entirely, never computed."""
+        return sum(tile.skipped for tile in self.tiles)
 
 
 def _blocks(length: int, size: int) -> list[tuple[int, int]]:
@@ -137,16 +168,50 @@ def tiled_attention(computation: Computation, head: int, block_rows: int, block_
             if slopes is not None:
                 scores = scores + alibi_bias(slopes, rows, column_stop - column_start, row_start, column_start)[0]
             scores = apply_mask(scores, visible)
-            m_old, l_old = m_run, l_run
-            m_run, l_run, o_run, rescale = online_softmax_step(m_run, l_run, o_run, scores,
-                                                               values[column_start:column_stop])
+            m_old, l_old, o_old = m_run, l_run, o_run
+            fold = _fold(m_run, l_run, o_run, scores, values[column_start:column_stop])
+            m_run, l_run, o_run = fold.m, fold.l, fold.o
             tiles.append(Tile(*place, skipped=False, scores=scores, m_old=m_old, m=m_run, l_old=l_old, l=l_run,
-                              rescale=rescale, o=o_run))
+                              rescale=fold.rescale, o=o_run, o_old=o_old, p=fold.p, p_sum=fold.p_sum, pv=fold.pv))
         outputs.append(np.divide(o_run, l_run[:, None], out=np.zeros_like(o_run), where=l_run[:, None] > 0))
         maxima.append(m_run)
         sums.append(l_run)
     return TiledAttention(head, block_rows, block_columns, tuple(tiles), np.concatenate(outputs),
                           np.concatenate(maxima), np.concatenate(sums))
+
+
+@dataclass(frozen=True, eq=False)
+class TileState:
+    """The running m, ℓ and O of a tile's query rows once that tile is done (skipped tiles change nothing).
+
+    ``finished`` is O / ℓ, those rows of the result, when the tile is the last
+    of its query block, and None before.
+    """
+
+    m: np.ndarray
+    l: np.ndarray
+    o: np.ndarray
+    finished: np.ndarray | None
+
+
+def state_after(tiled: TiledAttention, index: int) -> TileState:
+    """What the kernel holds for tile ``index``'s query rows after it (0-based, in the order they are walked)."""
+    tile = tiled.tiles[index]
+    done = [earlier for earlier in tiled.tiles[:index + 1]
+            if earlier.query_block == tile.query_block and not earlier.skipped]
+    rows = tile.row_stop - tile.row_start
+    if done:
+        m, l, o = done[-1].m, done[-1].l, done[-1].o
+    else:  # no key of the block visible yet: the starting values
+        m, l, o = np.full(rows, -np.inf), np.zeros(rows), np.zeros((rows, tiled.output.shape[1]))
+    last = index + 1 == len(tiled.tiles) or tiled.tiles[index + 1].query_block != tile.query_block
+    return TileState(m, l, o, tiled.output[tile.row_start:tile.row_stop] if last else None)
+
+
+def difference_from_full_pass(computation: Computation, tiled: TiledAttention) -> float:
+    """max |O / ℓ − head_output| against the ordinary pass of the same head (round-off: ~1e-16)."""
+    full = computation.trace["head_output"][tiled.head]
+    return float(np.abs(tiled.output - full).max()) if full.size else 0.0
 
 
 def tiles_record(tiled: TiledAttention) -> dict:

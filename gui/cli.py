@@ -93,6 +93,15 @@ def _head_number(text: str) -> int:
     return value
 
 
+def _position_number(text: str) -> int:
+    """argparse's type for --position: ASCII digits from 1 (whether it exists is checked against the tiles later)."""
+    value = _ascii_whole_number(text)
+    if value is None or value < 1:
+        raise argparse.ArgumentTypeError(f"--position must be a whole number from 1 (the first tile or token), "
+                                         f"not {shortened(text)!r}")
+    return value
+
+
 def _add_computation_arguments(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--sentence", help=f"the text to attend over (default: {DEFAULT_SENTENCE!r})")
@@ -180,6 +189,10 @@ def _positive_number(name: str):
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?|\.[0-9]+([eE][-+]?[0-9]+)?")
 
 
+#: The main window's tabs, as ``screenshot --tab`` names them.
+SCREENSHOT_TABS = ("steps", "journey", "heads", "scaling", "compare", "tiles", "generate")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROGRAM, description="Watch multi-head self-attention being computed, step by step. "
                      "With no command, opens the app.")
@@ -201,8 +214,15 @@ def build_parser() -> argparse.ArgumentParser:
     screenshot = commands.add_parser("screenshot", help="render the main window at one step to a PNG",
                                      description="Render the real main window offscreen and save it as PNG.")
     _add_computation_arguments(screenshot)
-    screenshot.add_argument("--step", required=True, choices=LESSON_KEYS, metavar="STEP",
-                            help=f"the step to show: {' '.join(LESSON_KEYS)}")
+    screenshot.add_argument("--step", choices=LESSON_KEYS, metavar="STEP",
+                            help=f"the step to show: {' '.join(LESSON_KEYS)} (needed for the steps tab)")
+    screenshot.add_argument("--tab", choices=SCREENSHOT_TABS, default="steps",
+                            help=f"the tab to show: {', '.join(SCREENSHOT_TABS)} (default steps); tiles and "
+                            "generate are shown at their last tile or token unless --position says")
+    screenshot.add_argument("--position", type=_position_number, metavar="N",
+                            help="with --tab tiles or generate: the tile or token to show (1-based)")
+    screenshot.add_argument("--language", choices=("en", "zh_CN"), default="en",
+                            help="the language of the window: en (default) or zh_CN")
     screenshot.add_argument("--out", required=True, metavar="FILE.png", help="the PNG file to write")
     screenshot.add_argument("--size", default="1280x800", metavar="WxH", help="window size (default 1280x800)")
     screenshot.add_argument("--head", type=_head_number, default=None, metavar="N",

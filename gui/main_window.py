@@ -28,6 +28,7 @@ from attention_stepper.core.matrices import matrix_info
 
 from .compare_view import CompareView
 from .controls import ControlsPanel
+from .decode_view import DecodeView
 from .explanation import ExplanationPane
 from .exporting import Exporter
 from .head_stats import HeadStatisticsView
@@ -40,6 +41,7 @@ from .sessions import SessionActions
 from .settings_store import SettingsStore
 from .step_bar import StepBar
 from .step_view import StepView, matrix_title
+from .tiles_view import TilesView
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -90,6 +92,14 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.addTab(self.compare_view, "")
         self.compare_view.divergenceChanged.connect(self.step_bar.stages.mark_divergence)
         self.compare_view.openRequested.connect(self.compare_with_dump)
+        self.tiles_view = TilesView(model)
+        self.decode_view = DecodeView(model)
+        self.tabs.addTab(self.tiles_view, "")
+        self.tabs.addTab(self.decode_view, "")
+        #: Each tab's page by the name the screenshot command's --tab gives it (cli.SCREENSHOT_TABS).
+        self.tab_pages = {"steps": centre, "journey": self.journey, "heads": self.head_statistics,
+                          "scaling": self.scaling_lab, "compare": self.compare_view, "tiles": self.tiles_view,
+                          "generate": self.decode_view}
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(controls_scroll)
@@ -244,6 +254,15 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.setTabToolTip(2, self.tr("Compare all heads: their attention, entropy and distance"))
         self.tabs.setTabToolTip(3, self.tr("Entropy and largest weight against d_k, with and without scaling"))
         self.tabs.setTabToolTip(4, self.tr("Your own implementation's matrices next to ours, and what went wrong"))
+        for page, title, tip in (
+                (self.tiles_view, self.tr("Online softmax (FlashAttention)"), self.tr(
+                    "One head computed tile by tile with a running max and sum: the same numbers without ever "
+                    "holding the n × n scores")),
+                (self.decode_view, self.tr("Generate (KV cache)"), self.tr(
+                    "The sentence generated one token at a time: keys and values cached, one new row of attention "
+                    "per step"))):
+            self.tabs.setTabText(self.tabs.indexOf(page), title)
+            self.tabs.setTabToolTip(self.tabs.indexOf(page), tip)
         self.file_menu.setTitle(self.tr("&File"))
         self.recent_menu.setTitle(self.tr("Recent &sessions"))
         self._fill_recent_menu()

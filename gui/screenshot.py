@@ -56,10 +56,15 @@ def run_screenshot(args) -> int:
     width, height = parse_size(args.size)
     computation = computation_from(args)
     parameters = computation.parameters
-    if args.step not in [step.key for step in computation.steps] and parameters.checkpoint is not None:
+    if args.position is not None and args.tab not in ("tiles", "generate"):
+        raise UsageError("--position is for --tab tiles or --tab generate")
+    if args.step is None and args.tab == "steps":
+        raise UsageError("the steps tab needs --step STEP, the step to show")
+    shown = [step.key for step in computation.steps]
+    if args.step is not None and args.step not in shown and parameters.checkpoint is not None:
         raise UsageError(f"layer {parameters.layer} of {args.checkpoint} has no {args.step} step; its steps are "
-                         f"{' '.join(step.key for step in computation.steps)}")
-    if args.step not in [step.key for step in computation.steps]:
+                         f"{' '.join(shown)}")
+    if args.step is not None and args.step not in shown:
         option = {"mask": "--causal, --window or padding tokens", "rope": "--rope", "repeat_kv": "--kv-heads",
                   "position_bias": "--alibi"}[args.step]
         raise UsageError(f"the {args.step} step exists only with {option}")
@@ -70,25 +75,41 @@ def run_screenshot(args) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .fonts import apply_app_font
+    from .i18n import install_language
     from .main_window import MainWindow
     from .model import AttentionModel
 
     quiet_offscreen_size_hints()
     app = QApplication.instance() or QApplication([])
     apply_app_font(app)
+    install_language(args.language)
     weights = computation.weights if args.weights else None
     model = AttentionModel(parameters, weights)
-    model.go_to(args.step)
+    if args.step is not None:
+        model.go_to(args.step)
     model.set_head(None if args.head is None else args.head - 1)
     window = MainWindow(model)
     window.resize(width, height)
+    page = window.tab_pages[args.tab]
+    window.tabs.setCurrentWidget(page)
     window.show()
     app.processEvents()
+    if args.tab in ("tiles", "generate"):
+        page.last()  # by default the whole computation done: every tile, or the whole sentence generated
+        if args.position is not None:
+            count = page.position() + 1
+            if not 1 <= args.position <= count:
+                window.close()
+                raise UsageError(f"--position must be from 1 to {count} (the number of "
+                                 f"{'tiles' if args.tab == 'tiles' else 'tokens'}); got {args.position}")
+            page.go_to(args.position - 1)
+        app.processEvents()
     try:
         path = window.exporter.save_window_png(args.out, window)
     except OSError as error:
         raise UsageError(f"cannot write {args.out}: {error.strerror or error}") from None
     finally:
         window.close()
-    print(f"wrote {path} ({width}x{height}, step {args.step})")
+    shown = f"step {args.step}" if args.tab == "steps" else f"tab {args.tab}"
+    print(f"wrote {path} ({width}x{height}, {shown})")
     return 0

@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter
 
 from .levels import colour_pixels, dark_cells, format_cell, value_font_pixels
 from .marks import CellMarks
-from .style import BLOCK_PEN, CELL_TEXTS, EDITED_COLOUR, HIGHLIGHT_PEN, MASKED_FILL, MASKED_HATCH
+from .style import BLOCK_PEN, CELL_TEXTS, EDITED_COLOUR, HIGHLIGHT_PEN, MASKED_FILL, MASKED_HATCH, SKIPPED_PEN, TILE_PEN
 
 
 def _cells_rect(rows: int, cols: int) -> QRectF:
@@ -243,7 +243,8 @@ class CellValues(pg.GraphicsObject):
 
 
 class CellOverlay(pg.GraphicsObject):
-    """The marks over the cells (marks.CellMarks): labelled column blocks, edited cells, the followed row."""
+    """The marks over the cells (marks.CellMarks): labelled column blocks, edited cells, skipped and outlined
+    rectangles, the followed row."""
 
     def __init__(self, font: QFont):
         super().__init__()
@@ -304,6 +305,19 @@ class CellOverlay(pg.GraphicsObject):
                 corner = QPointF(cell.right(), cell.top())
                 painter.drawPolygon([corner, corner - QPointF(size, 0), corner + QPointF(0, size)])
             painter.setBrush(Qt.BrushStyle.NoBrush)
+        for row, col, rows, cols in marks.skipped:  # washed out and crossed: never computed
+            rect = transform.mapRect(QRectF(col - 0.5, row - 0.5, cols, rows)).adjusted(1, 1, -1, -1)
+            painter.fillRect(rect, QColor(255, 255, 255, 120))
+            painter.setPen(QPen(SKIPPED_PEN, 1.5, Qt.PenStyle.DashLine))
+            painter.drawRect(rect)
+            painter.drawLine(rect.topLeft(), rect.bottomRight())
+            painter.drawLine(rect.topRight(), rect.bottomLeft())
+        for row, col, rows, cols in marks.outlined:
+            rect = transform.mapRect(QRectF(col - 0.5, row - 0.5, cols, rows)).adjusted(1, 1, -1, -1)
+            painter.setPen(QPen(TILE_PEN, 3))
+            painter.drawRect(rect)
+            painter.setPen(QPen(QColor("#ffffff"), 1))
+            painter.drawRect(rect.adjusted(2.5, 2.5, -2.5, -2.5))
         if marks.row is not None:
             rect = transform.mapRect(QRectF(-0.5, marks.row - 0.5, self._cols, 1)).adjusted(1, 1, -1, -1)
             painter.setPen(QPen(HIGHLIGHT_PEN, 2.5))

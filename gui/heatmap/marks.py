@@ -1,7 +1,8 @@
 """What is drawn over a heatmap's cells besides their colours, without Qt.
 
-The followed token's row, labelled column blocks (the heads inside concat)
-and the cells a person edited are one immutable value, replaced as a whole:
+The followed token's row, labelled column blocks (the heads inside concat),
+the cells a person edited and rectangles of cells (a tile outlined, tiles
+crossed out as skipped) are one immutable value, replaced as a whole:
 the panel compares the old and new value to know whether anything must be
 redrawn, and a new kind of mark (cells lit in a colour, say) is one more
 field here and one more loop where the overlay paints. The rules for what
@@ -17,6 +18,8 @@ from dataclasses import dataclass, replace
 Block = tuple[int, int, str]
 #: A cell: (row, column), 0-based.
 Cell = tuple[int, int]
+#: A rectangle of cells: (first row, first column, rows, columns).
+Rect = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,13 @@ class CellMarks:
     blocks: tuple[Block, ...] = ()
     #: Cells whose value was typed over by the person.
     edited: tuple[Cell, ...] = ()
+    #: Outlined rectangles of cells (FlashAttention's current tile).
+    outlined: tuple[Rect, ...] = ()
+    #: Rectangles crossed out: cells never computed (tiles the mask skips).
+    skipped: tuple[Rect, ...] = ()
 
     def is_empty(self) -> bool:
-        return self.row is None and not self.blocks and not self.edited
+        return self.row is None and not self.blocks and not self.edited and not self.outlined and not self.skipped
 
     def with_row(self, row: int | None, rows: int) -> CellMarks:
         """Outline ``row`` (None, or a row the matrix does not have, clears it)."""
@@ -54,15 +61,30 @@ class CellMarks:
         kept = tuple((int(row), int(col)) for row, col in cells if 0 <= row < rows and 0 <= col < columns)
         return replace(self, edited=kept)
 
+    def with_rectangles(self, outlined: Iterable[tuple[int, int, int, int]],
+                        skipped: Iterable[tuple[int, int, int, int]], rows: int, columns: int) -> CellMarks:
+        """Outline ``outlined`` and cross out ``skipped``: each cut to the matrix, empty ones left out."""
+
+        def fitted(rectangles) -> tuple[Rect, ...]:
+            kept = []
+            for row, column, height, width in rectangles:
+                top, left = max(int(row), 0), max(int(column), 0)
+                bottom, right = min(int(row) + int(height), rows), min(int(column) + int(width), columns)
+                if bottom > top and right > left:
+                    kept.append((top, left, bottom - top, right - left))
+            return tuple(kept)
+
+        return replace(self, outlined=fitted(outlined), skipped=fitted(skipped))
+
     def for_new_matrix(self, rows: int, same_matrix: bool) -> CellMarks:
         """The marks kept when the panel is given a matrix of ``rows`` rows.
 
-        Blocks describe one matrix's columns: they stay while the shape and
-        title stay (new numbers for the same matrix), and go otherwise. The
+        Blocks and rectangles describe one matrix's cells: they stay while the
+        shape and title stay (new numbers for the same matrix), and go otherwise. The
         outlined row stays while it exists: the token is still followed.
         The edited cells are the caller's to renew (they come with the edits).
         """
-        marks = self if same_matrix or not self.blocks else replace(self, blocks=())
+        marks = self if same_matrix else replace(self, blocks=(), outlined=(), skipped=())
         if marks.row is not None and marks.row >= rows:
             marks = replace(marks, row=None)
         return marks

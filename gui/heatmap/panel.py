@@ -141,8 +141,8 @@ class MatrixPanel(QWidget):
         the values in the cells when there are at most MAX_TEXT_CELLS cells,
         False never, True always.
 
-        Block outlines are kept while the shape and title stay the same and
-        cleared otherwise; the highlighted row is kept while it exists.
+        Block outlines and rectangles are kept while the shape and title stay
+        the same and cleared otherwise; the highlighted row is kept while it exists.
         """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -329,6 +329,12 @@ class MatrixPanel(QWidget):
     def set_block_outlines(self, blocks: list[tuple[int, int, str]]) -> None:
         """Outline and label column blocks (first column, width, label), e.g. the heads inside concat; [] clears."""
         self._set_marks(self._overlay.marks().with_blocks(blocks, self._shape[1]))
+
+    def set_rectangles(self, outlined: list[tuple[int, int, int, int]],
+                       skipped: list[tuple[int, int, int, int]] = ()) -> None:
+        """Outline rectangles of cells (first row, first column, rows, columns), e.g. a tile, and cross out
+        ``skipped`` ones (never computed); [] clears. Kept like block outlines (see set_matrix)."""
+        self._set_marks(self._overlay.marks().with_rectangles(outlined, skipped, *self._shape))
 
     def _set_marks(self, marks: CellMarks, repaint: bool = True) -> None:
         """Every change of the marks goes through here, to the overlay that holds and draws them."""

@@ -21,6 +21,9 @@ MASKED_FILL = QColor("#9a9a9a")
 MASKED_HATCH = QColor("#5c5c5c")
 HIGHLIGHT_PEN = QColor("#111111")
 BLOCK_PEN = QColor("#000000")
+#: The outlined tile (FlashAttention's current one): magenta, apart from every colour of both maps.
+TILE_PEN = QColor("#c2185b")
+SKIPPED_PEN = QColor("#616161")
 #: Edited cells: orange, like a spreadsheet's comment marker.
 EDITED_COLOUR = QColor("#ef6c00")
 

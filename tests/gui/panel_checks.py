@@ -155,6 +155,16 @@ def marked_cells(panel) -> list[tuple[int, int]]:
     return list(_marks(panel).edited)
 
 
+def outlined_rectangles(panel) -> list[tuple[int, int, int, int]]:
+    """The outlined rectangles of cells (first row, first column, rows, columns): the current tile."""
+    return list(_marks(panel).outlined)
+
+
+def skipped_rectangles(panel) -> list[tuple[int, int, int, int]]:
+    """The rectangles crossed out as never computed."""
+    return list(_marks(panel).skipped)
+
+
 def shown_title(panel) -> str:
     """The title as painted at the panel's width: shortened with "…" when too long for it."""
     from attention_stepper.gui.heatmap.title import Title
