@@ -110,6 +110,7 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
         self.chooser.setModel(self._token_list)
         self.chooser.currentIndexChanged.connect(self._chosen)
         self.head_label = QLabel(self)
+        self.head_label.setWordWrap(True)  # the variants add to it: it must not widen the window
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         top = QHBoxLayout()

@@ -32,6 +32,7 @@ from .head_stats import HeadStatisticsView
 from .journey_view import TokenJourneyView
 from .i18n import LANGUAGES, Retranslating, current_language, install_language
 from .model import AttentionModel
+from .presets import PresetMenu
 from .scaling_lab import ScalingLab
 from .sessions import SessionActions
 from .step_bar import StepBar
@@ -171,6 +172,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.step_menu.addAction(self.play_action)
         self.view_menu = menus.addMenu("")
         self.view_menu.addAction(self.all_heads_action)
+        self.presets_menu = PresetMenu(self.model, self)
+        self.presets_menu.refused.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.view_menu.addMenu(self.presets_menu)
         self.language_menu = self.view_menu.addMenu("")
         for action in self.language_actions.values():
             self.language_menu.addAction(action)
