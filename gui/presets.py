@@ -145,7 +145,8 @@ def setting_text(name: str, value: object) -> str:
 def preset_tooltip(key: str) -> str:
     """The description, then every parameter the preset sets with its value (from the same data)."""
     settings = "\n".join(f"• {setting_text(name, value)}" for name, value in preset(key).values.items())
-    return f"{preset_description(key)}\n{QCoreApplication.translate('Presets', 'Sets:')}\n{settings}"
+    heading = QCoreApplication.translate("Presets", "Sets:")
+    return f"{preset_description(key)}\n{heading}\n{settings}"
 
 
 def apply_preset(model: AttentionModel, key: str) -> str:

@@ -151,7 +151,7 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
                                       ("ALiBi", parameters.alibi), (self.tr("the causal mask"), parameters.causal),
                                       (self.tr("the window"), parameters.window is not None)) if on]
         if used:
-            notes.append(self.tr("As in the panels, with {0}.").format(", ".join(used)))
+            notes.append(self.tr("As in the panels, with {0}.").format(self.tr(", ").join(used)))
         if parameters.precision != "float64":
             notes.append(self.tr("The lab computes in float64, whatever the panels' precision ({0}): "
                                  "it is about the scale, not the rounding.").format(parameters.precision))

@@ -287,8 +287,8 @@ class MatrixPanel(QWidget):
     def _gap_note(self, row: int, col: int) -> str:
         """What a −∞ cell's hover text adds: why it is −∞ (see set_gap_reasons)."""
         reason = "masked" if self._gap_reasons is None else GAPS[self._gap_reasons[row, col]]
-        notes = {"padding": self.tr("(masked: padding)"), "causal": self.tr("(masked: a later token)"),
-                 "window": self.tr("(masked: outside the window)"), "overflow": self.tr("(overflow)")}
+        notes = {"padding": self.tr("(masked: padding)"), "window": self.tr("(masked: outside the window)"),
+                 "overflow": self.tr("(overflow)")}  # the causal mask is the mask of the 2017 lesson: "(masked)"
         return notes.get(reason, self.tr("(masked)"))
 
     def _label_at(self, scene_pos) -> tuple[str, int] | None:
