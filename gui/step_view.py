@@ -31,7 +31,7 @@ from .panel_titles import gap_reasons, panel_title
 
 #: Weight matrices are shown per head only when one head is chosen (all heads would be too many panels).
 _PER_HEAD_WEIGHTS = frozenset(key for key in WEIGHT_NAMES if matrix_info(key).per_head)
-MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT = 140, 130
+MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT = 134, 130
 #: A bias is one row: its panel is short (the title, the labels and one row of cells).
 BIAS_PANEL_HEIGHT, BIAS_PANEL_MAX_HEIGHT = 76, 96
 ANGLES_PANEL_WIDTH = 120
