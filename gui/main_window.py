@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from attention_stepper.core import __version__
-from attention_stepper.core.matrices import matrix_info
 
 from .controls import ControlsPanel
 from .explanation import ExplanationPane
@@ -36,7 +35,7 @@ from .presets import PresetMenu
 from .scaling_lab import ScalingLab
 from .sessions import SessionActions
 from .step_bar import StepBar
-from .step_view import StepView, matrix_title
+from .step_view import StepView, follows_tokens, matrix_title
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -276,7 +275,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _follow_clicked_token(self, key: str, head: int, row: int, column: int) -> None:
         """Clicking a cell in a matrix whose rows are tokens follows that row's token."""
-        if matrix_info(key).token_rows:
+        if follows_tokens(self.model.computation, key):  # not the memory's rows in cross-attention
             self.journey.set_token(row)
 
     def _cell_refused(self, name: str, message: str) -> None:

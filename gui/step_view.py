@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 import numpy as np
 
 from attention_stepper.core.formulas import subscript
-from attention_stepper.core.matrices import TOKEN_AXES, WEIGHT_NAMES, matrix_info
+from attention_stepper.core.matrices import WEIGHT_NAMES, matrix_info
 
 from .heatmap import MatrixPanel
 from .heatmap.levels import GAPS
@@ -48,6 +48,16 @@ class Slot:
     row: int
     column: int
     row_span: int = 1
+
+
+def is_sentence_axis(computation, axis: str) -> bool:
+    """Whether the entries along ``axis`` are the sentence's tokens (in cross-attention the keys are the memory's)."""
+    return axis == "tokens" or (axis == "keys" and computation.memory_tokens is None)
+
+
+def follows_tokens(computation, key: str) -> bool:
+    """Whether row t of matrix ``key`` is token t of the sentence (so following a token outlines it here)."""
+    return is_sentence_axis(computation, matrix_info(key).rows)
 
 
 def matrix_title(key: str, head: int | None, shape: tuple[int, ...]) -> str:
@@ -269,7 +279,7 @@ class StepView(Retranslating, QWidget):
                                       in enumerate(computation.head_blocks(slot.key))])
             if matrix_info(slot.key).editable:
                 panel.set_marked_cells(computation.edited_cells(slot.key, slot.head))
-            panel.highlight_row(self.followed_token if matrix_info(slot.key).token_rows else None)
+            panel.highlight_row(self.followed_token if follows_tokens(computation, slot.key) else None)
             self._shown.append((slot, panel))
         self._update_legend(gaps)
         for panel in appearing:
@@ -326,15 +336,15 @@ class StepView(Retranslating, QWidget):
 
     def _label_clicked(self, key: str, axis: str, index: int) -> None:
         """A click on a token on either axis (rows of most matrices, columns of the score matrices)."""
-        matrix = matrix_info(key)
-        if (axis == "row" and matrix.token_rows) or (axis == "column" and matrix.columns in TOKEN_AXES):
+        matrix, computation = matrix_info(key), self.model.computation
+        if is_sentence_axis(computation, matrix.rows if axis == "row" else matrix.columns):
             self.tokenClicked.emit(index)
 
     def follow_token(self, token: int | None) -> None:
         """Outline token ``token``'s row (0-based) in every panel whose rows are tokens; None clears."""
         self.followed_token = token
         for slot, panel in self._shown:
-            panel.highlight_row(token if matrix_info(slot.key).token_rows else None)
+            panel.highlight_row(token if follows_tokens(self.model.computation, slot.key) else None)
 
     def _clicked(self, clicked: MatrixPanel, row: int, column: int) -> None:
         for slot, panel in self._shown:

@@ -223,3 +223,24 @@ def test_the_scaling_lab_works_with_every_option_and_says_what_it_shows(make_win
         assert not lab.lines["entropy_custom"].isVisible()
     if parameters.memory is not None:
         assert "memory sentence's tokens" in note
+
+
+def test_following_a_token_outlines_sentence_rows_only_not_the_memorys(make_window):
+    from panel_checks import highlighted_row
+
+    window = make_window(Parameters(memory="the cat eats fish", heads=2))
+    window.model.go_to("project")
+    window.journey.set_token(2)
+    view = window.step_view
+    assert highlighted_row(view.panel("embed")) == 2 and highlighted_row(view.panel("q", 0)) == 2
+    for key, head in (("memory", None), ("k", 0), ("v", 1), ("packed_k", None)):
+        assert highlighted_row(view.panel(key, head)) is None, key
+    view.panel("k", 0).cellClicked.emit(3, 0)  # a click on the memory's "fish" row
+    assert window.journey.token() == 2, "a memory row is not a sentence token"
+    view.panel("q", 0).cellClicked.emit(1, 0)
+    assert window.journey.token() == 1
+    window.model.go_to("scores")
+    view.panel("scores", 0).labelClicked.emit("column", 3)  # the memory's "fish" on the top axis
+    assert window.journey.token() == 1
+    view.panel("scores", 0).labelClicked.emit("row", 3)
+    assert window.journey.token() == 3
