@@ -61,15 +61,22 @@ def panel_title(computation: Computation, key: str, head: int | None, shape: tup
     return f"{title}  ({'×'.join(map(str, shape))})"
 
 
-def gap_reasons(computation: Computation, key: str, matrix: np.ndarray) -> np.ndarray | None:
+def mask_gaps(computation: Computation) -> np.ndarray:
+    """The gap (index into heatmap.levels.GAPS) of each cell of the masked scores: every head's the same."""
+    return _REASON_GAPS[computation.mask_reasons()]
+
+
+def gap_reasons(computation: Computation, key: str, matrix: np.ndarray,
+                masked: np.ndarray | None = None) -> np.ndarray | None:
     """Why each −∞ cell of this panel's matrix is −∞ (indices into heatmap.levels.GAPS), or None for "masked".
 
     In the masked scores a cell is hidden by padding, the causal mask or the
     window, each drawn differently; a −∞ cell no mask hides (anywhere) is
     float16's (or float32's) overflow. In float64 only masks give −∞.
+    ``masked``: :func:`mask_gaps`, if already worked out for this computation.
     """
     if key == "masked":
-        return _REASON_GAPS[computation.mask_reasons()]
+        return mask_gaps(computation) if masked is None else masked
     if computation.parameters.precision != "float64" and np.isneginf(matrix).any():
         return np.full(matrix.shape, GAPS.index("overflow"), dtype=np.int8)
     return None

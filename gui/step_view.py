@@ -27,7 +27,7 @@ from .heatmap.levels import GAPS
 from .i18n import Retranslating
 from .mask_legend import MaskLegend
 from .model import AttentionModel
-from .panel_titles import gap_reasons, panel_title
+from .panel_titles import gap_reasons, mask_gaps, panel_title
 
 #: Weight matrices are shown per head only when one head is chosen (all heads would be too many panels).
 _PER_HEAD_WEIGHTS = frozenset(key for key in WEIGHT_NAMES if matrix_info(key).per_head)
@@ -181,6 +181,7 @@ class StepView(Retranslating, QWidget):
         self.note.setStyleSheet("color: #555;")
         self.legend = MaskLegend(self)
         self._slots: list[Slot] = []
+        self._mask_gaps: tuple[np.ndarray, set[str]] | None = None  # the masks' kinds, worked out once a refresh
         model.changed.connect(self.refresh)
         model.stepChanged.connect(self.refresh)
         model.headChanged.connect(lambda _head: self.refresh())
@@ -265,6 +266,7 @@ class StepView(Retranslating, QWidget):
         self._shown = []
         labels = {}  # per matrix key: every head's panel has the same labels
         gaps = set()  # the kinds of colourless cell on screen, for the legend
+        masked = mask_gaps(computation) if any(slot.key == "masked" for slot in slots) else None
         for slot, panel in placed:
             matrix = computation.matrix(slot.key, slot.head)
             if slot.key not in labels:
@@ -272,9 +274,10 @@ class StepView(Retranslating, QWidget):
             rows, columns = labels[slot.key]
             panel.set_matrix(matrix, rows, columns, panel_title(computation, slot.key, slot.head, matrix.shape),
                              kind=matrix_info(slot.key).kind)
-            reasons = gap_reasons(computation, slot.key, matrix)
+            reasons = gap_reasons(computation, slot.key, matrix, masked)
             panel.set_gap_reasons(reasons)
-            gaps |= self._gaps_of(matrix, reasons)
+            if reasons is not None or matrix.dtype != np.float64:
+                gaps |= self._gaps_of(matrix, reasons, masked if slot.key == "masked" else None)
             panel.set_block_outlines([(first, width, self.tr("head {0}").format(head + 1)) for head, (first, width)
                                       in enumerate(computation.head_blocks(slot.key))])
             if matrix_info(slot.key).editable:
@@ -285,14 +288,16 @@ class StepView(Retranslating, QWidget):
         for panel in appearing:
             panel.flush_scene()
 
-    def _gaps_of(self, matrix: np.ndarray, reasons: np.ndarray | None) -> set[str]:
+    def _gaps_of(self, matrix: np.ndarray, reasons: np.ndarray | None, masked: np.ndarray | None) -> set[str]:
         """Which kinds of colourless cell (MaskLegend.ENTRIES) a panel shows: its masks, overflow, NaN."""
-        if matrix.dtype == np.float64 and reasons is None:
-            return set()  # float64 has −∞ only where a mask put it, and no NaN
         found = set()
+        if matrix.dtype == np.float64 and masked is not None:
+            # float64 has −∞ exactly where a mask put it: the masks there are the same for every head
+            if self._mask_gaps is None or self._mask_gaps[0] is not masked:
+                self._mask_gaps = (masked, {GAPS[code] for code in np.unique(masked).tolist()} - {"overflow"})
+            return set(self._mask_gaps[1])
         if reasons is not None:
-            hidden = np.isneginf(matrix)
-            found |= {GAPS[code] for code in np.unique(reasons[hidden]).tolist()}
+            found |= {GAPS[code] for code in np.unique(reasons[np.isneginf(matrix)]).tolist()}
         if matrix.dtype != np.float64:
             if np.isnan(matrix).any():
                 found.add("nan")
