@@ -363,17 +363,25 @@ VARIANTS = Parameters(heads=4, kv_heads=2, bias=True, rope="interleaved", rope_b
                       causal=True, scale=0.5, precision="float32", d_k=6)
 
 
+def _settings_store(path):
+    """Where the app keeps its settings: the JSON store once it exists on this branch, else QSettings."""
+    try:
+        from attention_stepper.gui.settings_store import SettingsStore
+    except ImportError:
+        return QSettings(str(path.with_suffix(".ini")), QSettings.Format.IniFormat)
+    return SettingsStore(path.with_suffix(".json"))
+
+
 @pytest.mark.xfail(strict=True, reason="needs generic settings")
 def test_the_variants_survive_a_restart(tmp_path):
     from attention_stepper.gui.model import AttentionModel
     from attention_stepper.gui.settings import load_parameters, save_parameters
 
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    save_parameters(settings, AttentionModel(VARIANTS))
-    settings.sync()
-    assert load_parameters(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)) == VARIANTS
     memory = dataclasses.replace(VARIANTS, memory="the cat", causal=False, rope=None, alibi=False, window=None)
-    save_parameters(settings, AttentionModel(memory))
-    settings.sync()
-    assert load_parameters(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)) == memory
-    compute(memory)
+    for number, parameters in enumerate((VARIANTS, memory)):
+        compute(parameters)
+        path = tmp_path / f"settings{number}"
+        store = _settings_store(path)
+        save_parameters(store, AttentionModel(parameters))
+        store.sync()
+        assert load_parameters(_settings_store(path)) == parameters, "a restart reads back every variant"
