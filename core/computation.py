@@ -18,9 +18,10 @@ from .edits import Edits
 from .embedding import embed
 from .lesson import Step, steps_for
 from .limits import check_bytes
-from .matrices import EDITABLE_KEYS, TRACE_ORDER, WEIGHT_NAMES, Sizes, axis_labels, head_blocks, matrix_info
+from .matrices import DERIVED_KEYS, EDITABLE_KEYS, TRACE_ORDER, WEIGHT_NAMES, Sizes, axis_labels, head_blocks, matrix_info
 from .parameters import Parameters
 from .tokenize import PADDING_TOKENS, tokenize, unique_labels
+from .variants import mask_reasons, rope_angles
 from .weights import Weights, seeded_weights
 
 
@@ -137,8 +138,9 @@ class Computation:
 
     @property
     def available(self) -> frozenset[str]:
-        """The keys of every matrix this computation holds: its trace's and its weights'."""
-        return frozenset(self.trace) | frozenset(self.weights.arrays())
+        """The keys of every matrix this computation holds: its trace's, its weights' and those derived from them."""
+        derived = {key for key in DERIVED_KEYS if matrix_info(key).option == "rope" and self.parameters.rope}
+        return frozenset(self.trace) | frozenset(self.weights.arrays()) | derived
 
     @property
     def sizes(self) -> Sizes:
@@ -162,6 +164,11 @@ class Computation:
     def key_labels(self) -> list[str]:
         """Labels of the tokens attended to (the memory's in cross-attention)."""
         return self.token_labels if self.memory_tokens is None else unique_labels(list(self.memory_tokens))
+
+    def mask_reasons(self) -> np.ndarray:
+        """Why each query may not see each key, (n, m): 0 visible, else 1 + index in variants.MASK_REASONS."""
+        p = self.parameters
+        return mask_reasons(len(self.tokens), self.sizes.key_count, p.causal, p.window, self.padding)
 
     def is_per_head(self, key: str) -> bool:
         return matrix_info(key).per_head
@@ -187,6 +194,10 @@ class Computation:
                 array = array[..., None, :]
         elif source == "packed":
             array = concat_heads(self.trace[key.removeprefix("packed_")])
+        elif source == "derived":  # rope_angles: the angle each pair of entries of token t's q and k turns by
+            if key not in self.available:
+                raise KeyError(key)
+            array = rope_angles(len(self.tokens), self.parameters.d_k, self.parameters.rope_base)
         else:
             array = self.trace[key]
         if head is not None and self.is_per_head(key):

@@ -13,7 +13,8 @@ again, or the memory sentence in cross-attention), ``"memory"`` (the memory
 sentence's tokens), a width (``"d_model"``, ``"d_k"``, ``"d_v"``), all heads'
 widths side by side (``"heads·d_k"``, ``"heads·d_v"``, ``"kv_heads·d_k"``,
 ``"kv_heads·d_v"``: the packed projections, concat and W_O's rows, where head i
-owns one block of columns), or ``"bias"``, the single row of a bias vector.
+owns one block of columns), ``"bias"``, the single row of a bias vector, or
+``"pairs"``, the d_k/2 pairs of entries RoPE turns together.
 
 A per-head matrix has one matrix per query head (``heads="heads"``) or per
 key/value head (``heads="kv_heads"``: K, V and their weights, fewer than the
@@ -38,7 +39,8 @@ class Matrix:
     ``source`` says where its numbers come from: ``"trace"`` (a step of the
     forward pass, keyed as in the trace), ``"weights"`` (an attribute of
     :class:`~.weights.Weights`) or ``"packed"`` (all heads' projections side
-    by side, the product before the split into heads); ``option`` names what
+    by side, the product before the split into heads) or ``"derived"`` (worked
+    out from the parameters alone, such as RoPE's angles); ``option`` names what
     makes it appear ("" for the 2017 attention's own matrices; "mask" for the
     masked scores).
     """
@@ -74,6 +76,7 @@ MATRICES: tuple[Matrix, ...] = (
     Matrix("v", "V{i}", "V", "keys", "d_v", heads="kv_heads"),
     Matrix("q_rotated", "RoPE(Q{i})", "rotated Q", "tokens", "d_k", heads="heads", option="rope"),
     Matrix("k_rotated", "RoPE(K{i})", "rotated K", "keys", "d_k", heads="kv_heads", option="rope"),
+    Matrix("rope_angles", "θ = t·B^(−2j/d_k)", "RoPE angles", "tokens", "pairs", source="derived", option="rope"),
     Matrix("k_repeated", "K{i} (shared)", "repeated K", "keys", "d_k", heads="heads", option="kv_heads"),
     Matrix("v_repeated", "V{i} (shared)", "repeated V", "keys", "d_v", heads="heads", option="kv_heads"),
     Matrix("scores", "scores{i} = Q{i}K{i}ᵀ", "scores", "tokens", "keys", heads="heads"),
@@ -123,6 +126,8 @@ TRACE_KEYS = tuple(key for key in TRACE_ORDER if _BY_KEY[key].option in ("", "ma
 WEIGHT_NAMES = keys_from("weights")
 #: The biases among them (present only when the projections have biases).
 BIAS_NAMES = tuple(key for key in WEIGHT_NAMES if key.startswith("b_"))
+#: The matrices worked out from the parameters alone (shown, never exported as part of the trace).
+DERIVED_KEYS = keys_from("derived")
 #: The matrices a person may type into.
 EDITABLE_KEYS = tuple(matrix.key for matrix in MATRICES if matrix.editable)
 #: The matrices that hold one matrix per head (the leading axis).
@@ -159,7 +164,7 @@ class Sizes:
             heads, width = axis.split("·")
             return self.head_count(heads) * self.axis_length(width)
         lengths = {"tokens": self.tokens, "keys": self.key_count, "memory": self.key_count, "bias": 1,
-                   "d_model": self.d_model, "d_k": self.d_k, "d_v": self.d_v}
+                   "d_model": self.d_model, "d_k": self.d_k, "d_v": self.d_v, "pairs": self.d_k // 2}
         return lengths[axis]
 
     def head_count(self, heads: str) -> int:
@@ -178,13 +183,18 @@ class Sizes:
 
 
 def axis_labels(axis: str, sizes: Sizes, token_labels: list[str], key_labels: list[str] | None = None) -> list[str]:
-    """The labels along one axis: the tokens (or the keys'), ``d1 d2 …``, ``h1:d1 … h2:d1 …``, or ``b``."""
+    """The labels along one axis: the tokens (or the keys'), ``d1 d2 …``, ``h1:d1 … h2:d1 …``, ``b``, or ``j0 j1 …``.
+
+    RoPE's pairs are numbered j = 0 … d_k/2 − 1, as in the angle t · B^(−2j/d_k).
+    """
     if axis == "tokens":
         return list(token_labels)
     if axis in ("keys", "memory"):
         return list(token_labels if key_labels is None else key_labels)
     if axis == "bias":
         return ["b"]
+    if axis == "pairs":
+        return [f"j{pair}" for pair in range(sizes.axis_length(axis))]
     if "·" in axis:
         heads, width = axis.split("·")
         return [f"h{head + 1}:d{i + 1}" for head in range(sizes.head_count(heads))

@@ -107,3 +107,26 @@ def visible_keys(queries: int, keys: int, causal: bool = False, window: int | No
 def apply_mask(logits: np.ndarray, visible: np.ndarray) -> np.ndarray:
     """Hidden scores become −∞, so their softmax weight is exactly 0: (h, n, m) with visible (n, m)."""
     return np.where(visible, logits, -np.inf)
+
+
+#: Why a key may be hidden from a query, in the order :func:`mask_reasons` numbers them (from 1).
+MASK_REASONS = ("padding", "causal", "window")
+
+
+def mask_reasons(queries: int, keys: int, causal: bool = False, window: int | None = None,
+                 padding: np.ndarray | None = None) -> np.ndarray:
+    """Why query t may not see key s, (n, m) small ints: 0 visible, else 1 + the index in :data:`MASK_REASONS`.
+
+    The same rules as :func:`visible_keys`, one at a time, so a picture can
+    tell the masks apart. A key hidden for several reasons gets the first:
+    padding (a whole column), then the causal mask (a later token), then the
+    window (a key too far away).
+    """
+    reasons = np.zeros((queries, keys), dtype=np.int8)
+    causally_visible = visible_keys(queries, keys, causal)
+    if window is not None:
+        reasons[causally_visible & ~visible_keys(queries, keys, causal, window)] = 1 + MASK_REASONS.index("window")
+    reasons[~causally_visible] = 1 + MASK_REASONS.index("causal")
+    if padding is not None:
+        reasons[:, np.asarray(padding, dtype=bool)] = 1 + MASK_REASONS.index("padding")
+    return reasons

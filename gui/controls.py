@@ -307,6 +307,10 @@ class ControlsPanel(Retranslating, QWidget):
         form.addRow("", self.causal)
         form.addRow("", self.positional_encoding)
         form.addRow("", self.skip_scaling)
+        from .variants_group import VariantsGroup  # it builds on this module's ErrorLabel
+
+        self.variants = VariantsGroup(model, self)
+        form.addRow(self.variants)
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -3,12 +3,16 @@
 A grid of every head's attention weights, and a table per head of the mean
 entropy (spread), the mean attention distance, and which token each query
 attends to most. The numbers come from the core (experiments.head_statistics).
+With the variants: a query head names the key/value head it shares, the
+keys are the memory's tokens in cross-attention (where no distance exists),
+and float16's NaN weights are said to be NaN, not counted as 0.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -31,6 +35,10 @@ from .lazy import RefreshWhenShown
 from .model import AttentionModel
 
 
+def _number(value: float) -> str:
+    return f"{value:.3f}" if math.isfinite(value) else "NaN"
+
+
 class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
@@ -38,6 +46,9 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
         self._statistics: HeadStatistics | None = None
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555;")
         self.grid_widget = QWidget(self)
         self.grid = QGridLayout(self.grid_widget)
         self.grid.setSpacing(4)
@@ -53,6 +64,7 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
         splitter.setSizes([420, 200])
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addWidget(self.note)
         layout.addWidget(splitter, 1)
         model.changed.connect(self.mark_stale)
         self.retranslate()
@@ -78,7 +90,7 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
             panel = MatrixPanel(self.grid_widget)
             panel.setMinimumSize(140, 120)
             self._panels.append(panel)
-        rows, keys = computation.labels("weights")
+        rows, keys = computation.labels("weights")  # the memory's tokens as columns in cross-attention
         for head, panel in enumerate(self._panels):
             if head >= heads:
                 panel.hide()
@@ -87,22 +99,48 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
             panel.set_matrix(computation.matrix("weights", head), rows, keys,
                              f"A{subscript(head + 1)}", kind="probability")
             panel.show()
-        self._fill_table(statistics, computation.token_labels)
+        self._fill_table(statistics, computation.token_labels, computation.key_labels)
+        self._write_note()
 
-    def _fill_table(self, statistics: HeadStatistics, labels: list[str]) -> None:
+    def _fill_table(self, statistics: HeadStatistics, labels: list[str], keys: list[str]) -> None:
+        parameters = self.model.parameters
+        group = parameters.heads // parameters.kv_head_count
         heads = statistics.entropy.shape[0]
         self.table.setRowCount(heads)
         for head in range(heads):
-            most = ", ".join(f"{labels[query]}→{labels[int(key)]}"
-                             for query, key in enumerate(statistics.argmax[head]))
-            values = (str(head + 1), f"{statistics.mean_entropy[head]:.3f}",
-                      f"{statistics.mean_distance[head]:.3f}", most)
+            # A NaN row (float16 overflow) has no most attended token.
+            most = ", ".join(f"{labels[query]}→{keys[int(key)] if math.isfinite(weight) else 'NaN'}"
+                             for query, (key, weight) in enumerate(zip(statistics.argmax[head],
+                                                                        statistics.max_weight[head])))
+            name = str(head + 1) if group == 1 else self.tr("{0} (K/V {1})").format(head + 1, head // group + 1)
+            distance = statistics.mean_distance[head]
+            values = (name, _number(statistics.mean_entropy[head]),
+                      "—" if parameters.memory is not None else _number(distance), most)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column < 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if column == 2 and parameters.memory is not None:
+                    item.setToolTip(self.tr("Cross-attention: the keys are another sentence's tokens, "
+                                            "so no distance between a query and a key exists."))
                 self.table.setItem(head, column, item)
         self.table.resizeColumnsToContents()
+
+    def _write_note(self) -> None:
+        """What the variants change here, in a line under the introduction (hidden when nothing does)."""
+        parameters = self.model.parameters
+        notes = []
+        if parameters.kv_head_count < parameters.heads:
+            notes.append(self.tr("Query heads sharing a key/value head (K/V in the table) compare their own "
+                                 "queries with the same keys."))
+        if parameters.memory is not None:
+            notes.append(self.tr("Cross-attention: the columns are the memory sentence's tokens; a distance "
+                                 "between the two sentences means nothing, so it is left out (—)."))
+        if self._statistics is not None and np.isnan(self._statistics.entropy).any():
+            notes.append(self.tr("NaN: in {0} some scores overflowed, so softmax gave NaN "
+                                 "(see the hatched cells on the steps).").format(parameters.precision))
+        self.note.setText(" ".join(notes))
+        self.note.setVisible(bool(notes))
 
     def retranslate(self) -> None:
         self.intro.setText(self.tr(
@@ -113,3 +151,5 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
             self.tr("Head"), self.tr("Mean entropy (nats)"), self.tr("Mean distance (tokens)"),
             self.tr("Most attended token, per query"),
         ])
+        if self.is_built():
+            self.mark_stale()  # the table's head names and the note are written with the numbers

@@ -77,9 +77,10 @@ class _BarChart(pg.PlotWidget):
         self._value_items = []
         if count <= MAX_BAR_VALUES:
             for i, height in enumerate(shown):
-                if hidden[i] and not np.isfinite(self.heights[i]):
-                    # A masked score has no bar: mark its place, halfway up the chart.
-                    item = pg.TextItem("−∞", color="#777777", anchor=(0.5, 0.5))
+                if not np.isfinite(self.heights[i]):
+                    # A masked score (or one float16 overflowed, or NaN) has no bar: mark its place, halfway up.
+                    text = "−∞" if hidden[i] else format_cell(self.heights[i])
+                    item = pg.TextItem(text, color="#777777" if hidden[i] else "#c62828", anchor=(0.5, 0.5))
                     item.setPos(i, (y_range[0] + y_range[1]) / 2)
                     item.setFont(self._masked_font)
                 else:
@@ -109,6 +110,7 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
         self.chooser.setModel(self._token_list)
         self.chooser.currentIndexChanged.connect(self._chosen)
         self.head_label = QLabel(self)
+        self.head_label.setWordWrap(True)  # the variants add to it: it must not widen the window
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         top = QHBoxLayout()
@@ -119,10 +121,14 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
         layout.addWidget(self.intro)
         # Following the sentence is cheap and other views rely on it (the outlined row);
         # the bars, panels and arithmetic are made and drawn when the tab is shown (see build).
-        model.changed.connect(self._follow_sentence)
-        model.headChanged.connect(self.mark_stale)
+        model.changed.connect(self._refresh)
+        model.headChanged.connect(self._refresh)
         self._follow_sentence()
         self.retranslate()
+
+    def _refresh(self, *_signal_args) -> None:
+        """Every change of the model arrives here: follow the sentence, and redraw when seen."""
+        self._follow_sentence()
 
     # --- for tests and the window --------------------------------------------------------
     def token(self) -> int:
@@ -204,24 +210,37 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
         head = self.head_shown()
         journey = token_journey(computation, head, token)
         self._journey = journey
-        self.head_label.setText(self.tr("head {0} (choose a head above the panels; with all heads, head 1)").format(
-            head + 1))
-        self.charts["dot"].show_bars(labels, journey.dot, BAR_BRUSHES["dot"])
-        self.charts["scaled"].show_bars(labels, np.where(journey.visible, journey.scaled, np.nan),
+        self.head_label.setText(self._head_text(journey))
+        keys = journey.key_labels
+        self.charts["dot"].show_bars(keys, journey.dot, BAR_BRUSHES["dot"])
+        self.charts["scaled"].show_bars(keys, np.where(journey.visible, journey.logits, np.nan),
                                         BAR_BRUSHES["scaled"], journey.visible)
-        self.charts["weights"].show_bars(labels, journey.weights, BAR_BRUSHES["weights"], journey.visible,
+        self.charts["weights"].show_bars(keys, journey.weights, BAR_BRUSHES["weights"], journey.visible,
                                          y_range=(-0.03, 1.12))
         i = subscript(head + 1)
         label = journey.label
-        self.query_panel.set_matrix(journey.query[None, :], [f"q{i}({label})"], computation.labels("q")[1],
-                                    f"q{i}({label})")
+        query = f"q′{i}({label})" if journey.rotated else f"q{i}({label})"
+        self.query_panel.set_matrix(journey.query[None, :], [query], computation.labels("q")[1], query)
         # Stacked, not computed: the rows are the core's weighted values and output.
         self.sum_panel.set_matrix(
             np.vstack([journey.weighted_values, journey.output[None, :]]),
-            [f"{format_cell(w)}·v({s})" for w, s in zip(journey.weights, labels)] + [f"= head{i}({label})"],
+            [f"{format_cell(w)}·v({s})" for w, s in zip(journey.weights, keys)] + [f"= head{i}({label})"],
             computation.labels("v")[1], f"head{i}({label}) = Σ aₛ·v(s)")
-        self.sum_panel.highlight_row(len(labels))
+        self.sum_panel.highlight_row(len(keys))
         self.arithmetic.setHtml("<br>".join(html.escape(line) for line in arithmetic_lines(journey)))
+        self._retranslate_titles()
+
+    def _head_text(self, journey: TokenJourney) -> str:
+        """Which head is followed, and what of the variants it uses (shared key/value head, memory, RoPE)."""
+        parameters = self.model.parameters
+        parts = [self.tr("head {0} (choose a head above the panels; with all heads, head 1)").format(journey.head + 1)]
+        if parameters.kv_head_count < parameters.heads:
+            parts.append(self.tr("its keys and values are key/value head {0}'s, shared").format(journey.kv_head + 1))
+        if parameters.memory is not None:
+            parts.append(self.tr("the keys are the memory sentence's tokens"))
+        if journey.rotated:
+            parts.append(self.tr("q′ and k′ are turned by RoPE"))
+        return " · ".join(parts)
 
     def retranslate(self) -> None:
         self.intro.setText(self.tr(
@@ -234,6 +253,16 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
         self.mark_stale()  # the head label is written with the rest
 
     def _retranslate_titles(self) -> None:
-        self.titles["dot"].setText(self.tr("q·k for every key"))
-        self.titles["scaled"].setText(self.tr("÷√d_k (grey: masked)"))
+        parameters = self.model.parameters
+        rotated = parameters.rope is not None
+        self.titles["dot"].setText(self.tr("q′·k′ for every key") if rotated else self.tr("q·k for every key"))
+        if parameters.skip_scaling:
+            scaled = self.tr("not scaled")
+        elif parameters.scale is not None:
+            scaled = self.tr("× {0}").format(f"{parameters.scale:g}")
+        else:
+            scaled = "÷√d_k"
+        if parameters.alibi:
+            scaled = self.tr("{0}, + ALiBi").format(scaled)
+        self.titles["scaled"].setText(self.tr("{0} (grey: masked)").format(scaled))
         self.titles["weights"].setText(self.tr("softmax weights (sum 1)"))

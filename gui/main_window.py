@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from attention_stepper.core import __version__
-from attention_stepper.core.matrices import matrix_info
 
 from .compare_view import CompareView
 from .controls import ControlsPanel
@@ -36,11 +35,12 @@ from .journey_view import TokenJourneyView
 from .i18n import LANGUAGES, Retranslating, current_language, install_language
 from .model import AttentionModel
 from .model_actions import ModelActions
+from .presets import PresetMenu
 from .scaling_lab import ScalingLab
 from .sessions import SessionActions
 from .settings_store import SettingsStore
 from .step_bar import StepBar
-from .step_view import StepView, matrix_title
+from .step_view import StepView, follows_tokens, matrix_title
 from .tiles_view import TilesView
 
 
@@ -195,6 +195,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.step_menu.addAction(self.play_action)
         self.view_menu = menus.addMenu("")
         self.view_menu.addAction(self.all_heads_action)
+        self.presets_menu = PresetMenu(self.model, self)
+        self.presets_menu.refused.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.view_menu.addMenu(self.presets_menu)
         self.language_menu = self.view_menu.addMenu("")
         for action in self.language_actions.values():
             self.language_menu.addAction(action)
@@ -326,7 +329,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _follow_clicked_token(self, key: str, head: int, row: int, column: int) -> None:
         """Clicking a cell in a matrix whose rows are tokens follows that row's token."""
-        if matrix_info(key).token_rows:
+        if follows_tokens(self.model.computation, key):  # not the memory's rows in cross-attention
             self.journey.set_token(row)
 
     def _cell_refused(self, name: str, message: str) -> None:

@@ -5,6 +5,11 @@ sentence and seeded weights, the mean softmax entropy and the mean largest
 attention weight with and without the scaling. Without it, entropy falls
 and the largest weight climbs towards 1 as d_k grows: softmax saturates.
 The curves are recomputed only while the lab is on screen.
+
+The variants apply as in the panels (shared key/value heads, biases, RoPE,
+ALiBi, the masks, a memory); a note under the introduction says what they
+change here: RoPE leaves out the odd d_k, a scale of one's own gets a curve
+of its own, and the lab always computes in float64.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from .model import AttentionModel
 SCALED_PEN = pg.mkPen("#1565c0", width=2)
 UNSCALED_PEN = pg.mkPen("#c62828", width=2, style=Qt.PenStyle.DashLine)
 REFERENCE_PEN = pg.mkPen("#888888", width=1, style=Qt.PenStyle.DotLine)
+CUSTOM_PEN = pg.mkPen("#ef6c00", width=2, style=Qt.PenStyle.DashDotLine)
 #: How long the lab waits after a change before recomputing (several forward passes).
 RECOMPUTE_DELAY_MS = 150
 
@@ -41,8 +47,13 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
 
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555;")
+        self.note.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addWidget(self.note)
         model.changed.connect(self.mark_stale)
         self.retranslate()
 
@@ -79,6 +90,8 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
                                                      symbolBrush="#1565c0", symbolPen=None)
             self.lines[f"{kind}_unscaled"] = item.plot(pen=UNSCALED_PEN, symbol="s", symbolSize=5,
                                                        symbolBrush="#c62828", symbolPen=None)
+            self.lines[f"{kind}_custom"] = item.plot(pen=CUSTOM_PEN, symbol="t", symbolSize=6,
+                                                     symbolBrush="#ef6c00", symbolPen=None)
             current = pg.InfiniteLine(angle=90, pen=QPen(Qt.GlobalColor.darkGreen, 0, Qt.PenStyle.DashDotLine),
                                       label="", labelOpts={"position": 0.08, "color": "#2e7d32"})
             item.addItem(current)
@@ -101,11 +114,49 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
         self.lines["entropy_unscaled"].setData(d_k, curves.entropy_unscaled)
         self.lines["max_weight_scaled"].setData(d_k, curves.max_weight_scaled)
         self.lines["max_weight_unscaled"].setData(d_k, curves.max_weight_unscaled)
+        custom = curves.custom_scale is not None
+        for kind in ("entropy", "max_weight"):
+            line = self.lines[f"{kind}_custom"]
+            if custom:
+                line.setData(d_k, getattr(curves, f"{kind}_custom"))
+            else:
+                line.setData([], [])
+            line.setVisible(custom)
         self.uniform_line.setData(d_k, np.full(d_k.shape, curves.uniform_entropy))
         for line in self.current_lines:
             line.setValue(np.log10(curves.current_d_k))  # the axis is in log10 units in log mode
             line.label.setFormat(f"d_k = {curves.current_d_k}")
         self.entropy_plot.getPlotItem().setYRange(0, max(curves.uniform_entropy, 1e-3) * 1.05)
+        self._retranslate_plots()
+        self._write_note()
+
+    def _write_note(self) -> None:
+        """What the variants change in the lab (hidden when none does)."""
+        curves, parameters = self._curves, self.model.parameters
+        if curves is None:
+            return
+        notes = []
+        if curves.skipped_d_k:
+            notes.append(self.tr("RoPE turns the entries in pairs, so the odd d_k ({0}) are left out.").format(
+                ", ".join(map(str, curves.skipped_d_k))))
+        if curves.custom_scale is not None:
+            notes.append(self.tr("Orange: your scale S = {0} at every d_k; a fixed S saturates as d_k grows, "
+                                 "which is why the usual S is 1/√d_k.").format(f"{curves.custom_scale:g}"))
+        if parameters.skip_scaling:
+            notes.append(self.tr("The panels skip the scaling: they are the red curve at the green line."))
+        if parameters.memory is not None:
+            notes.append(self.tr("Cross-attention: the keys are the memory sentence's tokens."))
+        used = [name for name, on in ((self.tr("shared key/value heads"), parameters.kv_head_count < parameters.heads),
+                                      (self.tr("biases"), parameters.bias), ("RoPE", parameters.rope is not None),
+                                      ("ALiBi", parameters.alibi), (self.tr("the causal mask"), parameters.causal),
+                                      (self.tr("the window"), parameters.window is not None)) if on]
+        if used:
+            notes.append(self.tr("As in the panels, with {0}.").format(self.tr(", ").join(used)))
+        if parameters.precision != "float64":
+            notes.append(self.tr("The lab computes in float64, whatever the panels' precision ({0}): "
+                                 "it is about the scale, not the rounding.").format(parameters.precision))
+        self.note.setText(" ".join(notes))
+        self.note.setVisible(bool(notes))
 
     def retranslate(self) -> None:
         self.intro.setText(self.tr(
@@ -117,6 +168,7 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
                                 "heads, d_model and seed"))
         if self.is_built():
             self._retranslate_plots()
+            self._write_note()
 
     def _retranslate_plots(self) -> None:
         entropy, weight = self.entropy_plot.getPlotItem(), self.weight_plot.getPlotItem()
@@ -132,4 +184,7 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
             kind = "entropy" if item is entropy else "max_weight"
             legend.addItem(self.lines[f"{kind}_scaled"], self.tr("scaled: softmax(QKᵀ/√d_k)"))
             legend.addItem(self.lines[f"{kind}_unscaled"], self.tr("unscaled: softmax(QKᵀ)"))
+            if self._curves is not None and self._curves.custom_scale is not None:
+                legend.addItem(self.lines[f"{kind}_custom"], self.tr("your scale: softmax({0}·QKᵀ)").format(
+                    f"{self._curves.custom_scale:g}"))
         entropy.legend.addItem(self.uniform_line, self.tr("even attention (ln n)"))

@@ -1,9 +1,13 @@
 """The current step's matrices as heatmap panels.
 
 Inputs first, then outputs. With all heads shown, per-head matrices get one
-row per head and shared ones (X, concat, W_O…) span the rows; with one head
-chosen, that head's matrices fill one row. Panels are kept in a pool and
-reused, so stepping and editing never create graphics items afresh.
+row per head and shared ones (X, concat, W_O…) span the rows; a key/value
+head shared by several query heads spans their rows. With one head chosen,
+that head's matrices fill one row. Biases are a short row under their
+weights (b_Q under W_Q, b_O under W_O). RoPE's step shows its angle table
+beside q and k. Panels are kept in a pool and reused, so stepping and
+editing never create graphics items afresh. Under the panels, a note says
+what the chosen view hides and a legend tells the masks' hatches apart.
 """
 
 from __future__ import annotations
@@ -13,16 +17,24 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
+import numpy as np
+
 from attention_stepper.core.formulas import subscript
-from attention_stepper.core.matrices import TOKEN_AXES, WEIGHT_NAMES, matrix_info
+from attention_stepper.core.matrices import WEIGHT_NAMES, matrix_info
 
 from .heatmap import MatrixPanel
+from .heatmap.levels import GAPS
 from .i18n import Retranslating
+from .mask_legend import MaskLegend
 from .model import AttentionModel
+from .panel_titles import gap_reasons, mask_gaps, panel_title
 
 #: Weight matrices are shown per head only when one head is chosen (all heads would be too many panels).
 _PER_HEAD_WEIGHTS = frozenset(key for key in WEIGHT_NAMES if matrix_info(key).per_head)
-MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT = 150, 130
+MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT = 134, 130
+#: A bias is one row: its panel is short (the title, the labels and one row of cells).
+BIAS_PANEL_HEIGHT, BIAS_PANEL_MAX_HEIGHT = 76, 96
+ANGLES_PANEL_WIDTH = 120
 #: More matrices than this for one head are laid out in two rows.
 MAX_COLUMNS = 4
 
@@ -36,6 +48,16 @@ class Slot:
     row: int
     column: int
     row_span: int = 1
+
+
+def is_sentence_axis(computation, axis: str) -> bool:
+    """Whether the entries along ``axis`` are the sentence's tokens (in cross-attention the keys are the memory's)."""
+    return axis == "tokens" or (axis == "keys" and computation.memory_tokens is None)
+
+
+def follows_tokens(computation, key: str) -> bool:
+    """Whether row t of matrix ``key`` is token t of the sentence (so following a token outlines it here)."""
+    return is_sentence_axis(computation, matrix_info(key).rows)
 
 
 def matrix_title(key: str, head: int | None, shape: tuple[int, ...]) -> str:
@@ -65,17 +87,47 @@ def _column(computation, key: str, column: int, heads: list[int], first_row: int
     return [Slot(key, head, first_row + row, column) for row, head in enumerate(heads)]
 
 
+def step_keys(model: AttentionModel) -> list[str]:
+    """The matrices the current step shows: its inputs (with RoPE's angle table) and outputs."""
+    step = model.step
+    inputs = list(step.inputs)
+    if step.key == "rope" and "rope_angles" in model.computation.available:
+        inputs.append("rope_angles")
+    keys = inputs + list(step.outputs)
+    if model.head is None:
+        keys = [key for key in keys if key not in _PER_HEAD_WEIGHTS]
+    return keys
+
+
+def _project_one_head(computation, keys: list[str], head: int) -> list[Slot]:
+    """One head's projections: X (and the memory) on the left, and a column per Q, K, V: W, then b, then the product."""
+    sources = [key for key in ("embed", "memory") if key in keys]
+    product_row = 2 if any(matrix_info(key).rows == "bias" for key in keys) else 1
+    slots = [Slot(key, None, 0, column, product_row + 1) for column, key in enumerate(sources)]
+    for column, name in enumerate("qkv", start=len(sources)):
+        for row, key in ((0, f"w_{name}"), (1, f"b_{name}"), (product_row, name)):
+            if key in keys:
+                slots.append(Slot(key, _matrix_head(computation, key, head), row, column))
+    return slots
+
+
+def _output_with_bias(rows: int) -> list[Slot]:
+    """concat · W_O + b_O: b_O a short row under W_O, the others spanning the rows (one per head, or one)."""
+    return [Slot("concat", None, 0, 0, rows + 1), Slot("w_o", None, 0, 1, rows), Slot("b_o", None, rows, 1),
+            Slot("output", None, 0, 2, rows + 1)]
+
+
 def layout_slots(model: AttentionModel) -> list[Slot]:
     """Where each matrix of the current step goes (a pure function of the model's state)."""
     computation = model.computation
     step = model.step
-    keys = list(step.inputs) + list(step.outputs)
-    if model.head is None:
-        keys = [key for key in keys if key not in _PER_HEAD_WEIGHTS]
-        heads = list(range(computation.parameters.heads))
-    else:
-        heads = [model.head]
+    keys = step_keys(model)
+    heads = list(range(computation.parameters.heads)) if model.head is None else [model.head]
     slots = []
+    if step.key == "output" and "b_o" in keys:
+        return _output_with_bias(len(heads))
+    if model.head is not None and step.key == "project":
+        return _project_one_head(computation, keys, model.head)
     if model.head is None and step.key == "project":
         # The split made visible: each packed product X·[W₁ | W₂ | …] (one matmul for all heads) on
         # top, its head blocks outlined, and below it the per-head pieces Q_i, K_i, V_i it splits into.
@@ -87,9 +139,9 @@ def layout_slots(model: AttentionModel) -> list[Slot]:
             slots.extend(_column(computation, key, column, heads, first_row=1))
         return slots
     if model.head is not None and len(keys) > MAX_COLUMNS:
-        # One head with many matrices (project: X, W_Q, W_K, W_V, Q, K, V): inputs above, outputs below.
-        inputs = [key for key in step.inputs if key in keys]
-        for row, row_keys in enumerate((inputs, [key for key in keys if key not in inputs])):
+        # One head with many matrices (RoPE: Q, K, θ, Q′, K′): inputs above, outputs below.
+        outputs = [key for key in keys if key in step.outputs]
+        for row, row_keys in enumerate(([key for key in keys if key not in outputs], outputs)):
             slots.extend(Slot(key, _matrix_head(computation, key, model.head), row, column)
                          for column, key in enumerate(row_keys))
         return slots
@@ -127,6 +179,9 @@ class StepView(Retranslating, QWidget):
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555;")
+        self.legend = MaskLegend(self)
+        self._slots: list[Slot] = []
+        self._mask_gaps: tuple[np.ndarray, set[str]] | None = None  # the masks' kinds, worked out once a refresh
         model.changed.connect(self.refresh)
         model.stepChanged.connect(self.refresh)
         model.headChanged.connect(lambda _head: self.refresh())
@@ -163,7 +218,13 @@ class StepView(Retranslating, QWidget):
         panel = self._pool.get((key, head))
         if panel is None:
             panel = MatrixPanel(self)
-            panel.setMinimumSize(MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT)
+            if key == "rope_angles":  # a narrow table beside four panels: keep RoPE's step within the window
+                panel.setMinimumSize(ANGLES_PANEL_WIDTH, MIN_PANEL_HEIGHT)
+            elif matrix_info(key).rows == "bias":
+                panel.setMinimumSize(MIN_PANEL_WIDTH, BIAS_PANEL_HEIGHT)
+                panel.setMaximumHeight(BIAS_PANEL_MAX_HEIGHT)
+            else:
+                panel.setMinimumSize(MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT)
             panel.hovered.connect(self.hovered)
             panel.cellClicked.connect(lambda row, column, clicked=panel: self._clicked(clicked, row, column))
             panel.cellDoubleClicked.connect(
@@ -204,48 +265,91 @@ class StepView(Retranslating, QWidget):
                 QCoreApplication.sendPostedEvents(viewport, QEvent.Type.LayoutRequest)
         self._shown = []
         labels = {}  # per matrix key: every head's panel has the same labels
+        gaps = set()  # the kinds of colourless cell on screen, for the legend
+        masked = mask_gaps(computation) if any(slot.key == "masked" for slot in slots) else None
         for slot, panel in placed:
             matrix = computation.matrix(slot.key, slot.head)
             if slot.key not in labels:
                 labels[slot.key] = computation.labels(slot.key)
             rows, columns = labels[slot.key]
-            panel.set_matrix(matrix, rows, columns, matrix_title(slot.key, slot.head, matrix.shape),
+            panel.set_matrix(matrix, rows, columns, panel_title(computation, slot.key, slot.head, matrix.shape),
                              kind=matrix_info(slot.key).kind)
+            reasons = gap_reasons(computation, slot.key, matrix, masked)
+            panel.set_gap_reasons(reasons)
+            if reasons is not None or matrix.dtype != np.float64:
+                gaps |= self._gaps_of(matrix, reasons, masked if slot.key == "masked" else None)
             panel.set_block_outlines([(first, width, self.tr("head {0}").format(head + 1)) for head, (first, width)
                                       in enumerate(computation.head_blocks(slot.key))])
             if matrix_info(slot.key).editable:
                 panel.set_marked_cells(computation.edited_cells(slot.key, slot.head))
-            panel.highlight_row(self.followed_token if matrix_info(slot.key).token_rows else None)
+            panel.highlight_row(self.followed_token if follows_tokens(computation, slot.key) else None)
             self._shown.append((slot, panel))
+        self._update_legend(gaps)
         for panel in appearing:
             panel.flush_scene()
+
+    def _gaps_of(self, matrix: np.ndarray, reasons: np.ndarray | None, masked: np.ndarray | None) -> set[str]:
+        """Which kinds of colourless cell (MaskLegend.ENTRIES) a panel shows: its masks, overflow, NaN."""
+        found = set()
+        if matrix.dtype == np.float64 and masked is not None:
+            # float64 has −∞ exactly where a mask put it: the masks there are the same for every head
+            if self._mask_gaps is None or self._mask_gaps[0] is not masked:
+                self._mask_gaps = (masked, {GAPS[code] for code in np.unique(masked).tolist()} - {"overflow"})
+            return set(self._mask_gaps[1])
+        if reasons is not None:
+            found |= {GAPS[code] for code in np.unique(reasons[np.isneginf(matrix)]).tolist()}
+        if matrix.dtype != np.float64:
+            if np.isnan(matrix).any():
+                found.add("nan")
+            if np.isposinf(matrix).any():
+                found.add("overflow")
+        return found
+
+    def _update_legend(self, gaps: set[str]) -> None:
+        p = self.model.parameters
+        self.legend.show_entries(gaps, p.window, p.causal, p.precision)
+        self._place_footer()
 
     def retranslate(self) -> None:
         self._update_note()
 
     def _update_note(self, slots: list[Slot] | None = None) -> None:
         """A hint under the panels when the chosen view hides something (re-set on language change)."""
-        slots = layout_slots(self.model) if slots is None else slots
-        self.grid.removeWidget(self.note)
+        self._slots = layout_slots(self.model) if slots is None else slots
         note = ""
         if self.model.head is None and any(key in _PER_HEAD_WEIGHTS for key in self.model.step.inputs):
-            note = self.tr("Choose one head to see its W_Q, W_K and W_V as well.")
+            if self.model.parameters.bias and self.model.step.key == "project":
+                note = self.tr("Choose one head to see its W_Q, W_K and W_V and its biases as well.")
+            else:
+                note = self.tr("Choose one head to see its W_Q, W_K and W_V as well.")
         self.note.setText(note)
         self.note.setVisible(bool(note))
-        if note:
-            self.grid.addWidget(self.note, max(slot.row + slot.row_span for slot in slots), 0, 1, -1)
+        self._place_footer()
+
+    def _place_footer(self) -> None:
+        """The note and the legend in the rows under the panels (only those that have something to say)."""
+        below = max((slot.row + slot.row_span for slot in self._slots), default=0)
+        shown = [widget for widget in (self.note, self.legend) if not widget.isHidden()]
+        for widget in (self.note, self.legend):
+            index = self.grid.indexOf(widget)
+            place = (below + shown.index(widget), 0) if widget in shown else None
+            if index >= 0 and (place is None or self.grid.getItemPosition(index)[:2] != place):
+                self.grid.removeWidget(widget)
+                index = -1
+            if place is not None and index < 0:
+                self.grid.addWidget(widget, *place, 1, -1)
 
     def _label_clicked(self, key: str, axis: str, index: int) -> None:
         """A click on a token on either axis (rows of most matrices, columns of the score matrices)."""
-        matrix = matrix_info(key)
-        if (axis == "row" and matrix.token_rows) or (axis == "column" and matrix.columns in TOKEN_AXES):
+        matrix, computation = matrix_info(key), self.model.computation
+        if is_sentence_axis(computation, matrix.rows if axis == "row" else matrix.columns):
             self.tokenClicked.emit(index)
 
     def follow_token(self, token: int | None) -> None:
         """Outline token ``token``'s row (0-based) in every panel whose rows are tokens; None clears."""
         self.followed_token = token
         for slot, panel in self._shown:
-            panel.highlight_row(token if matrix_info(slot.key).token_rows else None)
+            panel.highlight_row(token if follows_tokens(self.model.computation, slot.key) else None)
 
     def _clicked(self, clicked: MatrixPanel, row: int, column: int) -> None:
         for slot, panel in self._shown:

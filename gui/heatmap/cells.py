@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter
 
 from .levels import colour_pixels, dark_cells, format_cell, value_font_pixels
 from .marks import CellMarks
-from .style import BLOCK_PEN, CELL_TEXTS, EDITED_COLOUR, HIGHLIGHT_PEN, MASKED_FILL, MASKED_HATCH, SKIPPED_PEN, TILE_PEN
+from .style import BLOCK_PEN, CELL_TEXTS, EDITED_COLOUR, GAP_LOOKS, HIGHLIGHT_PEN, SKIPPED_PEN, TILE_PEN
 
 
 def _cells_rect(rows: int, cols: int) -> QRectF:
@@ -87,28 +87,34 @@ class MaskedBackdrop(pg.GraphicsObject):
     """Hatched grey under the masked cells; the picture is transparent there, so it shows through.
 
     Only the masked cells are filled (as runs along each row), and the item is
-    hidden when nothing is masked, so unmasked matrices cost nothing.
+    hidden when nothing is masked, so unmasked matrices cost nothing. Each
+    cell may have a look of its own (``styles``: an index into levels.GAPS,
+    drawn as style.GAP_LOOKS says), so the causal mask, a window, padding and
+    float16's overflow are told apart.
     """
 
     def __init__(self):
         super().__init__()
         self._rect = QRectF()
-        self._runs: list[QRectF] = []
-        self._hatch = QBrush(MASKED_HATCH, Qt.BrushStyle.BDiagPattern)
+        self._runs: list[tuple[QRectF, QColor, QBrush]] = []
+        self._looks = [(fill, QBrush(hatch, pattern)) for fill, hatch, pattern in GAP_LOOKS.values()]
 
-    def set_cells(self, masked: np.ndarray | None, rows: int, cols: int) -> None:
-        """``masked``: boolean rows × cols array of cells to hatch (None: none)."""
+    def set_cells(self, masked: np.ndarray | None, rows: int, cols: int, styles: np.ndarray | None = None) -> None:
+        """``masked``: boolean rows × cols array of cells to hatch (None: none); ``styles``: each one's look."""
         rect = _cells_rect(rows, cols)
         if rect != self._rect:
             self.prepareGeometryChange()
             self._rect = rect
         runs = []
         if masked is not None:
-            for row, line in enumerate(masked):
-                # Start and end of each run of True in the row.
-                edges = np.flatnonzero(np.diff(np.concatenate(([0], line.view(np.int8), [0]))))
-                for start, stop in zip(edges[::2], edges[1::2]):
-                    runs.append(QRectF(start - 0.5, row - 0.5, stop - start, 1))
+            coded = masked.astype(np.int8) if styles is None else np.where(masked, styles.astype(np.int8) + 1, 0)
+            for row, line in enumerate(coded):
+                # Start and end of each run of one look in the row (0: no backdrop).
+                edges = np.flatnonzero(np.diff(np.concatenate(([0], line, [0]))))
+                for start, stop in zip(edges[:-1], edges[1:]):
+                    if line[start]:
+                        fill, hatch = self._looks[line[start] - 1]
+                        runs.append((QRectF(start - 0.5, row - 0.5, stop - start, 1), fill, hatch))
         self._runs = runs
         self.setVisible(bool(runs))
         self.update()
@@ -125,10 +131,10 @@ class MaskedBackdrop(pg.GraphicsObject):
         transform = painter.transform()
         painter.save()
         painter.resetTransform()  # hatch in screen pixels, whatever the zoom
-        for run in self._runs:
+        for run, fill, hatch in self._runs:
             device = transform.mapRect(run)
-            painter.fillRect(device, MASKED_FILL)
-            painter.fillRect(device, self._hatch)
+            painter.fillRect(device, fill)
+            painter.fillRect(device, hatch)
         painter.restore()
 
 

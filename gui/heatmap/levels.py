@@ -20,6 +20,9 @@ import numpy as np
 
 #: What a matrix holds, which decides its colours: any sign (centred on 0) or probabilities (0…1).
 KINDS = ("signed", "probability")
+#: Why a cell has no colour, each drawn with its own backdrop (style.GAP_LOOKS): a −∞ cell is "masked"
+#: unless the panel is told why (a mask of its own, or a float16 "overflow"); a NaN cell is "nan".
+GAPS = ("masked", "padding", "causal", "window", "overflow", "nan")
 #: Values are written in the cells only up to this many cells (automatic mode).
 MAX_TEXT_CELLS = 144
 #: At most this many tick labels along an axis in view; more are thinned to every k-th.
@@ -39,7 +42,7 @@ _LUMINANCE_WEIGHTS = np.array([0.2126, 0.7152, 0.0722])  # Rec. 709, as in WCAG'
 class Shown:
     """What a heatmap draws for one matrix."""
 
-    #: float32, C order, a copy (the caller's array may change); NaN where the matrix is −inf.
+    #: float32, C order, a copy (the caller's array may change); NaN where the matrix is ±inf or NaN.
     values: np.ndarray
     #: The values at the two ends of the colour table.
     levels: tuple[float, float]
@@ -47,6 +50,10 @@ class Shown:
     masked: np.ndarray | None
     #: Whether ``values`` may hold NaN: only then do the pixels look for it.
     has_gaps: bool
+    #: Boolean mask of the NaN and +∞ cells of the matrix itself (float16 overflow; NaN in ``values``), or None.
+    nan: np.ndarray | None = None
+    #: Which of those are +∞ (drawn as overflow, like an −∞ no mask made), or None.
+    overflow: np.ndarray | None = None
 
 
 def shown_values(matrix: np.ndarray, kind: str) -> Shown:
@@ -54,7 +61,8 @@ def shown_values(matrix: np.ndarray, kind: str) -> Shown:
 
     "signed": ±max|finite value| (±1 when all are zero), so 0 is always the
     middle colour; "probability": 0…1 whatever the values, so heads compare.
-    Masked cells (−inf) become NaN and are left out of the levels. Only when
+    Masked cells (−inf) become NaN and are left out of the levels, as do NaN
+    and +∞ (float16's overflow), each drawn on a backdrop of its own. Only when
     the first pass meets a non-finite number is the matrix searched for
     them: matrices can be large and are mostly finite.
     """
@@ -69,6 +77,9 @@ def shown_values(matrix: np.ndarray, kind: str) -> Shown:
             peak = float(values.sum())
         finite = math.isfinite(peak)
         if not finite:
+            overflow = np.isposinf(values)
+            nan = np.isnan(values) | overflow
+            values[overflow] = np.nan
             masked = np.isneginf(values)
             values[masked] = np.nan
             finite_values = values[np.isfinite(values)]
@@ -80,7 +91,26 @@ def shown_values(matrix: np.ndarray, kind: str) -> Shown:
         levels = (-bound, bound)
     else:
         levels = (0.0, 1.0)
-    return Shown(values, levels, masked, not finite)
+    if finite or not nan.any():
+        return Shown(values, levels, masked, not finite)
+    return Shown(values, levels, masked, True, nan, overflow if overflow.any() else None)
+
+
+def gap_styles(shown: Shown, reasons: np.ndarray | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(cells with a backdrop, each one's index in GAPS): −∞ cells by ``reasons`` (else "masked"), NaN as "nan"."""
+    if shown.masked is None and shown.nan is None:
+        return None, None
+    rows, cols = shown.values.shape
+    masked = np.zeros((rows, cols), dtype=bool) if shown.masked is None else shown.masked
+    styles = np.zeros((rows, cols), dtype=np.int8)
+    if reasons is not None:
+        styles[masked] = np.asarray(reasons, dtype=np.int8)[masked]
+    if shown.nan is None:
+        return masked, styles
+    styles[shown.nan] = GAPS.index("nan")
+    if shown.overflow is not None:
+        styles[shown.overflow] = GAPS.index("overflow")
+    return masked | shown.nan, styles
 
 
 def argb_words(table: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from .axis import TokenAxis
 from .cells import CellOverlay, CellValues, HeatmapImage, MaskedBackdrop
 from .colour_bar import ColourBar
-from .levels import KINDS, MAX_TEXT_CELLS, format_hover_value, shown_values
+from .levels import GAPS, KINDS, MAX_TEXT_CELLS, Shown, format_hover_value, gap_styles, shown_values
 from .marks import CellMarks
 from ..fonts import cjk_font
 from .style import BACKGROUND, FOREGROUND, PanelFonts, colour_table
@@ -65,6 +65,8 @@ class MatrixPanel(QWidget):
         self._shape = (0, 0)
         self._show_values_asked: bool | None = None
         self._last_hover: tuple[int, int] | None = None
+        self._shown: Shown | None = None
+        self._gap_reasons: np.ndarray | None = None
 
         self._view = HeatmapView(self)
         self._view.setBackground(BACKGROUND)
@@ -100,7 +102,7 @@ class MatrixPanel(QWidget):
         plot.setTitle(None)
         plot.layout.removeItem(plot.titleLabel)
         self._title_item = Title(cjk_font(fonts.title))
-        plot.layout.addItem(self._title_item, 0, 1)
+        plot.layout.addItem(self._title_item, 0, 0, 1, 6)  # over the labels and the colour bar too: room to read
         plot.layout.setRowFixedHeight(0, Title.HEIGHT)
 
         self._backdrop = MaskedBackdrop()
@@ -179,9 +181,10 @@ class MatrixPanel(QWidget):
 
         if shape_changed:
             self._shape = (rows, cols)
+            self._gap_reasons = None
             self._reset_view()
-        if shown.masked is not None or self._backdrop.has_cells():
-            self._backdrop.set_cells(shown.masked, rows, cols)
+        self._shown = shown
+        self._draw_backdrop()
         self._overlay.set_shape(rows, cols)
 
         self._left.set_labels(row_labels)
@@ -199,6 +202,29 @@ class MatrixPanel(QWidget):
         self._last_hover = None
         self._settle()
         self._repaint()
+
+    def set_gap_reasons(self, reasons: np.ndarray | None) -> None:
+        """Say why each −∞ cell is −∞: a rows × cols array of indices into levels.GAPS (None: all "masked").
+
+        Each reason has its own hatch (style.GAP_LOOKS) and hover note; NaN cells are always "nan".
+        Kept until the matrix changes shape.
+        """
+        if reasons is not None and np.shape(reasons) != self._shape:
+            raise ValueError(f"reasons of shape {np.shape(reasons)} for a {self._shape[0]}×{self._shape[1]} matrix")
+        if reasons is None and self._gap_reasons is None:
+            return
+        if (reasons is not None and self._gap_reasons is not None
+                and np.array_equal(reasons, self._gap_reasons)):
+            return
+        self._gap_reasons = None if reasons is None else np.array(reasons, dtype=np.int8)
+        self._draw_backdrop()
+        self._repaint()
+
+    def _draw_backdrop(self) -> None:
+        rows, cols = self._shape
+        cells, styles = (None, None) if self._shown is None else gap_styles(self._shown, self._gap_reasons)
+        if cells is not None or self._backdrop.has_cells():
+            self._backdrop.set_cells(cells, rows, cols, styles)
 
     def flush_scene(self) -> None:
         """Let the scene handle its changed items now (a panel just shown), not after the next paint."""
@@ -252,11 +278,18 @@ class MatrixPanel(QWidget):
         rows, cols = self._shape
         if not (0 <= row < rows and 0 <= col < cols):
             return ""
-        value = format_hover_value(float(self._matrix[row, col]), self.tr("(masked)"))
+        value = format_hover_value(float(self._matrix[row, col]), self._gap_note(row, col))
         # The matrix's name: the title up to its first space ("scores₁ = …" → "scores₁").
         name = self._title.split(" ", 1)[0] if self._title else ""
         position = self.tr("(row {0}, column {1})").format(row + 1, col + 1)
         return f"{name}[{self._left.labels()[row]}, {self._top.labels()[col]}] = {value}  {position}"
+
+    def _gap_note(self, row: int, col: int) -> str:
+        """What a −∞ cell's hover text adds: why it is −∞ (see set_gap_reasons)."""
+        reason = "masked" if self._gap_reasons is None else GAPS[self._gap_reasons[row, col]]
+        notes = {"padding": self.tr("(masked: padding)"), "window": self.tr("(masked: outside the window)"),
+                 "overflow": self.tr("(overflow)")}  # the causal mask is the mask of the 2017 lesson: "(masked)"
+        return notes.get(reason, self.tr("(masked)"))
 
     def _label_at(self, scene_pos) -> tuple[str, int] | None:
         """Which row label (left axis) or column label (top axis) is under a scene position, if any."""

@@ -11,14 +11,25 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QStaticText, QTransform
 
-from .levels import KINDS, argb_words, luminances
+from .levels import GAPS, KINDS, argb_words, luminances
 
 FOREGROUND = QColor("#333333")
 BACKGROUND = QColor("#ffffff")
 MASKED_FILL = QColor("#9a9a9a")
 MASKED_HATCH = QColor("#5c5c5c")
+#: How each kind of colourless cell (levels.GAPS) is drawn: (fill, hatch colour, hatch pattern).
+GAP_LOOKS = {
+    "masked": (MASKED_FILL, MASKED_HATCH, Qt.BrushStyle.BDiagPattern),
+    "padding": (QColor("#c77800"), QColor("#5d3a00"), Qt.BrushStyle.CrossPattern),
+    "causal": (MASKED_FILL, MASKED_HATCH, Qt.BrushStyle.BDiagPattern),
+    "window": (QColor("#00897b"), QColor("#003d33"), Qt.BrushStyle.FDiagPattern),
+    "overflow": (QColor("#212121"), QColor("#ff5252"), Qt.BrushStyle.DiagCrossPattern),
+    "nan": (QColor("#ad1457"), QColor("#f8bbd0"), Qt.BrushStyle.DiagCrossPattern),
+}
+assert tuple(GAP_LOOKS) == GAPS
 HIGHLIGHT_PEN = QColor("#111111")
 BLOCK_PEN = QColor("#000000")
 #: The outlined tile (FlashAttention's current one): magenta, apart from every colour of both maps.

@@ -163,72 +163,72 @@
     <context>
         <name>ControlsPanel</name>
         <message>
-            <location filename="../../gui/controls.py" line="314" />
+            <location filename="../../gui/controls.py" line="318" />
             <source>&amp;Sentence</source>
             <translation>句子(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="315" />
+            <location filename="../../gui/controls.py" line="319" />
             <source>&amp;Tokens</source>
             <translation>分词(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="316" />
+            <location filename="../../gui/controls.py" line="320" />
             <source>&amp;Heads h</source>
             <translation>头数 h(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="320" />
+            <location filename="../../gui/controls.py" line="324" />
             <source>S&amp;eed</source>
             <translation>随机种子(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="322" />
+            <location filename="../../gui/controls.py" line="326" />
             <source>Number of attention heads h. Each head has its own W_Q, W_K and W_V (default {0}).</source>
             <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="324" />
+            <location filename="../../gui/controls.py" line="328" />
             <source>Width of each word vector: the columns of X and of the output (default {0}).</source>
             <translation>每个词向量的维度:X 和输出的列数(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="326" />
+            <location filename="../../gui/controls.py" line="330" />
             <source>Width of queries and keys; the scores are divided by √d_k (default {0}). Free: not tied to d_model / h.</source>
             <translation>查询和键的维度;得分要除以 √d_k(默认 {0})。可以自由设置,不必等于 d_model / h。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="328" />
+            <location filename="../../gui/controls.py" line="332" />
             <source>Seed of the random word vectors and weights: same seed, same numbers.</source>
             <translation>随机词向量和权重的种子:种子相同,数字就相同。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="329" />
+            <location filename="../../gui/controls.py" line="333" />
             <source>Causal mask</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="331" />
+            <location filename="../../gui/controls.py" line="335" />
             <source>Hide later tokens: each token attends only to itself and earlier tokens (as in GPT).</source>
             <translation>遮住后面的词:每个词只能关注它自己和它前面的词(GPT 就是这样)。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="332" />
+            <location filename="../../gui/controls.py" line="336" />
             <source>Positional encoding</source>
             <translation>位置编码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="334" />
+            <location filename="../../gui/controls.py" line="338" />
             <source>Add the sinusoidal position pattern to X, so that word order matters.</source>
             <translation>给 X 加上正弦位置编码,让词的顺序产生影响。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="335" />
+            <location filename="../../gui/controls.py" line="339" />
             <source>Skip the ÷√d_k scaling</source>
             <translation>跳过 ÷√d_k 缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="337" />
+            <location filename="../../gui/controls.py" line="341" />
             <source>An experiment: leave the scores unscaled and watch softmax saturate as d_k grows (see the scaling lab). Export records it in the manifest.</source>
             <translation>一个小实验:不缩放得分,看 d_k 变大时 softmax 怎样饱和(见“缩放实验室”)。导出时会记录在 manifest 里。</translation>
         </message>
@@ -552,381 +552,478 @@ Your work is still open; you can go on.</source>
     <context>
         <name>HeadStatisticsView</name>
         <message>
-            <location filename="../../gui/head_stats.py" line="109" />
+            <location filename="../../gui/head_stats.py" line="115" />
+            <source>{0} (K/V {1})</source>
+            <translation>{0}（K/V {1}）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/head_stats.py" line="124" />
+            <source>Cross-attention: the keys are another sentence's tokens, so no distance between a query and a key exists.</source>
+            <translation>交叉注意力：键来自另一个句子的词，所以查询和键之间没有距离可言。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/head_stats.py" line="134" />
+            <source>Query heads sharing a key/value head (K/V in the table) compare their own queries with the same keys.</source>
+            <translation>共享同一个键/值头（表中的 K/V）的查询头，用各自的查询去比较同一组键。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/head_stats.py" line="137" />
+            <source>Cross-attention: the columns are the memory sentence's tokens; a distance between the two sentences means nothing, so it is left out (—).</source>
+            <translation>交叉注意力：各列是记忆句子的词；两个句子之间的距离没有意义，所以不计算（—）。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/head_stats.py" line="140" />
+            <source>NaN: in {0} some scores overflowed, so softmax gave NaN (see the hatched cells on the steps).</source>
+            <translation>NaN：在 {0} 下有些得分溢出了，softmax 因此得到 NaN（见各步骤里带斜线的格子）。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/head_stats.py" line="147" />
             <source>Every head's attention weights side by side: heads with their own W matrices look at the sentence differently. Low entropy means a head focuses on few tokens; the distance says how far away (in tokens) a query looks on average.</source>
             <translation>并排显示每个头的注意力权重:各个头有自己的 W 矩阵,看句子的方式也不同。熵低表示这个头只关注少数几个词;距离表示一个查询平均往多远(以词计)的地方看。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="113" />
+            <location filename="../../gui/head_stats.py" line="151" />
             <source>Head</source>
             <translation>头</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="113" />
+            <location filename="../../gui/head_stats.py" line="151" />
             <source>Mean entropy (nats)</source>
             <translation>平均熵(奈特)</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="113" />
+            <location filename="../../gui/head_stats.py" line="151" />
             <source>Mean distance (tokens)</source>
             <translation>平均距离(词)</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="114" />
+            <location filename="../../gui/head_stats.py" line="152" />
             <source>Most attended token, per query</source>
             <translation>每个查询最关注的词</translation>
         </message>
     </context>
     <context>
+        <name>KvHeadsChoice</name>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="137" />
+            <source>Fewer key/value heads than query heads: neighbouring query heads share one K and V (grouped-query attention, as Llama 2 70B, Llama 3, Qwen, Mistral); 1 is multi-query attention. It must divide the number of heads.</source>
+            <translation>键/值头比查询头少：相邻的几个查询头共用一组 K 和 V（分组查询注意力，Llama 2 70B、Llama 3、Qwen、Mistral 都这样做）；只有 1 个时就是多查询注意力。它必须能整除头数。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="153" />
+            <source>{0} (= heads)</source>
+            <translation>{0}（= 头数）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="155" />
+            <source>1 (multi-query)</source>
+            <translation>1（多查询）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="157" />
+            <source>{0} (grouped, {1} query heads each)</source>
+            <translation>{0}（分组，每组 {1} 个查询头）</translation>
+        </message>
+    </context>
+    <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../gui/main_window.py" line="207" />
+            <location filename="../../gui/main_window.py" line="210" />
             <source>Attention Stepper</source>
             <extracomment>Each tab's page by the name the screenshot command's --tab gives it (cli.SCREENSHOT_TABS).</extracomment>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="209" />
+            <location filename="../../gui/main_window.py" line="212" />
             <source>&amp;Export all matrices…</source>
             <translation>导出全部矩阵(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="210" />
+            <location filename="../../gui/main_window.py" line="213" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
             <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="211" />
+            <location filename="../../gui/main_window.py" line="214" />
             <source>Export this &amp;step as CSV…</source>
             <translation>把这一步导出为 CSV(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="212" />
+            <location filename="../../gui/main_window.py" line="215" />
             <source>Write the matrices of the current step as CSV files</source>
             <translation>把当前这一步的矩阵写成 CSV 文件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="213" />
+            <location filename="../../gui/main_window.py" line="216" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
             <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="214" />
+            <location filename="../../gui/main_window.py" line="217" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
             <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="215" />
+            <location filename="../../gui/main_window.py" line="218" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
             <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="216" />
+            <location filename="../../gui/main_window.py" line="219" />
             <source>Save all panels of the current step as PNG or SVG</source>
             <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="217" />
+            <location filename="../../gui/main_window.py" line="220" />
             <source>&amp;Copy matrix</source>
             <translation>复制矩阵(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="218" />
+            <location filename="../../gui/main_window.py" line="221" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
             <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="219" />
+            <location filename="../../gui/main_window.py" line="222" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="219" />
+            <location filename="../../gui/main_window.py" line="222" />
             <source>Quit Attention Stepper</source>
             <translation>退出本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="220" />
+            <location filename="../../gui/main_window.py" line="223" />
             <source>&amp;Open weights…</source>
             <translation>打开权重(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="221" />
+            <location filename="../../gui/main_window.py" line="224" />
             <source>Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)</source>
             <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O(本程序的格式,或 PyTorch MultiheadAttention 的格式)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="222" />
+            <location filename="../../gui/main_window.py" line="225" />
             <source>Save &amp;weights…</source>
             <translation>保存权重(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="223" />
+            <location filename="../../gui/main_window.py" line="226" />
             <source>Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)</source>
             <translation>把当前权重存为 .npz,可选本程序的格式或 PyTorch 的格式(后者要求 d_k = d_v = d_model / h)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="224" />
+            <location filename="../../gui/main_window.py" line="227" />
             <source>&amp;Reset to random weights</source>
             <translation>重置为随机权重(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="225" />
+            <location filename="../../gui/main_window.py" line="228" />
             <source>Go back to the seeded random weights (from a real model: of the same sizes)</source>
             <translation>回到由种子生成的随机权重(从真实模型回来时保持同样的尺寸)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="226" />
+            <location filename="../../gui/main_window.py" line="229" />
             <source>&amp;Open session…</source>
             <translation>打开会话(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="227" />
+            <location filename="../../gui/main_window.py" line="230" />
             <source>Open a saved session: sentence, parameters, weights and edited cells</source>
             <translation>打开保存过的会话:句子、参数、权重和改过的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="228" />
+            <location filename="../../gui/main_window.py" line="231" />
             <source>&amp;Save session…</source>
             <translation>保存会话(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="229" />
+            <location filename="../../gui/main_window.py" line="232" />
             <source>Save the sentence, every parameter, the weights and edited cells in one file</source>
             <translation>把句子、所有参数、权重和改过的单元格保存到一个文件里</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="230" />
+            <location filename="../../gui/main_window.py" line="233" />
             <source>&amp;Compare with my implementation…</source>
             <translation>与我的实现比较(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="231" />
+            <location filename="../../gui/main_window.py" line="234" />
             <source>Open a dump of your own attention code's x, weights and intermediates and see where it differs</source>
             <translation>打开你自己的注意力代码保存的 x、权重和中间结果，看看哪里不同</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="232" />
+            <location filename="../../gui/main_window.py" line="235" />
             <source>&amp;Reset edited cells</source>
             <translation>还原改过的单元格(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="233" />
+            <location filename="../../gui/main_window.py" line="236" />
             <source>Return every cell you typed over (marked with an orange corner) to its value</source>
             <translation>把你改过的每个单元格(右上角有橙色标记)恢复原值</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="234" />
+            <location filename="../../gui/main_window.py" line="237" />
             <source>&amp;Next step</source>
             <translation>下一步(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="235" />
+            <location filename="../../gui/main_window.py" line="238" />
             <source>&amp;Previous step</source>
             <translation>上一步(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="236" />
+            <location filename="../../gui/main_window.py" line="239" />
             <source>&amp;First step</source>
             <translation>第一步(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="237" />
+            <location filename="../../gui/main_window.py" line="240" />
             <source>&amp;Last step</source>
             <translation>最后一步(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="238" />
+            <location filename="../../gui/main_window.py" line="241" />
             <source>Play / &amp;pause</source>
             <translation>播放 / 暂停(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="239" />
+            <location filename="../../gui/main_window.py" line="242" />
             <source>&amp;All heads</source>
             <translation>全部头(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="239" />
+            <location filename="../../gui/main_window.py" line="242" />
             <source>Show every head side by side</source>
             <translation>并排显示每一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="240" />
+            <location filename="../../gui/main_window.py" line="243" />
             <source>&amp;How to read this</source>
             <translation>怎么看这些图(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="241" />
+            <location filename="../../gui/main_window.py" line="244" />
             <source>&amp;About Attention Stepper</source>
             <translation>关于本程序(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="247" />
+            <location filename="../../gui/main_window.py" line="250" />
             <source>Steps</source>
             <translation>分步</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="248" />
+            <location filename="../../gui/main_window.py" line="251" />
             <source>A token's journey</source>
             <translation>一个词的旅程</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="249" />
+            <location filename="../../gui/main_window.py" line="252" />
             <source>Head statistics</source>
             <translation>各头统计</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="250" />
+            <location filename="../../gui/main_window.py" line="253" />
             <source>Scaling lab: why √d_k</source>
             <translation>缩放实验室:为什么除以 √d_k</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="251" />
+            <location filename="../../gui/main_window.py" line="254" />
             <source>Compare</source>
             <translation>比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="252" />
+            <location filename="../../gui/main_window.py" line="255" />
             <source>Walk through the computation one step at a time</source>
             <translation>一步一步地走完整个计算</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="253" />
+            <location filename="../../gui/main_window.py" line="256" />
             <source>One token through one head: dot products, softmax, weighted sum</source>
             <translation>跟着一个词走过一个头:点积、softmax、加权求和</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="254" />
+            <location filename="../../gui/main_window.py" line="257" />
             <source>Compare all heads: their attention, entropy and distance</source>
             <translation>比较所有的头:注意力、熵和距离</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="255" />
+            <location filename="../../gui/main_window.py" line="258" />
             <source>Entropy and largest weight against d_k, with and without scaling</source>
             <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="256" />
+            <location filename="../../gui/main_window.py" line="259" />
             <source>Your own implementation's matrices next to ours, and what went wrong</source>
             <translation>你自己实现的矩阵与我们的并排显示，并指出哪里出了错</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="258" />
+            <location filename="../../gui/main_window.py" line="261" />
             <source>Online softmax (FlashAttention)</source>
             <translation>在线 softmax（FlashAttention）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="259" />
+            <location filename="../../gui/main_window.py" line="262" />
             <source>One head computed tile by tile with a running max and sum: the same numbers without ever holding the n × n scores</source>
             <translation>一个头按块计算，边算边更新最大值和总和：结果完全相同，却从不需要存下整个 n × n 的得分矩阵</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="261" />
+            <location filename="../../gui/main_window.py" line="264" />
             <source>Generate (KV cache)</source>
             <translation>逐词生成（KV 缓存）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="262" />
+            <location filename="../../gui/main_window.py" line="265" />
             <source>The sentence generated one token at a time: keys and values cached, one new row of attention per step</source>
             <translation>一次生成一个词：缓存键和值，每一步只算一行新的注意力</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="266" />
+            <location filename="../../gui/main_window.py" line="269" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="267" />
+            <location filename="../../gui/main_window.py" line="270" />
             <source>Recent &amp;sessions</source>
             <translation>最近的会话(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="269" />
+            <location filename="../../gui/main_window.py" line="272" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="270" />
+            <location filename="../../gui/main_window.py" line="273" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="271" />
+            <location filename="../../gui/main_window.py" line="274" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="272" />
+            <location filename="../../gui/main_window.py" line="275" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="273" />
+            <location filename="../../gui/main_window.py" line="276" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="294" />
+            <location filename="../../gui/main_window.py" line="297" />
             <source>(none yet)</source>
             <translation>(还没有)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="305" />
+            <location filename="../../gui/main_window.py" line="308" />
             <source>Edit a cell</source>
             <translation>修改单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="306" />
+            <location filename="../../gui/main_window.py" line="309" />
             <source>New value for {0}[{1}, {2}] (every later matrix is recomputed):</source>
             <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="317" />
+            <location filename="../../gui/main_window.py" line="320" />
             <source>Compare with my implementation</source>
             <translation>与我的实现比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="318" />
+            <location filename="../../gui/main_window.py" line="321" />
             <source>Dumps (*.npz *.safetensors);;All files (*)</source>
             <translation>转储文件 (*.npz *.safetensors);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="338" />
+            <location filename="../../gui/main_window.py" line="341" />
             <source>Could not save the settings to {0}: {1}. Changes will be forgotten when the app closes.</source>
             <translation>无法将设置保存到 {0}：{1}。关闭应用后，这些更改将会丢失。</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="349" />
+            <location filename="../../gui/main_window.py" line="352" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="353" />
+            <location filename="../../gui/main_window.py" line="356" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="354" />
+            <location filename="../../gui/main_window.py" line="357" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="364" />
+            <location filename="../../gui/main_window.py" line="367" />
             <source>How to read this</source>
             <translation>怎么看这些图</translation>
         </message>
     </context>
     <context>
+        <name>MaskLegend</name>
+        <message>
+            <location filename="../../gui/mask_legend.py" line="79" />
+            <source>outside the window: {0} or more tokens back (t − s ≥ {0})</source>
+            <extracomment>The entries in the order they are listed (heatmap.levels.GAPS names).</extracomment>
+            <translation>窗口之外：往前 {0} 个词或更远（t − s ≥ {0}）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/mask_legend.py" line="81" />
+            <source>outside the window: {0} or more tokens away (|t − s| ≥ {0})</source>
+            <translation>窗口之外：相距 {0} 个词或更远（|t − s| ≥ {0}）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/mask_legend.py" line="83" />
+            <source>padding token: no query attends to it</source>
+            <translation>填充词：没有查询会关注它</translation>
+        </message>
+        <message>
+            <location filename="../../gui/mask_legend.py" line="84" />
+            <source>causal mask: a later token (s &gt; t)</source>
+            <translation>因果掩码：后面的词（s &gt; t）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/mask_legend.py" line="86" />
+            <source>overflow: too large for {0}, so ±∞</source>
+            <translation>溢出：超出 {0} 的范围，成了 ±∞</translation>
+        </message>
+        <message>
+            <location filename="../../gui/mask_legend.py" line="87" />
+            <source>NaN: not a number (∞ − ∞ in softmax)</source>
+            <translation>NaN：不是一个数（softmax 里出现了 ∞ − ∞）</translation>
+        </message>
+    </context>
+    <context>
         <name>MatrixPanel</name>
         <message>
-            <location filename="../../gui/heatmap/panel.py" line="255" />
+            <location filename="../../gui/heatmap/panel.py" line="290" />
+            <source>(masked: padding)</source>
+            <translation>（已掩码：填充词）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/heatmap/panel.py" line="290" />
+            <source>(masked: outside the window)</source>
+            <translation>（已掩码：窗口之外）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/heatmap/panel.py" line="291" />
+            <source>(overflow)</source>
+            <translation>（溢出）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/heatmap/panel.py" line="292" />
             <source>(masked)</source>
-            <extracomment>Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked (row, column): the person wants to type a value. A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.</extracomment>
             <translation>(已掩码)</translation>
         </message>
         <message>
-            <location filename="../../gui/heatmap/panel.py" line="258" />
+            <location filename="../../gui/heatmap/panel.py" line="284" />
             <source>(row {0}, column {1})</source>
+            <extracomment>Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked (row, column): the person wants to type a value. A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.</extracomment>
             <translation>(第 {0} 行,第 {1} 列)</translation>
         </message>
         <message>
@@ -940,6 +1037,19 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
 Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, double-click to show the whole matrix again.</source>
             <translation>深紫色为 0,黄色为 1(每行之和为 1)。带斜线的灰色单元格被掩码遮住。
 鼠标悬停可看数值;单击选中这个矩阵;拖动可平移,Ctrl+滚轮缩放,双击恢复显示整个矩阵。</translation>
+        </message>
+    </context>
+    <context>
+        <name>MemoryEdit</name>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="280" />
+            <source>Another sentence: K and V come from it</source>
+            <translation>另一个句子：K 和 V 由它得来</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="282" />
+            <source>Cross-attention (as a translation model's decoder reads its encoder): the queries come from the sentence, the keys and values from this memory sentence. Leave it empty for self-attention. The causal mask, RoPE, ALiBi and a window compare positions, so they are refused with a memory.</source>
+            <translation>交叉注意力（就像翻译模型的解码器读取编码器的输出）：查询来自句子，键和值来自这个记忆句子。留空就是自注意力。因果掩码、RoPE、ALiBi 和窗口都要比较位置，所以有记忆句子时不能使用。</translation>
         </message>
     </context>
     <context>
@@ -1079,55 +1189,390 @@ then start Attention Stepper again.</source>
         </message>
     </context>
     <context>
+        <name>PanelTitles</name>
+        <message>
+            <location filename="../../gui/panel_titles.py" line="38" />
+            <source>{0} (heads {1}–{2})</source>
+            <extracomment>The gap (heatmap.levels.GAPS) of each code of Computation.mask_reasons(): a −∞ cell no mask hides overflowed.</extracomment>
+            <translation>{0}（头 {1}–{2}）</translation>
+        </message>
+    </context>
+    <context>
+        <name>PrecisionChoice</name>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="366" />
+            <source>float64 (reference)</source>
+            <translation>float64（参考精度）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="366" />
+            <source>float32 (about 7 digits)</source>
+            <translation>float32（约 7 位有效数字）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="367" />
+            <source>float16 (about 3 digits, ±65504)</source>
+            <translation>float16（约 3 位有效数字，±65504）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="371" />
+            <source>Compute every step in this precision. float16 rounds to about 3 digits and overflows past 65504: unscaled or large scores become ±∞ and softmax then gives NaN, drawn hatched in the panels.</source>
+            <translation>用这个精度计算每一步。float16 只保留约 3 位有效数字，超过 65504 就会溢出：不缩放的得分或很大的得分会变成 ±∞，softmax 随之得到 NaN，面板里用斜线格子标出。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PresetChoice</name>
+        <message>
+            <location filename="../../gui/variants_group.py" line="70" />
+            <source>(your own settings)</source>
+            <translation>（自己的设置）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variants_group.py" line="71" />
+            <source>The options as you set them: no preset has exactly these.</source>
+            <translation>这是你自己设定的选项：没有哪个预设正好是这样。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variants_group.py" line="78" />
+            <source>Set the options a well-known model uses, all at once; the list shows which one the options match. Hover an entry to see what it sets.</source>
+            <translation>一次设好某个知名模型所用的选项；列表会显示当前选项和哪个预设一致。把鼠标停在某一项上，可以看到它会设置哪些选项。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PresetMenu</name>
+        <message>
+            <location filename="../../gui/presets.py" line="194" />
+            <source>&amp;Presets</source>
+            <translation>预设(&amp;P)</translation>
+        </message>
+    </context>
+    <context>
+        <name>Presets</name>
+        <message>
+            <location filename="../../gui/presets.py" line="82" />
+            <source>Transformer (2017)</source>
+            <extracomment>What every preset sets, so that choosing one never keeps another's leftovers.</extracomment>
+            <translation>Transformer（2017）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="83" />
+            <source>GPT-2</source>
+            <translation>GPT-2</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="84" />
+            <source>BERT</source>
+            <translation>BERT</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="85" />
+            <source>Llama / Qwen (GQA + RoPE)</source>
+            <translation>Llama / Qwen（GQA + RoPE）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="86" />
+            <source>Mistral (sliding window)</source>
+            <translation>Mistral（滑动窗口）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="87" />
+            <source>BLOOM (ALiBi)</source>
+            <translation>BLOOM（ALiBi）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="88" />
+            <source>T5-style cross-attention</source>
+            <translation>T5 式交叉注意力</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="95" />
+            <source>The attention of “Attention Is All You Need”: the sinusoidal positions added to X, no mask (the encoder's self-attention), the scores divided by √d_k.</source>
+            <translation>2017 年 Transformer 论文里的注意力：把正弦位置编码加到 X 上，不用掩码（编码器的自注意力），得分除以 √d_k。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="98" />
+            <source>A decoder: the causal mask, biases on every projection (GPT-2's c_attn and c_proj) and absolute positions (learned in GPT-2, the sinusoidal ones here).</source>
+            <translation>解码器：因果掩码，每个投影都有偏置（GPT-2 的 c_attn 和 c_proj），绝对位置编码（GPT-2 里是学出来的，这里用正弦编码代替）。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="101" />
+            <source>An encoder: every token sees every other, biases on every projection, absolute positions (learned in BERT, the sinusoidal ones here). Type [PAD] in the sentence to see padding masked.</source>
+            <translation>编码器：每个词都能看到其他所有词，每个投影都有偏置，绝对位置编码（BERT 里是学出来的，这里用正弦编码代替）。在句子里输入 [PAD]，就能看到填充词被掩码。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="104" />
+            <source>Grouped-query attention (two query heads share each key/value head) and rotary positions with the half-split pairs of HF's rotate_half, the causal mask, no biases (Qwen2 adds biases to Q, K and V). RoPE needs an even d_k.</source>
+            <translation>分组查询注意力（每两个查询头共用一个键/值头），旋转位置编码按 HF 的 rotate_half 把前后两半配对，因果掩码，没有偏置（Qwen2 给 Q、K、V 加了偏置）。RoPE 要求 d_k 是偶数。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="108" />
+            <source>Llama's attention with a sliding window: each token sees only the 3 latest tokens, itself included (Mistral 7B: 4096). RoPE needs an even d_k.</source>
+            <translation>Llama 的注意力加上滑动窗口：每个词只能看到最近的 3 个词，包括它自己（Mistral 7B 是 4096 个）。RoPE 要求 d_k 是偶数。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="111" />
+            <source>No position is added to the vectors: ALiBi subtracts a penalty that grows with the distance, with a slope of its own for each head; the causal mask and biases.</source>
+            <translation>向量上不加位置编码：ALiBi 从得分里减去一个随距离增长的惩罚，每个头有自己的斜率；另外有因果掩码和偏置。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="114" />
+            <source>Cross-attention: the queries from the sentence, the keys and values from a memory sentence, as a T5 decoder reads its encoder's output; no biases, and no ÷√d_k (T5 folds it into the initialisation of its weights).</source>
+            <translation>交叉注意力：查询来自句子，键和值来自记忆句子，就像 T5 的解码器读取编码器的输出；没有偏置，也不除以 √d_k（T5 把它并进了权重的初始化）。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="125" />
+            <source>on</source>
+            <translation>开</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="125" />
+            <location filename="../../gui/presets.py" line="126" />
+            <source>off</source>
+            <translation>关</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="128" />
+            <source>causal mask: {0}</source>
+            <translation>因果掩码：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="129" />
+            <source>positional encoding: {0}</source>
+            <translation>位置编码：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="130" />
+            <source>biases: {0}</source>
+            <translation>偏置：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="131" />
+            <source>ALiBi: {0}</source>
+            <translation>ALiBi：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="132" />
+            <source>skip the ÷√d_k scaling: {0}</source>
+            <translation>跳过 ÷√d_k 缩放：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="133" />
+            <source>heads: {0}</source>
+            <translation>头数：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="134" />
+            <source>key/value heads: {0}</source>
+            <translation>键/值头：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="135" />
+            <source>as many as heads</source>
+            <translation>与头数相同</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="136" />
+            <source>RoPE: {0}</source>
+            <translation>RoPE：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="137" />
+            <source>RoPE base: {0}</source>
+            <translation>RoPE 底数：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="138" />
+            <source>window: {0}</source>
+            <translation>窗口：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="139" />
+            <source>memory: {0}</source>
+            <translation>记忆句子：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="140" />
+            <source>scale: {0}</source>
+            <translation>缩放因子：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="148" />
+            <source>Sets:</source>
+            <translation>会设置：</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="167" />
+            <source>the preset could not be applied</source>
+            <translation>无法应用这个预设</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="190" />
+            <source>{0} refused: {1}</source>
+            <extracomment>A preset was refused: the reason.</extracomment>
+            <translation>{0} 未能应用：{1}</translation>
+        </message>
+    </context>
+    <context>
+        <name>RopeChoice</name>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="204" />
+            <source>off</source>
+            <translation>关</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="204" />
+            <source>half-split (Llama, Qwen, GPT-NeoX)</source>
+            <translation>前后两半配对（Llama、Qwen、GPT-NeoX）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="205" />
+            <source>interleaved (GPT-J, RoFormer)</source>
+            <translation>相邻交错配对（GPT-J、RoFormer）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="209" />
+            <source>Rotary position embedding: turn each pair of entries of every query and key by an angle that grows with the token's position. "half" pairs entry j with j + d_k/2, "interleaved" pairs 2j with 2j+1. d_k must be even.</source>
+            <translation>旋转位置编码：把每个查询和键的分量两两配对，按随词的位置增大的角度旋转。“前后两半”把第 j 个分量和第 j + d_k/2 个配对，“相邻交错”把第 2j 个和第 2j+1 个配对。d_k 必须是偶数。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="213" />
+            <source>The base B of the angles t · B^(−2j/d_k): 10000 in most models (Llama 3: 500000). A number above {0:g} up to {1:g}.</source>
+            <translation>角度 t · B^(−2j/d_k) 的底数 B：大多数模型用 10000（Llama 3 用 500000）。取值大于 {0:g}，最大 {1:g}。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="215" />
+            <source>base</source>
+            <translation>底数</translation>
+        </message>
+    </context>
+    <context>
+        <name>ScaleChoice</name>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="315" />
+            <source>own S =</source>
+            <translation>自定 S =</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="317" />
+            <source>Multiply the scores by a scale S of your own instead of dividing them by √d_k (T5, for one, uses S = 1). Choosing a scale un-ticks “Skip the ÷√d_k scaling”: the two are one choice.</source>
+            <translation>用自己选的缩放因子 S 乘以得分，而不是除以 √d_k（比如 T5 就用 S = 1）。选了缩放因子，“跳过 ÷√d_k 缩放”就会取消勾选：两者只能选其一。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="319" />
+            <source>The scale S: a number above 0 up to {0:g}.</source>
+            <translation>缩放因子 S：大于 0、最大 {0:g} 的数。</translation>
+        </message>
+    </context>
+    <context>
         <name>ScalingLab</name>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="112" />
-            <source>Why divide by √d_k? With random queries and keys, a dot product of d_k terms grows like √d_k. Without the scaling (red, dashed) softmax saturates as d_k grows: the entropy falls and one token takes almost all the weight. With it (blue) the attention stays spread out at every d_k. The green line is the current d_k.</source>
+            <location filename="../../gui/scaling_lab.py" line="140" />
+            <source>RoPE turns the entries in pairs, so the odd d_k ({0}) are left out.</source>
             <extracomment>How long the lab waits after a change before recomputing (several forward passes).</extracomment>
+            <translation>RoPE 把分量两两配对旋转，所以略去了奇数的 d_k（{0}）。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="143" />
+            <source>Orange: your scale S = {0} at every d_k; a fixed S saturates as d_k grows, which is why the usual S is 1/√d_k.</source>
+            <translation>橙色：每个 d_k 都用你的缩放因子 S = {0}；固定的 S 会随 d_k 变大而饱和，所以通常取 S = 1/√d_k。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="146" />
+            <source>The panels skip the scaling: they are the red curve at the green line.</source>
+            <translation>面板上跳过了缩放：它们对应红色曲线在绿线处的值。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="148" />
+            <source>Cross-attention: the keys are the memory sentence's tokens.</source>
+            <translation>交叉注意力：键是记忆句子的词。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="149" />
+            <source>shared key/value heads</source>
+            <translation>共享键/值头</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="150" />
+            <source>biases</source>
+            <translation>偏置</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="151" />
+            <source>the causal mask</source>
+            <translation>因果掩码</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="152" />
+            <source>the window</source>
+            <translation>窗口</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="154" />
+            <source>As in the panels, with {0}.</source>
+            <translation>和面板一样，用了{0}。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="154" />
+            <source>, </source>
+            <translation>，</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="156" />
+            <source>The lab computes in float64, whatever the panels' precision ({0}): it is about the scale, not the rounding.</source>
+            <translation>不管面板用什么精度（{0}），实验室都用 float64 计算：这里看的是缩放，不是舍入。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="163" />
+            <source>Why divide by √d_k? With random queries and keys, a dot product of d_k terms grows like √d_k. Without the scaling (red, dashed) softmax saturates as d_k grows: the entropy falls and one token takes almost all the weight. With it (blue) the attention stays spread out at every d_k. The green line is the current d_k.</source>
             <translation>为什么要除以 √d_k?查询和键是随机的时候,d_k 项相加的点积大约按 √d_k 增长。不缩放(红色虚线)时,d_k 越大 softmax 越饱和:熵下降,几乎所有权重都落到一个词上。缩放后(蓝色)不管 d_k 多大,注意力都保持分散。绿线是当前的 d_k。</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="123" />
+            <location filename="../../gui/scaling_lab.py" line="175" />
             <source>Mean softmax entropy</source>
             <translation>softmax 的平均熵</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="124" />
+            <location filename="../../gui/scaling_lab.py" line="176" />
             <source>Mean largest attention weight</source>
             <translation>平均最大注意力权重</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="126" />
+            <location filename="../../gui/scaling_lab.py" line="178" />
             <source>d_k (log scale)</source>
             <translation>d_k(对数刻度)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="127" />
+            <location filename="../../gui/scaling_lab.py" line="179" />
             <source>entropy (nats)</source>
             <translation>熵(奈特)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="128" />
+            <location filename="../../gui/scaling_lab.py" line="180" />
             <source>largest weight</source>
             <translation>最大权重</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="133" />
+            <location filename="../../gui/scaling_lab.py" line="185" />
             <source>scaled: softmax(QKᵀ/√d_k)</source>
             <translation>缩放:softmax(QKᵀ/√d_k)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="134" />
+            <location filename="../../gui/scaling_lab.py" line="186" />
             <source>unscaled: softmax(QKᵀ)</source>
             <translation>不缩放:softmax(QKᵀ)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="135" />
+            <location filename="../../gui/scaling_lab.py" line="188" />
+            <source>your scale: softmax({0}·QKᵀ)</source>
+            <translation>你的缩放：softmax({0}·QKᵀ)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/scaling_lab.py" line="190" />
             <source>even attention (ln n)</source>
             <translation>均匀注意力(ln n)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="116" />
+            <location filename="../../gui/scaling_lab.py" line="167" />
             <source>Computed by the core for d_k = 1, 2, 4 … 512 with the current sentence, heads, d_model and seed</source>
             <translation>由核心按当前的句子、头数、d_model 和种子,对 d_k = 1, 2, 4 … 512 计算得到</translation>
         </message>
@@ -1237,13 +1682,18 @@ then start Attention Stepper again.</source>
     <context>
         <name>StepView</name>
         <message>
-            <location filename="../../gui/step_view.py" line="214" />
+            <location filename="../../gui/step_view.py" line="281" />
             <source>head {0}</source>
-            <extracomment>Weight matrices are shown per head only when one head is chosen (all heads would be too many panels). More matrices than this for one head are laid out in two rows. Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column). A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column). A token's label was clicked on an axis: the token's index (0-based).</extracomment>
+            <extracomment>Weight matrices are shown per head only when one head is chosen (all heads would be too many panels). A bias is one row: its panel is short (the title, the labels and one row of cells). More matrices than this for one head are laid out in two rows. Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column). A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column). A token's label was clicked on an axis: the token's index (0-based).</extracomment>
             <translation>头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/step_view.py" line="232" />
+            <location filename="../../gui/step_view.py" line="322" />
+            <source>Choose one head to see its W_Q, W_K and W_V and its biases as well.</source>
+            <translation>选择一个头，就能同时看到它的 W_Q、W_K、W_V 和偏置。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_view.py" line="324" />
             <source>Choose one head to see its W_Q, W_K and W_V as well.</source>
             <translation>选择一个头,就能同时看到它的 W_Q、W_K 和 W_V。</translation>
         </message>
@@ -1492,33 +1942,68 @@ then start Attention Stepper again.</source>
     <context>
         <name>TokenJourneyView</name>
         <message>
-            <location filename="../../gui/journey_view.py" line="207" />
+            <location filename="../../gui/journey_view.py" line="236" />
             <source>head {0} (choose a head above the panels; with all heads, head 1)</source>
             <extracomment>Each bar's value is written on it up to this many tokens (beyond, hover the arithmetic or the panels). The person picked another token (0-based).</extracomment>
             <translation>第 {0} 个头(在面板上方选择头;选“全部头”时显示第 1 个头)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="228" />
+            <location filename="../../gui/journey_view.py" line="238" />
+            <source>its keys and values are key/value head {0}'s, shared</source>
+            <translation>它的键和值来自共享的第 {0} 个键/值头</translation>
+        </message>
+        <message>
+            <location filename="../../gui/journey_view.py" line="240" />
+            <source>the keys are the memory sentence's tokens</source>
+            <translation>键是记忆句子的词</translation>
+        </message>
+        <message>
+            <location filename="../../gui/journey_view.py" line="242" />
+            <source>q′ and k′ are turned by RoPE</source>
+            <translation>q′ 和 k′ 经过 RoPE 旋转</translation>
+        </message>
+        <message>
+            <location filename="../../gui/journey_view.py" line="247" />
             <source>Follow one token through one head: its query is compared with every key (dot products), scaled by √d_k, turned into weights by softmax, and its output is the weighted sum of the value vectors. Click a token on any panel, or pick it here; its row is outlined in every panel.</source>
             <translation>跟着一个词走过一个头:它的查询和每个键比较(点积),除以 √d_k,经 softmax 变成权重,它的输出就是值向量的加权和。在任意面板上点击一个词,或在这里选择;它所在的行会在每个面板里框出来。</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="237" />
+            <location filename="../../gui/journey_view.py" line="258" />
             <source>q·k for every key</source>
             <translation>与每个键的点积 q·k</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="238" />
-            <source>÷√d_k (grey: masked)</source>
-            <translation>÷√d_k(灰色:被掩码)</translation>
+            <location filename="../../gui/journey_view.py" line="258" />
+            <source>q′·k′ for every key</source>
+            <translation>与每个键的点积 q′·k′</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="239" />
+            <location filename="../../gui/journey_view.py" line="260" />
+            <source>not scaled</source>
+            <translation>不缩放</translation>
+        </message>
+        <message>
+            <location filename="../../gui/journey_view.py" line="262" />
+            <source>× {0}</source>
+            <translation>× {0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/journey_view.py" line="266" />
+            <source>{0}, + ALiBi</source>
+            <translation>{0}，+ ALiBi</translation>
+        </message>
+        <message>
+            <location filename="../../gui/journey_view.py" line="267" />
+            <source>{0} (grey: masked)</source>
+            <translation>{0}（灰色：已掩码）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/journey_view.py" line="268" />
             <source>softmax weights (sum 1)</source>
             <translation>softmax 权重(和为 1)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="231" />
+            <location filename="../../gui/journey_view.py" line="250" />
             <source>The token to follow</source>
             <translation>要跟踪的词</translation>
         </message>
@@ -1572,6 +2057,82 @@ then start Attention Stepper again.</source>
             <location filename="../../gui/controls.py" line="192" />
             <source>Keep d_v equal to d_k, as in most Transformers</source>
             <translation>让 d_v 始终等于 d_k,大多数 Transformer 都是这样</translation>
+        </message>
+    </context>
+    <context>
+        <name>VariantsGroup</name>
+        <message>
+            <location filename="../../gui/variants_group.py" line="143" />
+            <source>Variants</source>
+            <translation>变体</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variants_group.py" line="145" />
+            <source>What modern models add to the 2017 attention: shared key/value heads, biases, rotary positions, ALiBi, a sliding window, cross-attention, the scale and the precision.</source>
+            <translation>现代模型在 2017 年的注意力之上加的东西：共享键/值头、偏置、旋转位置编码、ALiBi、滑动窗口、交叉注意力、缩放因子和精度。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variants_group.py" line="147" />
+            <source>&amp;Preset</source>
+            <translation>预设(&amp;P)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variants_group.py" line="148" />
+            <source>K/V heads</source>
+            <translation>键/值头</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variants_group.py" line="150" />
+            <source>&amp;Window</source>
+            <translation>窗口(&amp;W)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variants_group.py" line="151" />
+            <source>Mem&amp;ory</source>
+            <translation>记忆句子(&amp;O)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variants_group.py" line="152" />
+            <source>Scale</source>
+            <translation>缩放</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variants_group.py" line="153" />
+            <source>P&amp;recision</source>
+            <translation>精度(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variants_group.py" line="154" />
+            <source>Biases b_Q, b_K, b_V, b_O</source>
+            <translation>偏置 b_Q、b_K、b_V、b_O</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variants_group.py" line="156" />
+            <source>Add a bias to each projection: Q = X W_Q + b_Q, …, output = concat · W_O + b_O (GPT-2, BERT, BLOOM). Choose one head to see and edit them.</source>
+            <translation>给每个投影加上偏置：Q = X W_Q + b_Q，…，output = concat · W_O + b_O（GPT-2、BERT、BLOOM）。选择一个头就能看到并修改它们。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variants_group.py" line="158" />
+            <source>ALiBi distance penalty</source>
+            <translation>ALiBi 距离惩罚</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variants_group.py" line="160" />
+            <source>Subtract m·|t − s| from each head's scores, a slope m of its own per head (BLOOM, MPT): no position is added to the vectors.</source>
+            <translation>从每个头的得分里减去 m·|t − s|，每个头有自己的斜率 m（BLOOM、MPT）：向量上不加位置编码。</translation>
+        </message>
+    </context>
+    <context>
+        <name>WindowChoice</name>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="248" />
+            <source>off</source>
+            <translation>关</translation>
+        </message>
+        <message>
+            <location filename="../../gui/variant_controls.py" line="250" />
+            <source>Sliding window W: with the causal mask each token sees the W latest tokens, itself included (Mistral); without it, the tokens less than W positions away. From {0} to {1}, or off.</source>
+            <translation>滑动窗口 W：有因果掩码时，每个词只看最近的 W 个词，包括它自己（Mistral）；没有因果掩码时，只看相距不到 W 个位置的词。取值 {0} 到 {1}，或者关闭。</translation>
         </message>
     </context>
     <context>

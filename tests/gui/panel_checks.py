@@ -13,9 +13,9 @@ from attention_stepper.core.matrices import keys_from
 
 
 def displayed(matrix: np.ndarray) -> np.ndarray:
-    """What a panel should hold for a core matrix: float32, masked cells (−inf) as NaN."""
+    """What a panel should hold for a core matrix: float32, masked cells (−inf) as NaN (and float16's +inf)."""
     shown = np.asarray(matrix, dtype=np.float32).copy()
-    shown[np.isneginf(shown)] = np.nan
+    shown[np.isinf(shown)] = np.nan
     return shown
 
 
@@ -33,6 +33,8 @@ def assert_panels_show_core(window, parameters: Parameters | None = None) -> Non
     keys = list(step.inputs) + list(step.outputs)
     if step.key == "project" and model.head is None:
         keys += list(keys_from("packed"))  # all heads' projections side by side, before the split
+    if step.key == "rope":
+        keys.append("rope_angles")  # the angle table, beside the q and k it turns
     panels = window.step_view.panels()
     assert panels, "no panel is shown"
     for key, head, panel in panels:
