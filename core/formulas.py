@@ -67,6 +67,7 @@ def shape_lines(computation: Computation, step_key: str, head: int = 0,
     source = "X" if p.memory is None else "M"
     plus = (lambda name: f" + b_{name}") if p.bias else (lambda name: "")
     key_index = j if kv < h else i  # the key/value head this query head reads
+    kv_name = "_kv" if kv < h else ""  # K_kv₂ when key/value heads are shared, as the panels name them
     q_used = f"Q′{i}" if p.rope else f"Q{i}"
     k_used = f"K′{i}" if p.rope else f"K{i}"
     logits = f"masked{i}" if "masked" in computation.trace else (f"biased{i}" if p.alibi else f"scaled{i}")
@@ -78,13 +79,14 @@ def shape_lines(computation: Computation, step_key: str, head: int = 0,
         "embed": [f"X : {size(n, d_model)}  " + phrase[SHAPE_PHRASES[0]].format(n=n, d_model=d_model)],
         "project": [
             f"Q{i} = X W_Q{i}{plus(f'Q{i}')} : {size(n, d_k)} = ({size(n, d_model)})({size(d_model, d_k)})",
-            f"K{key_index} = {source} W_K{key_index}{plus(f'K{key_index}')} : {size(m, d_k)} = "
+            f"K{kv_name}{key_index} = {source} W_K{key_index}{plus(f'K{key_index}')} : {size(m, d_k)} = "
             f"({size(m, d_model)})({size(d_model, d_k)})",
-            f"V{key_index} = {source} W_V{key_index}{plus(f'V{key_index}')} : {size(m, d_v)} = "
+            f"V{kv_name}{key_index} = {source} W_V{key_index}{plus(f'V{key_index}')} : {size(m, d_v)} = "
             f"({size(m, d_model)})({size(d_model, d_v)})",
             phrase[SHAPE_PHRASES[1]].format(h=h) + f": X [W_Q₁ | … | W_Q{subscript(h)}] : {size(n, h * d_k)}",
         ],
-        "rope": [f"Q′{i} = RoPE(Q{i}), K′{key_index} = RoPE(K{key_index}) : {size(n, d_k)}, {size(m, d_k)}",
+        "rope": [f"Q′{i} = RoPE(Q{i}), K′{kv_name}{key_index} = RoPE(K{kv_name}{key_index}) : {size(n, d_k)}, "
+                 f"{size(m, d_k)}",
                  phrase[SHAPE_PHRASES[7 if p.rope == "half" else 8]].format(
                      half=d_k // 2, base=f"{p.rope_base:g}", d_k=d_k)],
         "repeat_kv": [f"K{i} = K_kv{j}, V{i} = V_kv{j} : {size(m, d_k)}, {size(m, d_v)}",

@@ -87,7 +87,7 @@ def test_the_formulas_say_the_live_sizes_of_each_variant():
     computation = compute(Parameters(heads=4, kv_heads=2, rope="half", bias=True, alibi=True, causal=True,
                                      window=2, d_k=4))
     assert shape_lines(computation, "project", head=2)[:2] == [
-        "Q₃ = X W_Q₃ + b_Q₃ : 4×4 = (4×8)(8×4)", "K₂ = X W_K₂ + b_K₂ : 4×4 = (4×8)(8×4)"]
+        "Q₃ = X W_Q₃ + b_Q₃ : 4×4 = (4×8)(8×4)", "K_kv₂ = X W_K₂ + b_K₂ : 4×4 = (4×8)(8×4)"]
     assert shape_lines(computation, "repeat_kv", head=3) == ["K₄ = K_kv₂, V₄ = V_kv₂ : 4×4, 4×4",
                                                              "query heads 3–4 share key/value head 2"]
     assert shape_lines(computation, "rope")[1] == "pairs (j, j + 2), angle t · 10000^(−2j/4)"
