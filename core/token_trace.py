@@ -13,6 +13,7 @@ import numpy as np
 
 from .computation import Computation
 from .formulas import subscript
+from .numbers import format_number
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,7 +67,7 @@ def token_journey(computation: Computation, head: int, token: int) -> TokenJourn
 
 
 def _number(value: float) -> str:
-    return f"{value:.3f}".replace("-", "−")
+    return format_number(value, 3)
 
 
 def _vector(values: np.ndarray, most: int) -> str:

@@ -18,6 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from attention_stepper.core.numbers import format_number
+
+#: Decimals of the numbers written in cells (and of the cell arithmetic's numbers).
+CELL_DECIMALS = 2
 #: What a matrix holds, which decides its colours: any sign (centred on 0) or probabilities (0…1).
 KINDS = ("signed", "probability")
 #: Values are written in the cells only up to this many cells (automatic mode).
@@ -134,15 +138,12 @@ def dark_cells(values: list[float], levels: tuple[float, float], luminance: list
 
 
 def format_cell(value: float) -> str:
-    """A cell's value as written inside it: two decimals, a real minus sign, '−∞' when masked."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "−∞" if value < 0 else "∞"
-    text = f"{value:.2f}"
-    if text == "-0.00":
-        return "0.00"
-    return text.replace("-", "−")
+    """A cell's value as written inside it: two decimals, a real minus sign, '−∞' when masked.
+
+    The core's one way of writing numbers (core.numbers), so the last number
+    of a cell's written-out arithmetic is exactly the text in the cell.
+    """
+    return format_number(value, CELL_DECIMALS)
 
 
 def format_hover_value(value: float, masked_note: str = "(masked)") -> str:

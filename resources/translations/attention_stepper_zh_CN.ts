@@ -4,158 +4,158 @@
     <context>
         <name>CompareView</name>
         <message>
-            <location filename="../../gui/compare_view.py" line="218" />
+            <location filename="../../gui/compare_view.py" line="215" />
             <source>yours: {0}</source>
             <extracomment>The lesson step that computes each dumped array (q, k, v → project; weights → softmax…). The lesson step of the first divergence ("" when everything matches or no dump is open). The person pressed "Open a dump…" (the main window asks for the file).</extracomment>
             <translation>你的：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="218" />
+            <location filename="../../gui/compare_view.py" line="215" />
             <source>ours: {0}</source>
             <translation>我们的：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="219" />
+            <location filename="../../gui/compare_view.py" line="216" />
             <source>yours − ours</source>
             <translation>你的 − 我们的</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="227" />
+            <location filename="../../gui/compare_view.py" line="224" />
             <source>Open a dump…</source>
             <translation>打开转储文件…</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="228" />
+            <location filename="../../gui/compare_view.py" line="225" />
             <source>Compare the intermediates of your own attention code with ours</source>
             <translation>把你自己的注意力代码的中间结果与我们的逐步比较</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="229" />
+            <location filename="../../gui/compare_view.py" line="226" />
             <source>Step:</source>
             <translation>步骤：</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="230" />
+            <location filename="../../gui/compare_view.py" line="227" />
             <source>Head:</source>
             <translation>头：</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="232" />
+            <location filename="../../gui/compare_view.py" line="229" />
             <source>Step</source>
             <translation>步骤</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="232" />
+            <location filename="../../gui/compare_view.py" line="229" />
             <source>Max abs error</source>
             <translation>最大绝对误差</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="232" />
+            <location filename="../../gui/compare_view.py" line="229" />
             <source>Max rel error</source>
             <translation>最大相对误差</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="232" />
+            <location filename="../../gui/compare_view.py" line="229" />
             <source>Worst cell</source>
             <translation>误差最大的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="233" />
+            <location filename="../../gui/compare_view.py" line="230" />
             <source>Match</source>
             <translation>一致</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="233" />
+            <location filename="../../gui/compare_view.py" line="230" />
             <source>Yours / ours there</source>
             <translation>该处：你的 / 我们的</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="236" />
+            <location filename="../../gui/compare_view.py" line="233" />
             <source>Could not use this dump: {0}</source>
             <translation>无法使用这个转储文件：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="239" />
+            <location filename="../../gui/compare_view.py" line="236" />
             <source>Save x, the weights and the intermediates of your own attention code with numpy.savez (q, k, v, scores, weights, output…), then open the file: each step is compared with ours and the known mistakes are tried to explain the first difference.</source>
             <translation>用 numpy.savez 保存 x、权重以及你自己的注意力代码的中间结果（q、k、v、scores、weights、output…），再打开这个文件：每一步都会与我们的结果比较，并逐一尝试已知的错误，找出第一处差异的原因。</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="243" />
+            <location filename="../../gui/compare_view.py" line="240" />
             <source>{0}: {1} (tolerance {2} + {3}·|ours|)</source>
             <translation>{0}：{1}（容差 {2} + {3}·|我们的|）</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="253" />
+            <location filename="../../gui/compare_view.py" line="250" />
             <source>All steps match.</source>
             <translation>所有步骤都一致。</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="255" />
+            <location filename="../../gui/compare_view.py" line="252" />
             <source>First divergence: {0} (the step marked red on the step bar)</source>
             <translation>第一处差异：{0}（步骤栏上标红的那一步）</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="271" />
+            <location filename="../../gui/compare_view.py" line="268" />
             <source>all heads {0}</source>
             <translation>全部头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="272" />
+            <location filename="../../gui/compare_view.py" line="269" />
             <source>key/value head {0} {1}</source>
             <translation>键/值头 {0} {1}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="272" />
+            <location filename="../../gui/compare_view.py" line="269" />
             <source>head {0} {1}</source>
             <translation>头 {0} {1}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="277" />
+            <location filename="../../gui/compare_view.py" line="274" />
             <source>{0} tokens</source>
             <translation>{0} 个词</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="277" />
+            <location filename="../../gui/compare_view.py" line="274" />
             <source>heads {0}</source>
             <translation>头数 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="279" />
+            <location filename="../../gui/compare_view.py" line="276" />
             <source>key/value heads {0}</source>
             <translation>键/值头数 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="282" />
+            <location filename="../../gui/compare_view.py" line="279" />
             <source>cross-attention ({0} memory tokens)</source>
             <translation>交叉注意力（{0} 个记忆词）</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="283" />
+            <location filename="../../gui/compare_view.py" line="280" />
             <source>biases</source>
             <translation>偏置</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="283" />
+            <location filename="../../gui/compare_view.py" line="280" />
             <source>causal</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="284" />
+            <location filename="../../gui/compare_view.py" line="281" />
             <source>window {0}</source>
             <translation>窗口 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="286" />
+            <location filename="../../gui/compare_view.py" line="283" />
             <source>unscaled</source>
             <translation>不缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="287" />
+            <location filename="../../gui/compare_view.py" line="284" />
             <source>scale {0}</source>
             <translation>缩放 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="290" />
+            <location filename="../../gui/compare_view.py" line="287" />
             <source>, </source>
             <translation>，</translation>
         </message>
@@ -1454,6 +1454,54 @@ then start Attention Stepper again.</source>
         <message>
             <source>Nothing to fix.</source>
             <translation>无需修改。</translation>
+        </message>
+        <message>
+            <source>word vector of {token}</source>
+            <translation>{token} 的词向量</translation>
+        </message>
+        <message>
+            <source>positional encoding of position {position}</source>
+            <translation>位置 {position} 的位置编码</translation>
+        </message>
+        <message>
+            <source>typed in</source>
+            <translation>手动输入的值</translation>
+        </message>
+        <message>
+            <source>hidden state entering layer {layer}</source>
+            <translation>进入第 {layer} 层的隐藏状态</translation>
+        </message>
+        <message>
+            <source>θ = {angle}: how far the pair {pair} turns at position {position}</source>
+            <translation>θ = {angle}：位置 {position} 上 {pair} 这一对转过的角度</translation>
+        </message>
+        <message>
+            <source>visible: no mask hides {key} from {query}</source>
+            <translation>可见：没有掩码对 {query} 遮住 {key}</translation>
+        </message>
+        <message>
+            <source>hidden by the causal mask: {key} comes after {query}</source>
+            <translation>被因果掩码遮住：{key} 在 {query} 之后</translation>
+        </message>
+        <message>
+            <source>hidden by the window: {key} is {distance} tokens from {query}, the window is {window}</source>
+            <translation>被窗口遮住：{key} 与 {query} 相距 {distance} 个词，窗口为 {window}</translation>
+        </message>
+        <message>
+            <source>hidden: {key} is padding</source>
+            <translation>被遮住：{key} 是填充词</translation>
+        </message>
+        <message>
+            <source>subtracting the row's largest logit, {peak}, changes no weight but keeps e^x from overflowing</source>
+            <translation>减去这一行最大的得分 {peak} 不会改变任何权重，只是防止 e^x 溢出</translation>
+        </message>
+        <message>
+            <source>a hidden key: its weight is exactly 0</source>
+            <translation>被遮住的键：权重正好是 0</translation>
+        </message>
+        <message>
+            <source>every key of this row is hidden: its weights are all 0</source>
+            <translation>这一行的键全被遮住：权重全为 0</translation>
         </message>
     </context>
 </TS>
