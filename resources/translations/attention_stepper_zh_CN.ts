@@ -755,15 +755,26 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MatrixPanel</name>
         <message>
-            <location filename="../../gui/heatmap/panel.py" line="255" />
+            <location filename="../../gui/heatmap/pointing.py" line="42" />
             <source>(masked)</source>
-            <extracomment>Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked (row, column): the person wants to type a value. A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.</extracomment>
+            <extracomment>Arrow keys and the step they move the selected cell: (down, right).</extracomment>
             <translation>(已掩码)</translation>
         </message>
         <message>
-            <location filename="../../gui/heatmap/panel.py" line="258" />
+            <location filename="../../gui/heatmap/pointing.py" line="46" />
             <source>(row {0}, column {1})</source>
             <translation>(第 {0} 行,第 {1} 列)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/heatmap/panel.py" line="294" />
+            <source>each row ÷ its largest</source>
+            <extracomment>The zoom factors set_zoom accepts. Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. The cell pointed at changed (row, column): the one under the mouse, else the selected one; (−1, −1): none. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked, or Enter pressed on it (row, column): the person wants to type a value. A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.</extracomment>
+            <translation>每行按本行最大值缩放</translation>
+        </message>
+        <message>
+            <location filename="../../gui/heatmap/panel.py" line="295" />
+            <source>logarithmic</source>
+            <translation>对数刻度</translation>
         </message>
         <message>
             <source>Blue is negative, red positive, pale grey near zero; the colour bar gives the scale (symmetric around 0). Hatched grey cells are masked (−∞).
