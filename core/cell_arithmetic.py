@@ -23,7 +23,7 @@ import numpy as np
 from .embedding import sinusoidal_positions, token_vector
 from .matrices import matrix_info
 from .numbers import format_number
-from .provenance import STEP_OF, mask_rule, rope_pair, sources
+from .provenance import STEP_OF, rope_pair, sources
 from .variants import alibi_slopes, rope_angles
 
 if TYPE_CHECKING:

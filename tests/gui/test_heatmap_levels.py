@@ -210,3 +210,12 @@ def test_lit_cells_stay_with_new_numbers_and_go_with_another_matrix():
     other = marks.for_new_matrix(4, False, 4)
     assert other.lit == () and other.selected == (3, 3), "the cell pointed at is still there"
     assert marks.for_new_matrix(4, False, 3).selected is None, "a cell that no longer exists is not selected"
+
+
+def test_cells_write_numbers_as_the_core_s_worked_examples_do():
+    """One way of writing numbers: the last number of a cell's written-out arithmetic is the cell's text."""
+    from attention_stepper.core.numbers import format_number
+
+    for value in (2.1349, -0.455, -0.001, 0.0, 7e5, -math.inf, math.inf, math.nan):
+        assert format_cell(value) == format_number(value, 2)
+    assert format_number(-0.0004, 3) == "0.000" and format_number(-0.4567, 3) == "−0.457"
