@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .cell_arithmetic import ARITHMETIC_PHRASES
 from .lesson import STEP_TEXTS, step_by_key
 from .mistakes import MISTAKE_TEXTS
 from .variants import alibi_slopes
@@ -39,7 +40,7 @@ SHAPE_PHRASES = (
 )
 
 #: Every text of the core a person reads in the app, for the translation files.
-TRANSLATABLE_TEXTS: tuple[str, ...] = STEP_TEXTS + SHAPE_PHRASES + MISTAKE_TEXTS
+TRANSLATABLE_TEXTS: tuple[str, ...] = STEP_TEXTS + SHAPE_PHRASES + MISTAKE_TEXTS + ARITHMETIC_PHRASES
 
 #: Significant decimal digits of each precision, for the note under every formula.
 _DIGITS = {"float32": 7, "float16": 3}

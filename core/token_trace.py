@@ -17,6 +17,7 @@ import numpy as np
 
 from .computation import Computation
 from .formulas import subscript
+from .numbers import format_number
 from .variants import MASK_REASONS, alibi_slopes
 
 #: How the arithmetic names each reason a key is hidden (MASK_REASONS order); the causal mask is the plain one.
@@ -97,9 +98,7 @@ def token_journey(computation: Computation, head: int, token: int) -> TokenJourn
 
 
 def _number(value: float) -> str:
-    if not np.isfinite(value):
-        return "NaN" if np.isnan(value) else ("∞" if value > 0 else "−∞")
-    return f"{value:.3f}".replace("-", "−")
+    return format_number(value, 3)
 
 
 def _vector(values: np.ndarray, most: int) -> str:

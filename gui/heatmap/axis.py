@@ -84,6 +84,30 @@ class TokenAxis(pg.AxisItem):
     def labels(self) -> list[str]:
         return self._labels
 
+    def set_font(self, font: QFont) -> None:
+        """Draw the labels in ``font`` (the panel's zoom): measured again, so the axis makes room for them."""
+        if font == self._font:
+            return
+        self._font = QFont(font)
+        self.setStyle(tickFont=self._font)
+        labels, self._labels = self._labels, []
+        self._size = None
+        self._plan_key = None
+        self.set_labels(labels)
+
+    def label_font(self) -> QFont:
+        """The font the labels are drawn in."""
+        return QFont(self._font)
+
+    def shown_labels(self) -> list[tuple[int, str, QRectF]]:
+        """The labels drawn now, each with its index and its rectangle (in the axis's coordinates)."""
+        bounds = self.mapRectFromParent(self.geometry())
+        key = (self._labels_version, self._range, bounds)
+        if key != self._plan_key:
+            self._plan = self._lay_out(bounds)
+            self._plan_key = key
+        return [(index, static.text(), QRectF(corner, static.size())) for index, corner, static in self._plan[3]]
+
     def set_labels(self, labels: list[str]) -> bool:
         """Use new labels; returns False (and does nothing) when they are the ones already shown."""
         if labels == self._labels:
@@ -153,7 +177,7 @@ class TokenAxis(pg.AxisItem):
             painter.drawLine(*tick)
         painter.setFont(self._font)
         painter.setClipRect(clip)
-        for corner, static in texts:
+        for _, corner, static in texts:
             painter.drawStaticText(corner, static)
 
     def _lay_out(self, bounds: QRectF) -> tuple:
@@ -167,7 +191,7 @@ class TokenAxis(pg.AxisItem):
             line = (QPointF(bounds.left() - 1, line_y), QPointF(bounds.right() + 1, line_y))
         room = self.boundingRect()
         ticks: list[tuple[QPointF, QPointF]] = []
-        texts: list[tuple[QPointF, QStaticText]] = []
+        texts: list[tuple[int, QPointF, QStaticText]] = []
         plan = (line, ticks, room, texts)
         low, high = self._range
         length = bounds.height() if vertical else bounds.width()
@@ -203,6 +227,6 @@ class TokenAxis(pg.AxisItem):
                 # Like pyqtgraph, leave out a label that would stick out past the axis's ends.
                 if corner.x() < room.left() - 0.01 or corner.x() + size.width() > room.right() + 0.01:
                     continue
-            texts.append((corner, static))
+            texts.append((index, corner, static))
         return plan
 

@@ -11,15 +11,28 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPaintEngine, QPen
 
 from .levels import colour_pixels, dark_cells, format_cell, value_font_pixels
 from .marks import CellMarks
-from .style import BLOCK_PEN, CELL_TEXTS, EDITED_COLOUR, GAP_LOOKS, HIGHLIGHT_PEN, SKIPPED_PEN, TILE_PEN
+from .style import (BLOCK_PEN, CELL_TEXTS, EDITED_BACKING, EDITED_COLOUR, GAP_LOOKS, HIGHLIGHT_PEN, LIT_BACKING,
+                    LIT_COLOUR, LIT_FILL, SELECTED_INNER, SELECTED_OUTER, SKIPPED_PEN, TILE_PEN)
+
+#: Paint engines that write a document (a vector picture) rather than pixels.
+_VECTOR_ENGINES = frozenset({QPaintEngine.Type.SVG, QPaintEngine.Type.Pdf})
+#: How far each cell's rectangle overlaps its right and lower neighbours in a vector picture, in cells:
+#: renderers antialias every edge, and two rectangles that only touch show a pale seam between them.
+_SEAM_OVERLAP = 0.02
 
 
 def _cells_rect(rows: int, cols: int) -> QRectF:
     return QRectF(-0.5, -0.5, cols, rows)
+
+
+def draws_a_document(painter: QPainter) -> bool:
+    """Whether ``painter`` writes a vector document (SVG, PDF) rather than pixels."""
+    engine = painter.paintEngine()
+    return engine is not None and engine.type() in _VECTOR_ENGINES
 
 
 class HeatmapImage(pg.GraphicsObject):
@@ -80,7 +93,30 @@ class HeatmapImage(pg.GraphicsObject):
             rows, cols = pixels.shape
             self._pixels = pixels
             self._image = QImage(pixels.data, cols, rows, cols * 4, QImage.Format.Format_ARGB32_Premultiplied)
-        painter.drawImage(self._rect, self._image)
+        if draws_a_document(painter):
+            self._paint_rectangles(painter)
+        else:
+            painter.drawImage(self._rect, self._image)
+
+    def _paint_rectangles(self, painter) -> None:
+        """The cells as filled rectangles, one per run of equal colour along a row: an SVG or PDF picture
+        stays sharp at any size (an image would be an embedded bitmap, blurred or blocky when enlarged)."""
+        pixels = self._pixels
+        painter.save()
+        painter.setClipRect(self._rect)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for row, line in enumerate(pixels):
+            edges = np.flatnonzero(np.diff(line)) + 1
+            starts = np.concatenate(([0], edges))
+            stops = np.concatenate((edges, [len(line)]))
+            for start, stop in zip(starts.tolist(), stops.tolist()):
+                word = int(line[start])
+                if word == 0:  # masked: the hatched backdrop shows through
+                    continue
+                colour = QColor.fromRgb(word & 0xFFFFFF)
+                painter.fillRect(QRectF(start - 0.5, row - 0.5, stop - start + _SEAM_OVERLAP, 1 + _SEAM_OVERLAP),
+                                 colour)
+        painter.restore()
 
 
 class MaskedBackdrop(pg.GraphicsObject):
@@ -151,9 +187,11 @@ class CellValues(pg.GraphicsObject):
 
     def __init__(self, font: QFont):
         super().__init__()
+        self._largest = self.MAX_PIXEL_SIZE
         self._base_font = QFont(font)
         self._fonts: dict[int, tuple[QFont, QFontMetricsF]] = {}
         self._matrix: np.ndarray | None = None
+        self._colours: np.ndarray | None = None
         self._levels = (0.0, 1.0)
         self._luminance: list[float] = [0.0]
         self._rows = 0
@@ -165,17 +203,37 @@ class CellValues(pg.GraphicsObject):
         self._light_pen = QPen(QColor("#ffffff"))
         self._dark_pen = QPen(QColor("#000000"))
 
-    def set_values(self, matrix: np.ndarray | None, levels: tuple[float, float], luminance: list[float]) -> None:
-        """Write ``matrix``'s values (None: none). ``luminance``: of each colour-table entry, for the text colour."""
+    def set_values(self, matrix: np.ndarray | None, levels: tuple[float, float], luminance: list[float],
+                   colours: np.ndarray | None = None) -> None:
+        """Write ``matrix``'s values (None: none). ``luminance``: of each colour-table entry, for the text colour.
+
+        ``colours``: the values the cells are coloured by, between ``levels``
+        (another scale's, e.g. each row divided by its largest); the matrix's
+        own values when None.
+        """
         rows, cols = (0, 0) if matrix is None else matrix.shape
         if (rows, cols) != (self._rows, self._cols):
             self.prepareGeometryChange()
             self._rows, self._cols = rows, cols
         self._matrix = matrix
+        self._colours = colours
         self._levels = levels
         self._luminance = luminance
         self._texts = None
         self.update()
+
+    def set_font(self, font: QFont, largest: float) -> None:
+        """Write in ``font``'s family, at most ``largest`` pixels high (the panel's zoom scales both)."""
+        self._base_font = QFont(font)
+        self._largest = largest
+        self._fonts.clear()
+        self._width_by_length.clear()
+        self._texts = None
+        self.update()
+
+    def largest_pixel_size(self) -> float:
+        """The largest size the numbers are written at, in pixels (when the cells are big enough)."""
+        return self._largest
 
     def count(self) -> int:
         """How many cells have a number."""
@@ -188,7 +246,8 @@ class CellValues(pg.GraphicsObject):
                 return []
             values = np.asarray(self._matrix, dtype=np.float64).ravel().tolist()
             self._texts = [format_cell(value) for value in values]
-            self._dark = dark_cells(values, self._levels, self._luminance)
+            colours = values if self._colours is None else np.asarray(self._colours, np.float64).ravel().tolist()
+            self._dark = dark_cells(colours, self._levels, self._luminance)
             # The longest text's width at 10 px, estimated as a minus sign and zeros (digits share one
             # width in most fonts; "." is narrower): a safe upper bound, remembered by length.
             longest = max(map(len, self._texts))
@@ -216,7 +275,7 @@ class CellValues(pg.GraphicsObject):
         texts = self.texts()
         transform = painter.transform()
         cell = transform.mapRect(QRectF(0, 0, 1, 1))
-        pixels = value_font_pixels(cell.width(), cell.height(), self._widest_at_10px, self.MAX_PIXEL_SIZE)
+        pixels = value_font_pixels(cell.width(), cell.height(), self._widest_at_10px, self._largest)
         if pixels is None:
             return
         size = int(pixels)
@@ -249,8 +308,13 @@ class CellValues(pg.GraphicsObject):
 
 
 class CellOverlay(pg.GraphicsObject):
-    """The marks over the cells (marks.CellMarks): labelled column blocks, edited cells, skipped and outlined
-    rectangles, the followed row."""
+    """The marks over the cells (marks.CellMarks): column blocks, lit cells, edited cells, skipped and outlined
+    rectangles, the row, the selection.
+
+    Each mark is drawn in screen pixels whatever the zoom, as an outline of
+    two colours (a light one on a dark one) so that it shows on every colour
+    of both colour maps; lit cells also get a translucent fill.
+    """
 
     def __init__(self, font: QFont):
         super().__init__()
@@ -259,6 +323,8 @@ class CellOverlay(pg.GraphicsObject):
         self._rows = 0
         self._cols = 0
         self._marks = CellMarks()
+        self._edited_pen = QPen(EDITED_COLOUR, 2)
+        self._edited_pen.setDashPattern([2.0, 1.5])  # in pen widths: 4 px of orange, 3 px of black
 
     def marks(self) -> CellMarks:
         """What is drawn now."""
@@ -271,6 +337,12 @@ class CellOverlay(pg.GraphicsObject):
         self._marks = marks
         self.update()
         return True
+
+    def set_font(self, font: QFont) -> None:
+        """The blocks' labels' font (the panel's zoom scales it)."""
+        self._font = QFont(font)
+        self._metrics = QFontMetricsF(self._font)
+        self.update()
 
     def set_shape(self, rows: int, cols: int) -> None:
         if (rows, cols) != (self._rows, self._cols):
@@ -290,8 +362,12 @@ class CellOverlay(pg.GraphicsObject):
         painter.resetTransform()  # pens and marks in screen pixels, whatever the zoom
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+
+        def on_screen(row: float, column: float, rows: float, columns: float) -> QRectF:
+            return transform.mapRect(QRectF(column - 0.5, row - 0.5, columns, rows))
+
         for first, width, label in marks.blocks:
-            rect = transform.mapRect(QRectF(first - 0.5, -0.5, width, self._rows)).adjusted(1, 1, -1, -1)
+            rect = on_screen(0, first, self._rows, width).adjusted(1, 1, -1, -1)
             painter.setPen(QPen(BLOCK_PEN, 2))
             painter.drawRect(rect)
             if label:
@@ -302,33 +378,42 @@ class CellOverlay(pg.GraphicsObject):
                     painter.fillRect(box, QColor(255, 255, 255, 210))
                     painter.setPen(QPen(BLOCK_PEN))
                     painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), label)
-        if marks.edited:  # an orange corner, like a spreadsheet's comment marker
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QBrush(EDITED_COLOUR))
-            for row, col in marks.edited:
-                cell = transform.mapRect(QRectF(col - 0.5, row - 0.5, 1, 1))
-                size = max(5.0, min(cell.width(), cell.height()) * 0.35)
-                corner = QPointF(cell.right(), cell.top())
-                painter.drawPolygon([corner, corner - QPointF(size, 0), corner + QPointF(0, size)])
-            painter.setBrush(Qt.BrushStyle.NoBrush)
         for row, col, rows, cols in marks.skipped:  # washed out and crossed: never computed
-            rect = transform.mapRect(QRectF(col - 0.5, row - 0.5, cols, rows)).adjusted(1, 1, -1, -1)
+            rect = on_screen(row, col, rows, cols).adjusted(1, 1, -1, -1)
             painter.fillRect(rect, QColor(255, 255, 255, 120))
             painter.setPen(QPen(SKIPPED_PEN, 1.5, Qt.PenStyle.DashLine))
             painter.drawRect(rect)
             painter.drawLine(rect.topLeft(), rect.bottomRight())
             painter.drawLine(rect.topRight(), rect.bottomLeft())
         for row, col, rows, cols in marks.outlined:
-            rect = transform.mapRect(QRectF(col - 0.5, row - 0.5, cols, rows)).adjusted(1, 1, -1, -1)
+            rect = on_screen(row, col, rows, cols).adjusted(1, 1, -1, -1)
             painter.setPen(QPen(TILE_PEN, 3))
             painter.drawRect(rect)
             painter.setPen(QPen(QColor("#ffffff"), 1))
             painter.drawRect(rect.adjusted(2.5, 2.5, -2.5, -2.5))
+        lit = [on_screen(*rect) for rect in marks.lit]
+        for rect in lit:  # a translucent magenta over the cells' own colours
+            painter.fillRect(rect, LIT_FILL)
+        for pen in (QPen(LIT_BACKING, 4), QPen(LIT_COLOUR, 2)):  # magenta on black: shows on light and dark
+            painter.setPen(pen)
+            for rect in lit:
+                painter.drawRect(rect.adjusted(1, 1, -1, -1))
+        if marks.edited:  # orange dashes on a wider black line, around each edited cell
+            edited = [on_screen(row, col, 1, 1).adjusted(2, 2, -2, -2) for row, col in marks.edited]
+            for pen in (QPen(EDITED_BACKING, 4), self._edited_pen):
+                painter.setPen(pen)
+                for rect in edited:
+                    painter.drawRect(rect)
         if marks.row is not None:
-            rect = transform.mapRect(QRectF(-0.5, marks.row - 0.5, self._cols, 1)).adjusted(1, 1, -1, -1)
+            rect = on_screen(marks.row, 0, 1, self._cols).adjusted(1, 1, -1, -1)
             painter.setPen(QPen(HIGHLIGHT_PEN, 2.5))
             painter.drawRect(rect)
             painter.setPen(QPen(QColor("#ffffff"), 1))
             painter.drawRect(rect.adjusted(2, 2, -2, -2))
+        if marks.selected is not None:
+            rect = on_screen(*marks.selected, 1, 1)
+            painter.setPen(QPen(SELECTED_OUTER, 3))
+            painter.drawRect(rect.adjusted(-1, -1, 1, 1))
+            painter.setPen(QPen(SELECTED_INNER, 1.5))
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
         painter.restore()
-

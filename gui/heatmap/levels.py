@@ -14,15 +14,24 @@ colour on each cell agree.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from attention_stepper.core.numbers import format_number
+
+#: Decimals of the numbers written in cells (and of the cell arithmetic's numbers).
+CELL_DECIMALS = 2
 #: What a matrix holds, which decides its colours: any sign (centred on 0) or probabilities (0…1).
 KINDS = ("signed", "probability")
 #: Why a cell has no colour, each drawn with its own backdrop (style.GAP_LOOKS): a −∞ cell is "masked"
 #: unless the panel is told why (a mask of its own, or a float16 "overflow"); a NaN cell is "nan".
 GAPS = ("masked", "padding", "causal", "window", "overflow", "nan")
+#: How probabilities are coloured: 0…1 for every panel alike, each row to its own largest weight, or by
+#: their logarithm (LOG_FLOOR…1), so that 200 small weights are not one dark block.
+SCALES = ("linear", "row", "log")
+#: The smallest weight the logarithmic scale tells apart from 0: log₁₀ 10⁻⁴ = −4 is its first colour.
+LOG_FLOOR = 1e-4
 #: Values are written in the cells only up to this many cells (automatic mode).
 MAX_TEXT_CELLS = 144
 #: At most this many tick labels along an axis in view; more are thinned to every k-th.
@@ -56,7 +65,7 @@ class Shown:
     overflow: np.ndarray | None = None
 
 
-def shown_values(matrix: np.ndarray, kind: str) -> Shown:
+def shown_values(matrix: np.ndarray, kind: str, scale: str = "linear") -> Shown:
     """The float32 picture of ``matrix`` and its levels.
 
     "signed": ±max|finite value| (±1 when all are zero), so 0 is always the
@@ -65,7 +74,45 @@ def shown_values(matrix: np.ndarray, kind: str) -> Shown:
     and +∞ (float16's overflow), each drawn on a backdrop of its own. Only when
     the first pass meets a non-finite number is the matrix searched for
     them: matrices can be large and are mostly finite.
+
+    ``scale`` (probabilities only; signed matrices always centre on 0):
+    "row" divides each row by its largest value (a row of zeros stays 0), so
+    each row's strongest weight is the brightest colour; "log" draws
+    log₁₀ of each value, levels log₁₀ LOG_FLOOR…0, values below the floor
+    (and exact zeros) in the first colour.
     """
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, not {scale!r}")
+    shown = _linear_values(matrix, kind)
+    if kind != "probability" or scale == "linear" or not shown.values.size:
+        return shown
+    values = shown.values
+    if scale == "row":
+        peaks = np.fmax.reduce(values, axis=1, initial=0.0)[:, None]  # fmax: masked (NaN) cells left out
+        np.divide(values, peaks, out=values, where=peaks > 0)
+        return shown
+    np.maximum(values, np.float32(LOG_FLOOR), out=values)  # NaN (masked) stays NaN
+    np.log10(values, out=values)
+    return replace(shown, values=values, levels=(math.log10(LOG_FLOOR), 0.0))
+
+
+def scale_ticks(scale: str, levels: tuple[float, float]) -> list[tuple[float, str]]:
+    """The colour bar's (value, text) ticks: round values, or the powers of ten of the logarithmic scale."""
+    if scale == "log":
+        low, high = levels
+        return [(float(power), "1" if power == 0 else f"10{_superscript(power)}")
+                for power in range(math.ceil(low), math.floor(high) + 1)]
+    return colour_bar_ticks(*levels)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _superscript(number: int) -> str:
+    return str(number).translate(_SUPERSCRIPT)
+
+
+def _linear_values(matrix: np.ndarray, kind: str) -> Shown:
     values = np.array(matrix, dtype=np.float32, order="C", copy=True)
     masked = None
     finite = True
@@ -164,15 +211,12 @@ def dark_cells(values: list[float], levels: tuple[float, float], luminance: list
 
 
 def format_cell(value: float) -> str:
-    """A cell's value as written inside it: two decimals, a real minus sign, '−∞' when masked."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "−∞" if value < 0 else "∞"
-    text = f"{value:.2f}"
-    if text == "-0.00":
-        return "0.00"
-    return text.replace("-", "−")
+    """A cell's value as written inside it: two decimals, a real minus sign, '−∞' when masked.
+
+    The core's one way of writing numbers (core.numbers), so the last number
+    of a cell's written-out arithmetic is exactly the text in the cell.
+    """
+    return format_number(value, CELL_DECIMALS)
 
 
 def format_hover_value(value: float, masked_note: str = "(masked)") -> str:

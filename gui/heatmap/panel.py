@@ -11,27 +11,34 @@ Every graphics item is made once, in ``__init__``, and reused by
 ``set_matrix``; a panel given the same numbers again draws nothing new; and
 the panel asks for its own repaints (see HeatmapView), once per change.
 
-What the rest of the app reads back is the matrix, its labels and its title;
-everything else shows on screen (and in the scene items' own state).
+What the rest of the app reads back is the matrix, its labels and its title
+(and the marks it was given); everything else shows on screen (and in the
+scene items' own state).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QPen
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
 from .axis import TokenAxis
 from .cells import CellOverlay, CellValues, HeatmapImage, MaskedBackdrop
 from .colour_bar import ColourBar
-from .levels import GAPS, KINDS, MAX_TEXT_CELLS, Shown, format_hover_value, gap_styles, shown_values
-from .marks import CellMarks
+from .levels import KINDS, MAX_TEXT_CELLS, SCALES, Shown, gap_styles, shown_values
+from .marks import Cell, CellMarks
+from .pointing import Pointing
 from ..fonts import cjk_font
 from .style import BACKGROUND, FOREGROUND, PanelFonts, colour_table
 from .title import Title
 from .view import HeatmapView
+
+#: The zoom factors set_zoom accepts.
+ZOOM_RANGE = (0.5, 4.0)
 
 TOOLTIPS = {
     "signed": ("Blue is negative, red positive, pale grey near zero; the colour bar gives the scale "
@@ -44,14 +51,50 @@ TOOLTIPS = {
 }
 
 
-class MatrixPanel(QWidget):
-    """A labelled heatmap of one matrix, with a colour bar, hover text and optional cell values."""
+class MatrixPanel(Pointing, QWidget):
+    """A labelled heatmap of one matrix, with a colour bar, hover text and optional cell values.
+
+    Showing: ``set_matrix`` (the matrix, its labels, title and kind); read back
+    with ``matrix``, ``row_labels``, ``column_labels``, ``title``.
+
+    Marks over the cells, each set and cleared through its own call, each
+    visible on every colour of both colour maps:
+
+    - ``highlight_row(row)``: the followed token's row (None clears);
+    - ``set_block_outlines(blocks)``: labelled column blocks (the heads inside concat);
+    - ``set_marked_cells(cells)``: edited cells, outlined in orange dashes;
+    - ``set_lit_cells(groups)``: lit cells — where a pointed-at number comes from, or what it feeds —
+      as (row indices, column indices) groups, each lighting rows × columns: a cell, a row, a column,
+      a rectangle, a RoPE pair; drawn as a translucent magenta fill with a magenta-on-black outline.
+      ``clear_lit_cells()`` clears them, ``lit_cells()`` gives every lit (row, column).
+
+    Pointing: ``currentCellChanged(row, column)`` follows the cell pointed at — the one under the
+    mouse, else the keyboard's selected one; (−1, −1) for none. ``hovered`` gives the hover text.
+    A click selects a cell (``select_cell``, ``selected_cell``; ``current_cell`` is what the signal
+    last said). With the panel focused, the arrow keys move the selection, Enter on an editable
+    panel asks to edit the selected cell (``cellDoubleClicked``, as a double-click does) and Esc
+    clears the selection (then the arrow keys are the window's again). Tabbing into the panel
+    selects its first cell.
+
+    Colours: ``set_scale("linear" | "row" | "log")`` colours a probability matrix 0…1, each row to
+    its own largest weight, or logarithmically (10⁻⁴…1); the colour bar's caption says which.
+    Signed matrices are always centred on 0. ``scale()`` reads it back.
+
+    Size: ``set_zoom(factor)`` scales every text of the panel (axis labels, title, numbers in the
+    cells, colour bar, block labels); ``zoom()`` and ``fonts()`` read it back.
+
+    The colour legend (``TOOLTIPS``) is the panel's tool tip, shown only over the colour bar, never
+    over the cells, where it would cover the neighbouring panels.
+    """
 
     #: Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187  (row 2, column 3)"; "" on leaving.
     hovered = Signal(str)
+    #: The cell pointed at changed (row, column): the one under the mouse, else the selected one; (−1, −1): none.
+    currentCellChanged = Signal(int, int)
     #: Row and column (0-based) of a clicked cell.
     cellClicked = Signal(int, int)
-    #: A cell of an editable panel was double-clicked (row, column): the person wants to type a value.
+    #: A cell of an editable panel was double-clicked, or Enter pressed on it (row, column): the person
+    #: wants to type a value.
     cellDoubleClicked = Signal(int, int)
     #: A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.
     labelClicked = Signal(str, int)
@@ -64,11 +107,18 @@ class MatrixPanel(QWidget):
         self._kind: str | None = None
         self._shape = (0, 0)
         self._show_values_asked: bool | None = None
-        self._last_hover: tuple[int, int] | None = None
+        self._last_hover: tuple[int, int] | None = None  # the cell whose hover text was last sent
+        self._hovered: Cell | None = None  # the cell under the mouse
+        self._current: Cell | None = None  # what currentCellChanged last said
+        self._scale = "linear"
+        self._base_fonts = fonts
+        self._zoom = 1.0
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the arrow keys move the selected cell
         self._shown: Shown | None = None
         self._gap_reasons: np.ndarray | None = None
 
         self._view = HeatmapView(self)
+        self._view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click focuses the panel, which takes the keys
         self._view.setBackground(BACKGROUND)
         self._view.ci.layout.setContentsMargins(2, 2, 2, 2)
         layout = QVBoxLayout(self)
@@ -128,9 +178,12 @@ class MatrixPanel(QWidget):
 
     # --- showing a matrix -------------------------------------------------------
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        """Re-translate the colour legend tooltip when the app's language changes."""
+        """Re-translate the colour legend tooltip and the colour bar's caption when the app's language changes."""
         if event.type() == QEvent.Type.LanguageChange and self._kind in TOOLTIPS:
             self.setToolTip(QCoreApplication.translate("MatrixPanel", TOOLTIPS[self._kind]))
+            if self._caption():
+                self._bar.set_scale(self._shown_scale(), self._caption())
+                self._repaint()
         super().changeEvent(event)
 
     def set_matrix(self, matrix: np.ndarray, row_labels: list[str], column_labels: list[str], title: str,
@@ -138,13 +191,14 @@ class MatrixPanel(QWidget):
         """Show ``matrix`` (rows × columns) with its labels and title.
 
         kind "signed": diverging colours centred on 0, levels ±max|finite value|
-        (±1 when all are zero); "probability": sequential colours, levels 0…1.
-        −inf cells (masked) show as hatched grey. ``show_values``: None writes
-        the values in the cells when there are at most MAX_TEXT_CELLS cells,
-        False never, True always.
+        (±1 when all are zero); "probability": sequential colours, levels 0…1
+        (or the scale chosen with set_scale). −inf cells (masked) show as
+        hatched grey. ``show_values``: None writes the values in the cells
+        when there are at most MAX_TEXT_CELLS cells, False never, True always.
 
-        Block outlines and rectangles are kept while the shape and title stay
-        the same and cleared otherwise; the highlighted row is kept while it exists.
+        Block outlines, rectangles and lit cells are kept while the shape and
+        title stay the same and cleared otherwise; the highlighted row and the
+        selected cell are kept while they exist.
         """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -164,42 +218,104 @@ class MatrixPanel(QWidget):
             self._matrix = original
             return
         self._show_values_asked = show_values
-        shown = shown_values(original, kind)
-        table = colour_table(kind)
-
         shape_changed = (rows, cols) != self._shape
         same_matrix = not shape_changed and title == self._title  # new numbers for the same matrix
-        self._set_marks(self._overlay.marks().for_new_matrix(rows, same_matrix), repaint=False)
+        self._set_marks(self._overlay.marks().for_new_matrix(rows, same_matrix, cols), repaint=False)
         self._matrix = original
         if kind != self._kind:
             self._kind = kind
+            table = colour_table(kind)
             self._image.set_colours(table.argb)
             self._bar.set_colours(table.rgb)
             self.setToolTip(QCoreApplication.translate("MatrixPanel", TOOLTIPS[kind]))
-        self._image.set_values(shown.values if rows and cols else None, shown.levels, shown.has_gaps)
-        self._bar.set_levels(shown.levels)
 
         if shape_changed:
             self._shape = (rows, cols)
             self._gap_reasons = None
             self._reset_view()
-        self._shown = shown
-        self._draw_backdrop()
         self._overlay.set_shape(rows, cols)
-
         self._left.set_labels(row_labels)
         self._top.set_labels(column_labels)
         if title != self._title:
             self._title = title
             self._title_item.set_text(title)
+        self._colour_cells()
+        self._last_hover = None
+        if self._hovered is not None and not (self._hovered[0] < rows and self._hovered[1] < cols):
+            self._hovered = None
+        self._update_current()
+        self._settle()
+        self._repaint()
 
+    def _colour_cells(self) -> None:
+        """Draw the matrix held in its kind's colours, at the scale chosen, and write its numbers (if shown)."""
+        original, kind = self._matrix, self._kind
+        rows, cols = self._shape
+        scale = self._shown_scale()
+        shown = shown_values(original, kind, scale)
+        table = colour_table(kind)
+        self._image.set_values(shown.values if rows and cols else None, shown.levels, shown.has_gaps)
+        self._bar.set_levels(shown.levels)
+        self._bar.set_scale(scale, self._caption())
+        self._shown = shown
+        self._draw_backdrop()
+        show_values = self._show_values_asked
         if show_values is None:
             show_values = rows * cols <= MAX_TEXT_CELLS
         write_values = bool(show_values) and rows * cols > 0
         if write_values or self._values.count():
-            self._values.set_values(original if write_values else None, shown.levels, table.luminance)
+            self._values.set_values(original if write_values else None, shown.levels, table.luminance,
+                                    shown.values if scale != "linear" and write_values else None)
         self._values.setVisible(write_values)
-        self._last_hover = None
+
+    # --- colour scale and zoom ------------------------------------------------------
+    def set_scale(self, scale: str) -> None:
+        """Colour probability matrices "linear" (0…1), per "row" (each to its largest) or "log" (10⁻⁴…1).
+
+        Signed matrices keep their colours centred on 0 whatever the scale;
+        the scale stays for the matrices shown later. ValueError for another name.
+        """
+        if scale not in SCALES:
+            raise ValueError(f"scale must be one of {SCALES}, not {scale!r}")
+        if scale == self._scale:
+            return
+        self._scale = scale
+        if self._kind == "probability":
+            self._colour_cells()
+            self._settle()  # the colour bar may have grown by its caption
+            self._repaint()
+
+    def scale(self) -> str:
+        """The scale chosen with set_scale (used for probability matrices)."""
+        return self._scale
+
+    def _shown_scale(self) -> str:
+        return self._scale if self._kind == "probability" else "linear"
+
+    def _caption(self) -> str:
+        """The colour bar's caption: which scale the colours follow ("" for the plain 0…1)."""
+        scale = self._shown_scale()
+        if scale == "row":
+            return self.tr("each row ÷ its largest")
+        return self.tr("logarithmic") if scale == "log" else ""
+
+    def set_zoom(self, factor: float) -> None:
+        """Scale every text of the panel by ``factor`` (1 is actual size); ValueError outside ZOOM_RANGE."""
+        factor = float(factor)
+        if not ZOOM_RANGE[0] <= factor <= ZOOM_RANGE[1]:
+            raise ValueError(f"the zoom must be from {ZOOM_RANGE[0]:g} to {ZOOM_RANGE[1]:g}, not {factor:g}")
+        if factor == self._zoom:
+            return
+        self._zoom = factor
+        fonts = self.fonts()
+        self._left.set_font(cjk_font(fonts.ticks))
+        self._top.set_font(cjk_font(fonts.ticks))
+        height = round(Title.HEIGHT * factor)
+        self._title_item.set_font(cjk_font(fonts.title), height)
+        self._plot.layout.setRowFixedHeight(0, height)
+        self._values.set_font(cjk_font(fonts.values), CellValues.MAX_PIXEL_SIZE * factor)
+        self._overlay.set_font(cjk_font(fonts.small))
+        self._bar.set_font(cjk_font(fonts.small))
         self._settle()
         self._repaint()
 
@@ -225,6 +341,13 @@ class MatrixPanel(QWidget):
         cells, styles = (None, None) if self._shown is None else gap_styles(self._shown, self._gap_reasons)
         if cells is not None or self._backdrop.has_cells():
             self._backdrop.set_cells(cells, rows, cols, styles)
+
+    def zoom(self) -> float:
+        return self._zoom
+
+    def fonts(self) -> PanelFonts:
+        """The point sizes of the panel's texts at its zoom."""
+        return self._base_fonts.scaled(self._zoom)
 
     def flush_scene(self) -> None:
         """Let the scene handle its changed items now (a panel just shown), not after the next paint."""
@@ -266,93 +389,25 @@ class MatrixPanel(QWidget):
     def title(self) -> str:
         return self._title
 
-    # --- hover and click ----------------------------------------------------------
-    def hover_cell(self, row: int, col: int) -> str:
-        """Emit (and return) the hover text of a cell; "" for a position outside the matrix."""
-        text = self._hover_text(row, col)
-        self._last_hover = (row, col) if text else None
-        self.hovered.emit(text)
-        return text
-
-    def _hover_text(self, row: int, col: int) -> str:
-        rows, cols = self._shape
-        if not (0 <= row < rows and 0 <= col < cols):
-            return ""
-        value = format_hover_value(float(self._matrix[row, col]), self._gap_note(row, col))
-        # The matrix's name: the title up to its first space ("scores₁ = …" → "scores₁").
-        name = self._title.split(" ", 1)[0] if self._title else ""
-        position = self.tr("(row {0}, column {1})").format(row + 1, col + 1)
-        return f"{name}[{self._left.labels()[row]}, {self._top.labels()[col]}] = {value}  {position}"
-
-    def _gap_note(self, row: int, col: int) -> str:
-        """What a −∞ cell's hover text adds: why it is −∞ (see set_gap_reasons)."""
-        reason = "masked" if self._gap_reasons is None else GAPS[self._gap_reasons[row, col]]
-        notes = {"padding": self.tr("(masked: padding)"), "window": self.tr("(masked: outside the window)"),
-                 "overflow": self.tr("(overflow)")}  # the causal mask is the mask of the 2017 lesson: "(masked)"
-        return notes.get(reason, self.tr("(masked)"))
-
-    def _label_at(self, scene_pos) -> tuple[str, int] | None:
-        """Which row label (left axis) or column label (top axis) is under a scene position, if any."""
-        rows, cols = self._shape
-        point = self._box.mapSceneToView(scene_pos)
-        if self._left.sceneBoundingRect().contains(scene_pos) and rows:
-            row = int(round(point.y()))
-            return ("row", row) if 0 <= row < rows else None
-        if self._top.sceneBoundingRect().contains(scene_pos) and cols:
-            col = int(round(point.x()))
-            return ("column", col) if 0 <= col < cols else None
-        return None
-
-    def _cell_at(self, scene_pos) -> tuple[int, int] | None:
-        rows, cols = self._shape
-        if not (rows and cols) or not self._box.sceneBoundingRect().contains(scene_pos):
-            return None
-        point = self._box.mapSceneToView(scene_pos)
-        row, col = int(round(point.y())), int(round(point.x()))
-        if 0 <= row < rows and 0 <= col < cols:
-            return row, col
-        return None
-
-    def _mouse_moved(self, scene_pos) -> None:
-        cell = self._cell_at(scene_pos)
-        if cell is None:
-            self._leave()
-        elif cell != self._last_hover:
-            self.hover_cell(*cell)
-
-    def _leave(self) -> None:
-        if self._last_hover is not None:
-            self._last_hover = None
-            self.hovered.emit("")
-
-    def leaveEvent(self, event):  # noqa: N802 (Qt's name)
-        self._leave()
-        super().leaveEvent(event)
-
-    def _mouse_clicked(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        cell = self._cell_at(event.scenePos())
-        if event.double():
-            if self._editable and cell is not None:
-                self.cellDoubleClicked.emit(*cell)
-            else:
-                self._reset_view()
-            return
-        if cell is not None:
-            self.cellClicked.emit(*cell)
-            return
-        label = self._label_at(event.scenePos())
-        if label is not None:
-            self.labelClicked.emit(*label)
+    def event(self, event) -> bool:
+        """The colour legend shows over the colour bar only: over the cells it would cover the neighbouring panels."""
+        if event.type() == QEvent.Type.ToolTip:
+            scene_pos = self._view.mapToScene(self._view.mapFrom(self, event.pos()))
+            if self.toolTip() and self._bar.sceneBoundingRect().contains(QPointF(scene_pos)):
+                QToolTip.showText(event.globalPos(), self.toolTip(), self)
+            else:  # the hover text goes to the status bar instead
+                QToolTip.hideText()
+            return True
+        return super().event(event)
 
     # --- editing and marks --------------------------------------------------------
     def set_editable(self, editable: bool) -> None:
-        """Let a double-click on a cell ask for a new value (X and the W matrices) instead of resetting the view."""
+        """Let a double-click (or Enter) on a cell ask for a new value (X and the W matrices) instead of
+        resetting the view."""
         self._editable = editable
 
     def set_marked_cells(self, cells: list[tuple[int, int]]) -> None:
-        """Mark edited cells with an orange corner; [] clears."""
+        """Outline edited cells (orange dashes on black); [] clears."""
         self._set_marks(self._overlay.marks().with_edited(cells, *self._shape))
 
     def highlight_row(self, row: int | None) -> None:
@@ -368,6 +423,22 @@ class MatrixPanel(QWidget):
         """Outline rectangles of cells (first row, first column, rows, columns), e.g. a tile, and cross out
         ``skipped`` ones (never computed); [] clears. Kept like block outlines (see set_matrix)."""
         self._set_marks(self._overlay.marks().with_rectangles(outlined, skipped, *self._shape))
+
+    def set_lit_cells(self, groups: Iterable[tuple[Sequence[int], Sequence[int]]]) -> None:
+        """Light cells: each group (row indices, column indices) lights those rows × columns; [] clears.
+
+        E.g. ``[([1], range(4))]`` lights row 1 of a 4-column matrix, ``[([1], [0, 2])]`` two cells.
+        Indices outside the matrix are left out. The step view lights with it where a hovered
+        number comes from (core.provenance.lit_by gives the groups, as Cells with rows and columns).
+        """
+        self._set_marks(self._overlay.marks().with_lit(groups, *self._shape))
+
+    def clear_lit_cells(self) -> None:
+        self._set_marks(self._overlay.marks().with_lit((), *self._shape))
+
+    def lit_cells(self) -> frozenset[Cell]:
+        """Every lit (row, column)."""
+        return self._overlay.marks().lit_cells()
 
     def _set_marks(self, marks: CellMarks, repaint: bool = True) -> None:
         """Every change of the marks goes through here, to the overlay that holds and draws them."""

@@ -35,8 +35,17 @@ BLOCK_PEN = QColor("#000000")
 #: The outlined tile (FlashAttention's current one): magenta, apart from every colour of both maps.
 TILE_PEN = QColor("#c2185b")
 SKIPPED_PEN = QColor("#616161")
-#: Edited cells: orange, like a spreadsheet's comment marker.
-EDITED_COLOUR = QColor("#ef6c00")
+#: Edited cells: an outline of orange dashes on black, so it shows on light and dark colours alike.
+EDITED_COLOUR = QColor("#ff8f00")
+EDITED_BACKING = QColor("#000000")
+#: Lit cells (where a number comes from, what it feeds): a magenta neither colour map has, as a
+#: translucent fill and a magenta outline on a black one, visible on every colour of both maps.
+LIT_COLOUR = QColor("#ff2bd6")
+LIT_FILL = QColor(255, 43, 214, 110)
+LIT_BACKING = QColor("#000000")
+#: The keyboard's selected cell: white inside black, like the followed row.
+SELECTED_OUTER = QColor("#000000")
+SELECTED_INNER = QColor("#ffffff")
 
 #: Each kind's colour map (pyqtgraph's names). Blue – pale grey – red, perceptually uniform and
 #: centred on 0, for signed matrices; dark purple (0) – yellow (1) for probabilities.

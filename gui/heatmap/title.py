@@ -29,6 +29,18 @@ class Title(pg.GraphicsWidget):
         self.setMinimumHeight(self.HEIGHT)
         self.setMaximumHeight(self.HEIGHT)
 
+    def set_font(self, font: QFont, height: int) -> None:
+        """Write in ``font``, on a line ``height`` pixels high (the panel's zoom scales both)."""
+        self._font = QFont(font)
+        self._metrics = QFontMetricsF(self._font)
+        self._elided = ((-1.0, ""), "")
+        self.setMinimumHeight(height)
+        self.setMaximumHeight(height)
+        self.update()
+
+    def title_font(self) -> QFont:
+        return QFont(self._font)
+
     def set_text(self, text: str) -> None:
         if text != self._text:
             self._text = text

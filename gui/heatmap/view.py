@@ -19,6 +19,9 @@ class HeatmapView(pg.GraphicsLayoutWidget):
     never updates itself; its owner calls ``repaint_all`` (an ordinary widget
     update, merged into the window's one repaint) after every change.
 
+    Background: drawn as it is (a plain colour), not cached in a pixmap as
+    pyqtgraph's view does, so that an SVG of the panel holds no bitmap.
+
     Wheel: Ctrl + wheel zooms the heatmap; without Ctrl the event is ignored,
     so Qt passes it on to the parent widgets and the page scrolls, instead of
     every panel under the pointer zooming while the person scrolls past.
@@ -31,6 +34,7 @@ class HeatmapView(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.NoViewportUpdate)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
 
     def repaint_all(self, *_signal_args) -> None:
         """Ask for one repaint of the whole view (with any signal's arguments, which say nothing more)."""

@@ -1001,30 +1001,41 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MatrixPanel</name>
         <message>
-            <location filename="../../gui/heatmap/panel.py" line="290" />
+            <location filename="../../gui/heatmap/pointing.py" line="53" />
             <source>(masked: padding)</source>
             <translation>（已掩码：填充词）</translation>
         </message>
         <message>
-            <location filename="../../gui/heatmap/panel.py" line="290" />
+            <location filename="../../gui/heatmap/pointing.py" line="55" />
             <source>(masked: outside the window)</source>
             <translation>（已掩码：窗口之外）</translation>
         </message>
         <message>
-            <location filename="../../gui/heatmap/panel.py" line="291" />
+            <location filename="../../gui/heatmap/pointing.py" line="57" />
             <source>(overflow)</source>
             <translation>（溢出）</translation>
         </message>
         <message>
-            <location filename="../../gui/heatmap/panel.py" line="292" />
+            <location filename="../../gui/heatmap/pointing.py" line="58" />
             <source>(masked)</source>
             <translation>(已掩码)</translation>
         </message>
         <message>
-            <location filename="../../gui/heatmap/panel.py" line="284" />
+            <location filename="../../gui/heatmap/pointing.py" line="45" />
             <source>(row {0}, column {1})</source>
-            <extracomment>Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked (row, column): the person wants to type a value. A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.</extracomment>
+            <extracomment>Arrow keys and the step they move the selected cell: (down, right).</extracomment>
             <translation>(第 {0} 行,第 {1} 列)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/heatmap/panel.py" line="299" />
+            <source>each row ÷ its largest</source>
+            <extracomment>The zoom factors set_zoom accepts. Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. The cell pointed at changed (row, column): the one under the mouse, else the selected one; (−1, −1): none. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked, or Enter pressed on it (row, column): the person wants to type a value. A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.</extracomment>
+            <translation>每行按本行最大值缩放</translation>
+        </message>
+        <message>
+            <location filename="../../gui/heatmap/panel.py" line="300" />
+            <source>logarithmic</source>
+            <translation>对数刻度</translation>
         </message>
         <message>
             <source>Blue is negative, red positive, pale grey near zero; the colour bar gives the scale (symmetric around 0). Hatched grey cells are masked (−∞).
@@ -2420,6 +2431,54 @@ then start Attention Stepper again.</source>
         <message>
             <source>Nothing to fix.</source>
             <translation>无需修改。</translation>
+        </message>
+        <message>
+            <source>word vector of {token}</source>
+            <translation>{token} 的词向量</translation>
+        </message>
+        <message>
+            <source>positional encoding of position {position}</source>
+            <translation>位置 {position} 的位置编码</translation>
+        </message>
+        <message>
+            <source>typed in</source>
+            <translation>手动输入的值</translation>
+        </message>
+        <message>
+            <source>hidden state entering layer {layer}</source>
+            <translation>进入第 {layer} 层的隐藏状态</translation>
+        </message>
+        <message>
+            <source>θ = {angle}: how far the pair {pair} turns at position {position}</source>
+            <translation>θ = {angle}：位置 {position} 上 {pair} 这一对转过的角度</translation>
+        </message>
+        <message>
+            <source>visible: no mask hides {key} from {query}</source>
+            <translation>可见：没有掩码对 {query} 遮住 {key}</translation>
+        </message>
+        <message>
+            <source>hidden by the causal mask: {key} comes after {query}</source>
+            <translation>被因果掩码遮住：{key} 在 {query} 之后</translation>
+        </message>
+        <message>
+            <source>hidden by the window: {key} is {distance} tokens from {query}, the window is {window}</source>
+            <translation>被窗口遮住：{key} 与 {query} 相距 {distance} 个词，窗口为 {window}</translation>
+        </message>
+        <message>
+            <source>hidden: {key} is padding</source>
+            <translation>被遮住：{key} 是填充词</translation>
+        </message>
+        <message>
+            <source>subtracting the row's largest logit, {peak}, changes no weight but keeps e^x from overflowing</source>
+            <translation>减去这一行最大的得分 {peak} 不会改变任何权重，只是防止 e^x 溢出</translation>
+        </message>
+        <message>
+            <source>a hidden key: its weight is exactly 0</source>
+            <translation>被遮住的键：权重正好是 0</translation>
+        </message>
+        <message>
+            <source>every key of this row is hidden: its weights are all 0</source>
+            <translation>这一行的键全被遮住：权重全为 0</translation>
         </message>
     </context>
 </TS>

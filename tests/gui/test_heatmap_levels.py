@@ -9,11 +9,11 @@ import sys
 import numpy as np
 import pytest
 
-from attention_stepper.gui.heatmap.levels import (MAX_LABEL_CHARS, MAX_TICK_LABELS, argb_words, colour_bar_ticks,
-                                                  colour_pixels, dark_cells, elide, format_cell, format_hover_value,
-                                                  label_room, label_ticks, luminances, nice_stride, shown_values,
-                                                  value_font_pixels)
-from attention_stepper.gui.heatmap.marks import CellMarks
+from attention_stepper.gui.heatmap.levels import (LOG_FLOOR, MAX_LABEL_CHARS, MAX_TICK_LABELS, argb_words,
+                                                  colour_bar_ticks, colour_pixels, dark_cells, elide, format_cell,
+                                                  format_hover_value, label_room, label_ticks, luminances,
+                                                  nice_stride, scale_ticks, shown_values, value_font_pixels)
+from attention_stepper.gui.heatmap.marks import CellMarks, moved, rectangles, runs
 
 GREY = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)  # a lookup table from black to white
 
@@ -145,3 +145,77 @@ def test_new_numbers_keep_the_blocks_and_another_matrix_drops_them():
     other = marks.for_new_matrix(3, same_matrix=False)
     assert other.blocks == () and other.row == 2 and other.edited == ((1, 1),)
     assert marks.for_new_matrix(2, same_matrix=True).row is None, "a row that no longer exists is not outlined"
+
+
+def test_probabilities_can_be_coloured_per_row_or_logarithmically():
+    weights = np.array([[0.5, 0.25, 0.25], [0.02, 0.01, 0.97], [0.0, 0.0, 0.0]])
+    plain = shown_values(weights, "probability")
+    assert plain.levels == (0.0, 1.0)
+    by_row = shown_values(weights, "probability", "row")
+    assert by_row.levels == (0.0, 1.0)
+    np.testing.assert_allclose(by_row.values, [[1.0, 0.5, 0.5], [0.02 / 0.97, 0.01 / 0.97, 1.0], [0.0, 0.0, 0.0]],
+                               rtol=1e-6)
+    assert by_row.values.dtype == np.float32, "still the float32 picture"
+    logarithmic = shown_values(weights, "probability", "log")
+    assert logarithmic.levels == (math.log10(LOG_FLOOR), 0.0) == (-4.0, 0.0)
+    np.testing.assert_allclose(logarithmic.values[0], np.log10([0.5, 0.25, 0.25]), rtol=1e-6)
+    assert (logarithmic.values[2] == -4.0).all(), "zero weights take the first colour"
+    np.testing.assert_array_equal(plain.values, weights.astype(np.float32))  # the plain scale is as before
+
+
+def test_the_scales_leave_masked_cells_masked_and_signed_matrices_centred():
+    weights = np.array([[0.25, -np.inf], [0.5, 0.5]])
+    for scale in ("row", "log"):
+        shown = shown_values(weights, "probability", scale)
+        assert np.isnan(shown.values[0, 1]) and shown.has_gaps
+        np.testing.assert_array_equal(shown.masked, np.isneginf(weights))
+    assert shown_values(weights, "probability", "row").values[0, 0] == 1.0, "the masked cell is left out of the max"
+    scores = np.array([[2.0, -1.0], [0.5, 0.25]])
+    for scale in ("row", "log"):
+        assert shown_values(scores, "signed", scale).levels == (-2.0, 2.0)
+        np.testing.assert_array_equal(shown_values(scores, "signed", scale).values, scores.astype(np.float32))
+    with pytest.raises(ValueError, match="scale"):
+        shown_values(weights, "probability", "sqrt")
+
+
+def test_the_colour_bar_ticks_say_the_scale():
+    assert scale_ticks("log", (-4.0, 0.0)) == [(-4.0, "10⁻⁴"), (-3.0, "10⁻³"), (-2.0, "10⁻²"), (-1.0, "10⁻¹"),
+                                               (0.0, "1")]
+    assert scale_ticks("row", (0.0, 1.0)) == colour_bar_ticks(0.0, 1.0) == scale_ticks("linear", (0.0, 1.0))
+
+
+def test_lit_cells_become_few_rectangles_fitted_to_the_matrix():
+    assert runs([5, 0, 1, 2, 2, 9, -1], 6) == [(0, 3), (5, 1)]
+    assert rectangles([([1], range(4))], 4, 4) == ((1, 0, 1, 4),), "a row"
+    assert rectangles([(range(4), [2])], 4, 4) == ((0, 2, 4, 1),), "a column"
+    assert rectangles([([1], [0, 2])], 4, 4) == ((1, 0, 1, 1), (1, 2, 1, 1)), "a RoPE pair: two cells"
+    assert rectangles([([1], [0]), ([1], [0]), ([7], [0])], 4, 4) == ((1, 0, 1, 1),), "once each, inside only"
+    marks = CellMarks().with_lit([([1], range(4)), (range(4), [2])], 4, 4)
+    assert marks.lit_cells() == {(1, c) for c in range(4)} | {(r, 2) for r in range(4)}
+    assert not marks.is_empty() and marks.with_lit([], 4, 4).lit == ()
+
+
+def test_the_selected_cell_moves_with_the_arrows_and_stays_inside():
+    assert moved(None, 3, 4) == (0, 0), "nothing selected: the first cell"
+    assert moved((0, 0), 3, 4, down=1) == (1, 0) and moved((0, 0), 3, 4, right=-1) == (0, 0)
+    assert moved((2, 3), 3, 4, down=1, right=1) == (2, 3) and moved((1, 1), 0, 4) is None
+    marks = CellMarks().with_selected((2, 3), 3, 4)
+    assert marks.selected == (2, 3) and not marks.is_empty()
+    assert marks.with_selected((3, 0), 3, 4).selected is None and marks.with_selected(None, 3, 4).selected is None
+
+
+def test_lit_cells_stay_with_new_numbers_and_go_with_another_matrix():
+    marks = CellMarks().with_lit([([0], [1])], 4, 4).with_selected((3, 3), 4, 4)
+    assert marks.for_new_matrix(4, True, 4) == marks
+    other = marks.for_new_matrix(4, False, 4)
+    assert other.lit == () and other.selected == (3, 3), "the cell pointed at is still there"
+    assert marks.for_new_matrix(4, False, 3).selected is None, "a cell that no longer exists is not selected"
+
+
+def test_cells_write_numbers_as_the_core_s_worked_examples_do():
+    """One way of writing numbers: the last number of a cell's written-out arithmetic is the cell's text."""
+    from attention_stepper.core.numbers import format_number
+
+    for value in (2.1349, -0.455, -0.001, 0.0, 7e5, -math.inf, math.inf, math.nan):
+        assert format_cell(value) == format_number(value, 2)
+    assert format_number(-0.0004, 3) == "0.000" and format_number(-0.4567, 3) == "−0.457"
