@@ -1,7 +1,10 @@
-"""Running the real ``attention-stepper`` command in a subprocess, as a person runs it, and reading its refusals.
+"""Running the real ``attention-stepper`` command and reading its refusals.
 
-One helper for every test that runs the command (tests/cli, and the core
-tests that prove a bound end to end through it). It lives beside
+:func:`run_cli` runs it in a subprocess, as a person runs it;
+:func:`assert_refused` reads a refusal from that, :func:`refused_line` one
+from ``main([...])`` called in-process. One helper for every test that runs
+the command (tests/cli, and the core tests that prove a bound end to end
+through it, under bounded.py's memory cap). It lives beside
 tests/conftest.py, whose folder pytest puts on ``sys.path``, so ``from
 command_line import run_cli`` works from every test folder.
 """
@@ -62,3 +65,21 @@ def assert_refused(result: subprocess.CompletedProcess, *phrases: str) -> str:
     assert len(line) < 1000, line[:1000]
     assert result.stdout == "", result.stdout[:500]
     return line
+
+
+def refused_line(capsys, status: int, *phrases: str) -> str:
+    """The in-process twin of :func:`assert_refused`: ``main([...])`` returned 2 and wrote one line to stderr.
+
+    ``capsys`` is pytest's fixture; the line must start with the program's
+    prefix and hold every phrase, and nothing may reach stdout. Returns the line.
+    """
+    captured = capsys.readouterr()
+    assert status == 2, captured.err
+    assert captured.out == ""
+    assert "Traceback" not in captured.err, captured.err
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(PREFIX), captured.err
+    assert captured.err.endswith("\n")
+    for phrase in phrases:
+        assert phrase in lines[0], (phrase, lines[0])
+    return lines[0]
