@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from .usage_error import UsageError
+
 #: Flags whose value the checkpoint decides (argparse dest → the flag as typed), refused beside it.
 _FROM_THE_MODEL = {"heads": "--heads", "d_model": "--d-model", "d_k": "--d-k", "d_v": "--d-v",
                    "kv_heads": "--kv-heads", "bias": "--bias", "rope": "--rope", "alibi": "--alibi",
@@ -39,8 +41,6 @@ def checkpoint_computation(args: argparse.Namespace, sentence: str):
     """The Computation of ``--checkpoint``'s layer ``--layer`` over ``sentence``; UsageError for bad input."""
     from attention_stepper.core.computation import compute
     from attention_stepper.core.parameters import Parameters
-
-    from .cli import UsageError
 
     if args.checkpoint is None:
         raise UsageError("--layer needs --checkpoint DIR (the model whose layer to show)")

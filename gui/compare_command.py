@@ -15,6 +15,9 @@ import sys
 
 from attention_stepper.core.dump_layout import LAYOUTS
 
+from .arguments import DECIMAL, add_size_arguments, add_variant_arguments
+from .usage_error import UsageError
+
 #: The configuration flags the command takes, as Parameters fields (store_true flags count only when given).
 _FIELDS = ("heads", "d_model", "d_k", "d_v", "kv_heads", "causal", "skip_scaling", "bias", "rope", "rope_base",
            "alibi", "window", "memory", "scale", "precision")
@@ -28,8 +31,6 @@ _HELP = {
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``compare`` to the command line's sub-commands."""
-    from .cli import _add_size_arguments, _add_variant_arguments
-
     parser = subparsers.add_parser(
         "compare", help="compare your own attention's intermediates (a dump) with the reference and diagnose",
         description="Recompute attention from the dump's x and weights, compare every step the dump holds, "
@@ -38,10 +39,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("dump", metavar="DUMP", help="an .npz (numpy.savez) or .safetensors file holding x, the "
                         "weights and any of q k v q_rotated k_rotated scores scaled weights head_output concat output")
     configuration = parser.add_argument_group("configuration (as for export; sizes default to the dump's weights)")
-    _add_size_arguments(configuration, defaults="default: from the dump")
+    add_size_arguments(configuration, defaults="default: from the dump")
     configuration.add_argument("--causal", action="store_true", help="the causal mask applies")
     configuration.add_argument("--skip-scaling", action="store_true", help="the scores are not scaled (scale 1)")
-    _add_variant_arguments(parser.add_argument_group("variants of modern models"))
+    add_variant_arguments(parser.add_argument_group("variants of modern models"))
     parser.set_defaults(rope_base=None, precision=None)  # not given: config.json's or the default
     for action in parser._actions:  # the same flags, said as they apply to a dump
         action.help = _HELP.get(action.dest, action.help)
@@ -57,10 +58,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def _non_negative(name: str):
     """A tolerance: a decimal number from 0 up typed in ASCII (0, 1e-4, 0.001)."""
-    from .cli import _DECIMAL
-
     def parse(text: str) -> float:
-        if not _DECIMAL.fullmatch(text) or not math.isfinite(float(text)):
+        if not DECIMAL.fullmatch(text) or not math.isfinite(float(text)):
             shown = text if len(text) <= 20 else text[:20] + "…"
             raise argparse.ArgumentTypeError(f"{name} must be a number from 0 up such as 1e-4, not {shown!r}")
         return float(text)
@@ -86,8 +85,6 @@ def run(args: argparse.Namespace) -> int:
     """Compare, print the report (text or JSON), and return 0 (all match) or 1 (a step diverges)."""
     from attention_stepper.core.compare import DEFAULT_ATOL, DEFAULT_RTOL, compare
     from attention_stepper.core.dumps import DumpError
-
-    from .cli import UsageError
 
     try:
         report = compare(args.dump, atol=DEFAULT_ATOL if args.atol is None else args.atol,

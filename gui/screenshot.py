@@ -6,6 +6,9 @@ import os
 import sys
 from collections.abc import Callable
 
+from .arguments import computation_from, parse_size
+from .usage_error import UsageError
+
 #: What Qt's offscreen platform says whenever a window with a minimum or maximum size is shown.
 OFFSCREEN_SIZE_HINTS_WARNING = "This plugin does not support propagateSizeHints()"
 
@@ -39,8 +42,6 @@ def check_out(out: str) -> None:
     Writing over a symbolic link to a folder used to replace the link itself
     with the picture; a link to a file is written through (the link stays).
     """
-    from .cli import UsageError
-
     if not out:
         raise UsageError("--out is empty; give the PNG file to write, such as window.png")
     if os.path.isdir(out):
@@ -50,8 +51,7 @@ def check_out(out: str) -> None:
 
 
 def run_screenshot(args) -> int:
-    from .cli import UsageError, computation_from, parse_size
-
+    """Check the flags, build the window offscreen at the asked step or tab, save it as PNG."""
     check_out(args.out)
     width, height = parse_size(args.size)
     computation = computation_from(args)

@@ -1,4 +1,14 @@
-"""Shared test setup: Qt offscreen, and settings kept away from the user's."""
+"""Shared test setup: Qt offscreen, settings kept away from the user's, and the fixtures every folder uses.
+
+The tests mirror the code: tests/core (NumPy only), tests/cli (the
+``attention-stepper`` command: export, screenshot, compare, its flags and
+exit statuses) and tests/gui (the widgets). pytest puts this folder on
+``sys.path``, so the helper modules beside this file are importable from
+each of them: command_line.py (run_cli, assert_refused, refused_line),
+bounded.py (the command under a memory cap), user_attention.py (someone's
+own attention, with and without mistakes) and checkpoint_models.py (tiny HF
+checkpoints, through the ``tiny_checkpoints`` fixture below).
+"""
 
 import os
 

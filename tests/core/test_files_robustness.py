@@ -25,7 +25,7 @@ from pathlib import Path
 import hypothesis.strategies as st
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from attention_stepper.core import (
     Parameters,
@@ -309,6 +309,27 @@ def test_a_file_cut_within_its_first_bytes_is_refused_for_what_it_is(tmp_path, s
     assert ("empty" if cut == 0 else "not an .npz archive" if cut < 4 else "not a readable .npz") in message
 
 
+def test_every_cut_or_flipped_byte_of_a_compressed_file_is_refused_with_a_message(tmp_path):
+    """Flip or cut bytes of a compressed weights file: WeightsFileError naming it, never zlib's or zip's error.
+
+    (Moved from test_atomic_files.py; a file that still loads must hold valid weights, as below.)
+    """
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **init_weights(8, 2, 4).arrays())
+    data = buffer.getvalue()
+    path = tmp_path / "damaged.npz"
+    for index in range(0, len(data), 5):
+        for damaged in (data[:index], data[:index] + bytes([data[index] ^ 0xFF]) + data[index + 1:]):
+            path.write_bytes(damaged)
+            try:
+                loaded = load_weights(path)
+            except WeightsFileError as error:
+                assert "damaged.npz" in str(error) and str(path) in str(error)
+                continue
+            for array in loaded.arrays().values():
+                assert array.dtype == np.float64 and np.isfinite(array).all()
+
+
 @FUZZ
 @given(data=st.data())
 def test_a_file_truncated_anywhere_is_refused(tmp_path, saved_bytes, data):
@@ -396,8 +417,12 @@ def test_a_full_disk_midway_leaves_the_earlier_file(tmp_path, weights, monkeypat
     assert_no_leftovers(tmp_path)
 
 
+@pytest.mark.parametrize("failure", [disk_full(), OSError(errno.EROFS, "Read-only file system"),
+                                     OSError(errno.ENAMETOOLONG, "File name too long")],
+                         ids=["full-disk", "read-only", "name-too-long"])
 @pytest.mark.parametrize("earlier", [True, False])
-def test_savez_failing_after_writing_some_bytes_leaves_the_earlier_file(tmp_path, weights, monkeypatch, earlier):
+def test_savez_failing_after_writing_some_bytes_leaves_the_earlier_file(tmp_path, weights, monkeypatch, earlier,
+                                                                        failure):
     target = tmp_path / "w.npz"
     if earlier:
         save_weights(init_weights(d_model=6, heads=2, d_k=3, seed=99), target)
@@ -405,12 +430,16 @@ def test_savez_failing_after_writing_some_bytes_leaves_the_earlier_file(tmp_path
 
     def failing_savez(stream, **arrays):
         stream.write(b"PK\x03\x04 half an archive")
-        raise disk_full()
+        raise failure
 
     monkeypatch.setattr(np, "savez", failing_savez)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError) as raised:
         save_weights(weights, target)
+    assert raised.value.errno == failure.errno  # the caller learns what went wrong
     assert snapshot(tmp_path) == before
+    monkeypatch.undo()
+    if earlier:
+        assert load_weights(target) == init_weights(d_model=6, heads=2, d_k=3, seed=99)
 
 
 @pytest.mark.parametrize("failure", [
@@ -456,26 +485,51 @@ def test_a_really_read_only_folder_leaves_the_earlier_file(tmp_path, weights):
 
 
 @FUZZ
-@given(content=st.binary(max_size=3000), fraction=st.floats(0, 1), earlier=st.binary(max_size=500))
+@given(content=st.binary(max_size=3000), fraction=st.floats(0, 1),
+       earlier=st.one_of(st.none(), st.binary(max_size=500)), failure=st.sampled_from(["disk full", "interrupt"]))
+@example(content=b"partial", fraction=1.0, earlier=None, failure="interrupt")  # from test_atomic_files.py
+@example(content=b"partial", fraction=0.5, earlier=b"old", failure="disk full")
 def test_atomic_write_failing_after_any_amount_of_writing_leaves_the_earlier_file(tmp_path, content, fraction,
-                                                                                  earlier):
+                                                                                  earlier, failure):
+    """A full disk or Ctrl-C while writing: the earlier file as it was, or (there was none) nothing at all."""
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
     target = folder / "file.bin"
-    target.write_bytes(earlier)
+    if earlier is not None:
+        target.write_bytes(earlier)
     before = snapshot(folder)
+    error = disk_full() if failure == "disk full" else KeyboardInterrupt()
 
     def write(temporary: Path) -> None:
         with open(temporary, "wb") as stream:
             stream.write(content[: int(len(content) * fraction)])
             stream.flush()
-            raise disk_full()
+            raise error
 
-    with pytest.raises(OSError):
+    with pytest.raises(type(error)):
         atomic_write(target, write)
     assert snapshot(folder) == before
+    assert earlier is not None or list(folder.iterdir()) == []
     atomic_write(target, lambda temporary: temporary.write_bytes(content))
     assert target.read_bytes() == content
     assert snapshot(folder) == {"file.bin": content}
+
+
+def test_atomic_write_whose_rename_is_refused_removes_its_temporary_file(tmp_path, monkeypatch):
+    """(From test_atomic_files.py.) atomic_write itself, not only the savers built on it."""
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    before = snapshot(tmp_path)
+
+    def failing_replace(source, destination):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        atomic_write(target, lambda temporary: temporary.write_text("new"))
+    monkeypatch.undo()
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+    assert snapshot(tmp_path) == before
 
 
 def test_atomic_write_keeps_an_existing_files_mode_and_gives_a_new_one_the_usual_mode(tmp_path):
@@ -537,8 +591,10 @@ def test_a_failed_forced_replacement_restores_the_old_folder(tmp_path, failure, 
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.parametrize("error", [errno.EXDEV, errno.ENOSPC], ids=["cross-device", "full-disk"])
 @pytest.mark.parametrize("failing_call", [1, 2])
-def test_a_refused_rename_during_forced_replacement_restores_the_old_folder(tmp_path, monkeypatch, failing_call):
+def test_a_refused_rename_during_forced_replacement_restores_the_old_folder(tmp_path, monkeypatch, failing_call,
+                                                                            error):
     """Without an atomic exchange, os.replace moves the old folder aside (1) and puts the new one in place (2)."""
     monkeypatch.setattr(folders_module, "_renameat2", None)
     target = tmp_path / "export"
@@ -550,7 +606,7 @@ def test_a_refused_rename_during_forced_replacement_restores_the_old_folder(tmp_
     def replace(source, destination):
         calls.append((source, destination))
         if len(calls) == failing_call:
-            raise OSError(errno.EXDEV, "Invalid cross-device link")
+            raise OSError(error, os.strerror(error))
         return real_replace(source, destination)
 
     monkeypatch.setattr(os, "replace", replace)
@@ -605,6 +661,12 @@ def test_without_force_an_existing_folder_or_file_is_left_alone(tmp_path):
     with pytest.raises(FileExistsError, match="not a folder"):
         atomic_folder(tmp_path / "plain", filled.append, force=True)
     assert filled == [] and snapshot(tmp_path) == before
+
+
+def test_a_missing_parent_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        atomic_folder(tmp_path / "no" / "export", lambda folder: None)
+    assert snapshot(tmp_path) == {}
 
 
 def test_a_successful_forced_replacement_leaves_only_the_new_folder(tmp_path):

@@ -1,4 +1,7 @@
-"""FlashAttention's tiles and KV-cache decoding compute exactly the attention of the ordinary pass."""
+"""FlashAttention's tiles and KV-cache decoding compute exactly the attention of the ordinary pass.
+
+``export --tiles`` and ``--decode`` are checked in tests/cli/test_tiles_and_decode_flags.py.
+"""
 
 from __future__ import annotations
 
@@ -133,37 +136,3 @@ def test_rope_position_is_the_number_of_tokens_already_cached():
 def test_decoding_with_a_memory_is_refused():
     with pytest.raises(ValueError, match="leave out the memory"):
         decode(compute(Parameters(memory="the cat")))
-
-
-def test_export_tiles_and_decode_write_their_files_and_force_replaces_them(tmp_path):
-    import json
-
-    from attention_stepper.gui.cli import main
-
-    out = tmp_path / "out"
-    assert main(["export", "--causal", "--heads", "2", "--kv-heads", "1", "--tiles", "2,3", "--decode",
-                 "--out", str(out)]) == 0
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["tiles"] == "tiles.json" and manifest["decode"] == "decode.json"
-    tiles = json.loads((out / "tiles.json").read_text(encoding="utf-8"))
-    computation = compute(Parameters(causal=True, heads=2, kv_heads=1))
-    expected = tiles_record(tiled_attention(computation, 1, 2, 3))
-    assert tiles["block_rows"] == 2 and tiles["block_columns"] == 3 and tiles["heads"][1] == json.loads(
-        json.dumps(expected))
-    summary = json.loads((out / "decode.json").read_text(encoding="utf-8"))
-    assert [step["cache_tokens"] for step in summary["steps"]] == [1, 2, 3, 4]
-    assert summary["steps"][3]["cache_bytes"] == 4 * 1 * (4 + 4) * 8
-    assert max(step["max_difference_from_full_pass"] for step in summary["steps"]) < 1e-12
-    with np.load(out / "decode.npz") as stored:
-        np.testing.assert_allclose(stored["step4_weights"], computation.trace["weights"][:, 3], **TOLERANCE)
-        assert stored["step2_k_cache"].shape == (1, 2, 4)
-    assert main(["export", "--out", str(out), "--force"]) == 0  # an export with these files is still ours
-    assert not (out / "tiles.json").exists()
-
-
-def test_export_refuses_tiles_larger_than_the_sentence(tmp_path, capsys):
-    from attention_stepper.gui.cli import main
-
-    assert main(["export", "--tiles", "9,2", "--out", str(tmp_path / "out")]) == 2
-    assert "B_r must be a whole number from 1 to 4" in capsys.readouterr().err
-    assert not (tmp_path / "out").exists()

@@ -104,7 +104,8 @@ TRICKY_PIECES = [
     "e\u0301", "\u0301", "a\u0301\u0302\u0323", "\u0301\u0301", "Z\u0351\u0352\u0353\u0354",  # combining marks
     "مرحبا بالعالم", "שָׁלוֹם", "\u202eabc\u202c", "\u200f", "\u200e",  # Arabic, Hebrew with points, bidi controls
     "learning.", "don't", "«»", "...", "ｆｕｌｌ", "Ω", "ǅ", "ß", "ﬁ",
-    "x" * 3000, "长" * 700, "é" * 800,  # very long words
+    "x" * 3000, "长" * 700, "é" * 800, "x" * 300,  # very long words
+    "。,", "שלום", "👨\u200d👩\u200d👧",  # (the pieces test_hypothesis_core.py drew, merged here)
     "\u3000", "\t", "\n", "\r\n", "\u00a0", "\u2028", "\x00", "\x7f", "\ue000", "\U0010fffd",
 ]
 
@@ -216,6 +217,7 @@ def test_punctuation_and_symbols_stand_alone_unless_joined_by_zwj(text):
 @example("猫吃鱼\u200b")  # a trailing zero-width space must count as little as a trailing space
 @example("\ufeff猫吃鱼")  # a byte-order mark pasted in front of the sentence
 @example("机器\x00")
+@example("猫 吃 鱼 the cat , 学习 é")  # words that always tokenise (test_hypothesis_core.py drew only those)
 def test_tokens_joined_by_spaces_tokenise_to_themselves(text):
     """tokenize(" ".join(tokenize(s))) == tokenize(s) for every s: the tokens are stable under re-typing."""
     tokens = tokens_or_none(text)
@@ -464,7 +466,8 @@ def assert_proper_softmax(weights: np.ndarray, logits: np.ndarray) -> None:
 
 
 @FAST
-@given(logits_of(ROWS, st.floats(-1e6, 1e6, allow_nan=False)), st.sampled_from([1.0, 1e3, 1e6, 1e100, 1e300]))
+@given(logits_of(ROWS, st.floats(-1e6, 1e6, allow_nan=False)),
+       st.one_of(st.sampled_from([1.0, 1e3, 1e6, 1e100, 1e300]), st.floats(1e3, 1e300)))
 def test_softmax_of_scores_up_to_huge_magnitudes_is_finite(base, factor):
     logits = np.clip(base * factor, -1e307, 1e307)
     logits.flags.writeable = False  # trace arrays are read-only: softmax must not write into its input
@@ -520,7 +523,7 @@ VALID_CHANGES = st.one_of(
 
 INVALID_CHANGES = [
     {"heads": 0}, {"heads": -1}, {"heads": 65}, {"heads": 2.5}, {"heads": True}, {"heads": "2"},
-    {"d_k": 2000}, {"d_k": 0}, {"d_v": 0}, {"d_v": 1025}, {"d_model": 0}, {"d_model": 4097},
+    {"d_k": 2000}, {"d_k": 5000}, {"d_k": 0}, {"d_v": 0}, {"d_v": 1025}, {"d_model": 0}, {"d_model": 4097},
     {"seed": -1}, {"seed": 2**31},
     {"sentence": ""}, {"sentence": "   "}, {"sentence": "\u200b\ufeff\u3000"}, {"sentence": None},
     {"sentence": " ".join(["w"] * (MAX_TOKENS + 1))},
@@ -530,11 +533,17 @@ INVALID_CHANGES = [
 ]
 
 
+DEFAULT_SIZES = {"words": Parameters().sentence.split(), **{name: getattr(Parameters(), name) for name in (
+    "heads", "d_model", "d_k", "d_v", "seed", "causal", "positional_encoding", "skip_scaling")}}
+
+
 @FAST
 @given(SIZES, st.lists(st.one_of(VALID_CHANGES.map(lambda change: (True, change)),
                                 st.sampled_from(INVALID_CHANGES).map(lambda change: (False, change))),
                       min_size=1, max_size=8),
        st.integers(0, 8))
+@example(DEFAULT_SIZES, [(True, {"sentence": "猫吃鱼"}), (False, {"heads": 0}), (True, {"causal": True}),
+                         (False, {"d_k": 5000}), (True, {"positional_encoding": True}), (False, {"sentence": ""})], 8)
 def test_the_stepper_keeps_its_step_and_refuses_invalid_changes_without_damage(sizes, changes, start):
     stepper = Stepper(parameters_of(sizes))
     stepper.go_to(start % len(stepper.steps))
@@ -558,6 +567,7 @@ def test_the_stepper_keeps_its_step_and_refuses_invalid_changes_without_damage(s
         assert ("mask" in keys) == stepper.parameters.causal
         assert ("masked" in stepper.trace) == stepper.parameters.causal
         assert stepper.trace["weights"].shape[0] == stepper.parameters.heads
+        assert stepper.parameters == compute(stepper.parameters).parameters  # kept as compute would keep them
 
 
 @QUICK

@@ -320,3 +320,31 @@ def test_a_session_too_large_to_load_back_is_refused_when_saved_and_nothing_is_w
     with pytest.raises(ValueError, match="at most 200"):
         session_module.save_session(path, Parameters(), None)
     assert not path.exists()
+
+
+# --- numbers in the session's JSON are JSON whole numbers (issue 13, item 15; from test_number_arguments.py) ---
+
+
+def session_with(tmp_path, **parameters):
+    data = json.loads(session_json(Parameters(), Edits()))
+    data["parameters"].update(parameters)
+    path = tmp_path / "s.attn.npz"
+    # json.dumps cannot write a 5,000-digit int as such: write the number by hand.
+    text = json.dumps(data).replace('"__huge__"', "9" * 4000)
+    np.savez(path, **{JSON_NAME: np.array(text)})
+    return path
+
+
+@pytest.mark.parametrize("value, fragment", [(True, "not True"), (2.0, "not 2.0"), ("2", "not '2'"),
+                                             ("__huge__", "got 99999999999999999999…"), (-1, "got -1")])
+def test_a_session_number_must_be_a_json_whole_number_in_range(tmp_path, value, fragment):
+    path = session_with(tmp_path, heads=value)
+    with pytest.raises(SessionFileError) as raised:
+        load_session(path)
+    message = str(raised.value)
+    assert "heads must be a whole number from 1 to 64" in message and fragment in message, message
+    assert len(message) < len(str(path)) + 200, message
+
+
+def test_a_session_with_whole_numbers_loads(tmp_path):
+    assert load_session(session_with(tmp_path, heads=4, seed=7)).parameters == Parameters(heads=4, seed=7)

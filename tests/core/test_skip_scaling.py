@@ -1,28 +1,17 @@
-"""Skipping the division by √d_k: forward(scale=False), Parameters.skip_scaling, manifest, CLI."""
+"""Skipping the division by √d_k: forward(scale=False), Parameters.skip_scaling, manifest.
+
+The ``--skip-scaling`` flag is checked in tests/cli/test_skip_scaling_flag.py.
+"""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
-import pytest
 
 from attention_stepper.core.attention import forward, softmax
 from attention_stepper.core.export import export_computation, manifest
 from attention_stepper.core import Parameters, Stepper, compute
 from attention_stepper.core.formulas import shape_lines
 from attention_stepper.core.weights import init_weights
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The real console script (python -m … when it is not installed beside the interpreter)."""
-    script = Path(sys.executable).with_name("attention-stepper")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "attention_stepper.gui.cli"]
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
-                          env=env, timeout=120)
 
 
 def test_forward_without_scaling_divides_by_one():
@@ -83,31 +72,3 @@ def test_manifest_records_skip_scaling(tmp_path):
     assert manifest(compute(Parameters()))["skip_scaling"] is False
     folder = export_computation(compute(Parameters(skip_scaling=True)), tmp_path / "out")
     assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["skip_scaling"] is True
-
-
-def test_cli_export_skip_scaling(tmp_path):
-    result = run_cli("export", "--skip-scaling", "--d-k", "64", "--out", "out", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    contents = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert contents["skip_scaling"] is True
-    matrices = np.load(tmp_path / "out" / "matrices.npz")
-    np.testing.assert_array_equal(matrices["scaled_head1"], matrices["scores_head1"])
-    plain = run_cli("export", "--d-k", "64", "--out", "plain", cwd=tmp_path)
-    assert plain.returncode == 0, plain.stderr
-    assert json.loads((tmp_path / "plain" / "manifest.json").read_text(encoding="utf-8"))["skip_scaling"] is False
-
-
-def test_cli_skip_scaling_takes_no_value(tmp_path):
-    result = run_cli("export", "--skip-scaling=yes", "--out", "out", cwd=tmp_path)
-    assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert "--skip-scaling" in result.stderr
-    assert not (tmp_path / "out").exists()
-
-
-@pytest.mark.slow
-def test_cli_screenshot_skip_scaling(tmp_path):
-    pytest.importorskip("PySide6")
-    result = run_cli("screenshot", "--step", "scale", "--skip-scaling", "--out", "scale.png", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert (tmp_path / "scale.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,11 +1,11 @@
-"""Tokenizer choice: white space (default), characters, jieba word segmentation."""
+"""Tokenizer choice: white space (default), characters, jieba word segmentation.
+
+The ``--tokenizer`` flag of the command is checked in tests/cli/test_tokenizer_flag.py.
+"""
 
 import importlib.util
-import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -15,21 +15,6 @@ from attention_stepper.core import Parameters, Stepper, compute
 from attention_stepper.core.tokenize import JIEBA_MISSING, TOKENIZERS, jieba_available, tokenize
 
 MISSING = "jieba word segmentation needs the optional package jieba: pip install attention-stepper[zh]"
-
-
-def run_cli(*args: str, cwd: Path, code: str | None = None) -> subprocess.CompletedProcess:
-    """The real console script; with ``code``, that Python runs first and then the command's main."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    script = Path(sys.executable).with_name("attention-stepper")
-    if code is not None:
-        command = [sys.executable, "-c", f"{code}\nimport sys\nfrom attention_stepper.gui.cli import main\n"
-                   "sys.exit(main(sys.argv[1:]))"]
-    elif script.exists():
-        command = [str(script)]
-    else:
-        command = [sys.executable, "-m", "attention_stepper.gui.cli"]
-    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
-                          env=env, timeout=120)
 
 
 def test_the_choices():
@@ -129,15 +114,6 @@ def test_jieba_is_quiet(tmp_path):
     assert result.stderr == ""
 
 
-def test_cli_jieba(tmp_path):
-    pytest.importorskip("jieba")
-    result = run_cli("export", "--sentence", "我爱机器学习", "--tokenizer", "jieba", "--out", "out", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    contents = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert contents["tokens"] == ["我", "爱", "机器", "学习"]
-    assert contents["tokenizer"] == "jieba"
-
-
 def test_jieba_is_imported_only_when_chosen():
     result = subprocess.run(
         [sys.executable, "-c", "import sys; from attention_stepper.core import compute, Parameters; "
@@ -180,28 +156,3 @@ def test_found_but_broken_jieba_is_reported(monkeypatch):
     with pytest.raises(ValueError) as raised:
         tokenize("我爱机器学习", "jieba")
     assert str(raised.value) == MISSING
-
-
-def test_cli_missing_jieba(tmp_path):
-    result = run_cli("export", "--sentence", "我爱机器学习", "--tokenizer", "jieba", "--out", "out",
-                     cwd=tmp_path, code="import sys; sys.modules['jieba'] = None")
-    assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [f"attention-stepper: error: {MISSING}"]
-    assert not (tmp_path / "out").exists()
-
-
-def test_cli_characters(tmp_path):
-    result = run_cli("export", "--sentence", "我 爱 机器", "--tokenizer", "characters", "--out", "out", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    contents = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert contents["tokens"] == ["我", "爱", "机", "器"]
-    assert contents["tokenizer"] == "characters"
-
-
-def test_cli_bad_tokenizer(tmp_path):
-    result = run_cli("export", "--tokenizer", "words", "--out", "out", cwd=tmp_path)
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1
-    assert "--tokenizer" in lines[0] and "whitespace" in lines[0] and "jieba" in lines[0]
-    assert not (tmp_path / "out").exists()

@@ -1,10 +1,9 @@
-"""Weights in torch.nn.MultiheadAttention's state-dict layout: round trips, files, and PyTorch itself."""
+"""Weights in torch.nn.MultiheadAttention's state-dict layout: round trips, files, and PyTorch itself.
+
+``export --weights`` with such a file is checked in tests/cli/test_torch_weights_flag.py.
+"""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,13 +19,6 @@ from attention_stepper.core.torch_layout import (
     to_torch_state,
 )
 from attention_stepper.core.weights import Weights, WeightsFileError, init_weights, save_weights
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    script = Path(sys.executable).with_name("attention-stepper")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "attention_stepper.gui.cli"]
-    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
-                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
 
 
 SHAPES = [(8, 2), (8, 1), (8, 8), (12, 3), (16, 4), (6, 2)]
@@ -154,38 +146,6 @@ def test_export_writes_torch_weights_only_when_they_have_the_layout(tmp_path):
     folder = export_computation(compute(Parameters(heads=2, d_model=8, d_k=3)), tmp_path / "no")
     assert not (folder / "weights_torch.npz").exists()
     assert (folder / "weights.npz").exists()
-
-
-def test_cli_reads_torch_weights_with_heads(tmp_path):
-    first = run_cli("export", "--sentence", "猫吃鱼", "--heads", "4", "--d-model", "8", "--d-k", "2",
-                    "--seed", "3", "--out", "first", cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    assert "weights_torch.npz" in first.stdout
-    again = run_cli("export", "--sentence", "猫吃鱼", "--weights", "first/weights_torch.npz", "--heads", "4",
-                    "--seed", "3", "--out", "again", cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
-    one, two = np.load(tmp_path / "first" / "matrices.npz"), np.load(tmp_path / "again" / "matrices.npz")
-    assert one.files == two.files
-    for key in one.files:
-        np.testing.assert_array_equal(one[key], two[key])
-
-
-def test_cli_torch_weights_need_heads(tmp_path):
-    save_torch_weights(init_weights(8, 2, 4), tmp_path / "torch.npz")
-    result = run_cli("export", "--weights", "torch.npz", "--out", "out", cwd=tmp_path)
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1
-    assert "torch.npz" in lines[0] and "--heads" in lines[0] and "PyTorch" in lines[0]
-    assert not (tmp_path / "out").exists()
-
-
-def test_cli_torch_weights_heads_must_divide(tmp_path):
-    save_torch_weights(init_weights(8, 2, 4), tmp_path / "torch.npz")
-    result = run_cli("export", "--weights", "torch.npz", "--heads", "3", "--out", "out", cwd=tmp_path)
-    assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert "does not divide" in result.stderr
 
 
 # --- PyTorch itself ------------------------------------------------------------------

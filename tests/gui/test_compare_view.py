@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +15,7 @@ from attention_stepper.core.compare import compare
 from attention_stepper.core.mistakes import explanation
 from attention_stepper.gui import i18n
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
-from user_attention import Setup, user_attention  # noqa: E402
+from user_attention import Setup, user_attention  # tests/user_attention.py, beside tests/conftest.py
 
 
 @pytest.fixture

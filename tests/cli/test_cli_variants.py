@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from attention_stepper.core import Parameters, compute
+from command_line import refused_line
+
 from attention_stepper.gui.cli import main
 
 
@@ -52,7 +54,5 @@ def test_memory_makes_cross_attention(tmp_path):
     (["--precision", "float8"], "invalid choice: 'float8'"),
 ])
 def test_a_bad_variant_value_is_one_line_and_exit_2(tmp_path, capsys, arguments, phrase):
-    assert main(["export", *arguments, "--out", str(tmp_path / "out")]) == 2
-    error = capsys.readouterr().err
-    assert phrase in error and error.count("\n") == 1
+    refused_line(capsys, main(["export", *arguments, "--out", str(tmp_path / "out")]), phrase)
     assert not (tmp_path / "out").exists()

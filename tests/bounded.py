@@ -13,17 +13,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
+
+from command_line import COMMAND, PREFIX, assert_refused, run_cli
 
 try:
     import resource
 except ImportError:  # Windows: no address-space cap, the refusal is still checked
     resource = None
 
+__all__ = ["CAP", "CAPPED", "COMMAND", "assert_refused", "run_capped", "run_command", "run_core"]
+
 CAP = 1536 * 2**20
-SCRIPT = Path(sys.executable).with_name("attention-stepper")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "attention_stepper.gui.cli"]
-PREFIX = "attention-stepper: error: "
 
 
 #: Linux enforces RLIMIT_AS; macOS accepts no lower limit, Windows has none.
@@ -34,9 +34,12 @@ def _cap() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (CAP, CAP))
 
 
+#: One BLAS thread: OpenBLAS reserves address space per thread, which would make the cap depend on the machine.
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "QT_QPA_PLATFORM": "offscreen"}
+
+
 def _environment() -> dict[str, str]:
-    # One BLAS thread: OpenBLAS reserves address space per thread, which would make the cap depend on the machine.
-    return {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "QT_QPA_PLATFORM": "offscreen"}
+    return {**os.environ, **ONE_THREAD}
 
 
 def run_capped(args: list[str], stdin=None, shell: bool = False, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -47,8 +50,8 @@ def run_capped(args: list[str], stdin=None, shell: bool = False, timeout: float 
 
 
 def run_command(*args: object, stdin=None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """``attention-stepper ARGS`` under the memory cap."""
-    return run_capped([*COMMAND, *map(str, args)], stdin=stdin, timeout=timeout)
+    """``attention-stepper ARGS`` under the memory cap (command_line.run_cli, capped)."""
+    return run_cli(*args, stdin=stdin, timeout=timeout, env=ONE_THREAD, preexec_fn=_cap if CAPPED else None)
 
 
 def run_core(call: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -65,16 +68,3 @@ def run_core(call: str, timeout: float = 120) -> subprocess.CompletedProcess:
             f"    sys.stderr.write({PREFIX!r} + str(error) + '\\n')\n"
             "    sys.exit(2)\n")
     return run_capped([sys.executable, "-c", code], timeout=timeout)
-
-
-def assert_refused(result: subprocess.CompletedProcess, *phrases: str) -> str:
-    """Exit status 2 and exactly one line ``attention-stepper: error: …`` holding every phrase."""
-    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr, result.stderr[-2000:]
-    assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, lines[:5]
-    assert lines[0].startswith(PREFIX), lines[0]
-    for phrase in phrases:
-        assert phrase in lines[0], (phrase, lines[0][:500])
-    assert len(lines[0]) < 1000, lines[0][:1000]
-    return lines[0]

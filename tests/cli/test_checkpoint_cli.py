@@ -8,28 +8,24 @@ import shutil
 import numpy as np
 import pytest
 
+from command_line import assert_refused, refused_line, run_cli
+
 from attention_stepper.core.checkpoints import open_checkpoint
 from attention_stepper.gui.cli import main
-from test_cli import assert_refused, run
 
 pytest.importorskip("safetensors")
 pytest.importorskip("tokenizers")
 
-PREFIX = "attention-stepper: error: "
-
 
 def refused(capsys, *args: str) -> str:
     """Exit status 2 and one line on stderr, in-process (the subprocess test below shows the real command)."""
-    assert main(list(args)) == 2
-    captured = capsys.readouterr()
-    assert captured.out == "" and captured.err.startswith(PREFIX) and captured.err.count("\n") == 1
-    return captured.err
+    return refused_line(capsys, main(list(args)))
 
 
 def test_export_writes_the_real_layer(tiny_checkpoints, tmp_path):
     folder = tiny_checkpoints["llama"]
-    result = run("export", "--checkpoint", str(folder), "--layer", "2", "--sentence", "the cat sat",
-                 "--out", str(tmp_path / "out"), cwd=tmp_path)
+    result = run_cli("export", "--checkpoint", str(folder), "--layer", "2", "--sentence", "the cat sat",
+                     "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["checkpoint"], manifest["model_type"], manifest["layer"]) == ("tiny-llama", "llama", 2)
@@ -41,8 +37,8 @@ def test_export_writes_the_real_layer(tiny_checkpoints, tmp_path):
 
 
 def test_a_bad_folder_is_one_line_and_exit_2_from_the_real_command(tmp_path):
-    result = run("export", "--checkpoint", str(tmp_path), "--sentence", "x", "--out", str(tmp_path / "o"),
-                 cwd=tmp_path)
+    result = run_cli("export", "--checkpoint", str(tmp_path), "--sentence", "x", "--out", str(tmp_path / "o"),
+                     cwd=tmp_path)
     assert_refused(result, "has no config.json")
     assert not (tmp_path / "o").exists()
 

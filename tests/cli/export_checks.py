@@ -6,10 +6,11 @@ import json
 import os
 from pathlib import Path
 
+from command_line import PREFIX, refused_line  # noqa: F401 (what the export tests read refusals with)
+
 from attention_stepper.core import Parameters, compute, export_computation
 from attention_stepper.core import export as export_module
 
-PREFIX = "attention-stepper: error: "
 SMALL = ["--sentence", "a b", "--heads", "1", "--d-model", "2", "--d-k", "2"]
 
 
@@ -24,18 +25,6 @@ def snapshot(folder: Path) -> dict[str, bytes | str | None]:
 
 def temporaries(folder: Path) -> list[str]:
     return sorted(name for name in os.listdir(folder) if name.endswith((".part", ".old")))
-
-
-def refused_line(capsys, code: int, *phrases: str) -> str:
-    """main() returned 2 with one stderr line holding every phrase; nothing on stdout."""
-    captured = capsys.readouterr()
-    assert code == 2, captured.err
-    assert captured.out == ""
-    lines = captured.err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(PREFIX), captured.err
-    for phrase in phrases:
-        assert phrase in lines[0], lines[0]
-    return lines[0]
 
 
 def earlier_export(folder: Path, sentence: str = "the earlier one") -> dict:
