@@ -28,7 +28,7 @@ from attention_stepper.core.formulas import subscript
 from .heatmap import MatrixPanel
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
-from .model import AttentionModel
+from .model import AttentionModel, Change
 
 
 class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
@@ -54,7 +54,7 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(splitter, 1)
-        model.changed.connect(self.mark_stale)
+        model.changed.connect(self._model_changed)
         self.retranslate()
 
     # --- for tests ---------------------------------------------------------------------
@@ -68,6 +68,10 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
         return self.table.item(row, column).text()
 
     # --- updating ----------------------------------------------------------------------
+    def _model_changed(self, change: Change) -> None:
+        if change.computation:  # every head at once: the step and the head shown do not matter
+            self.mark_stale()
+
     def redraw(self) -> None:
         computation = self.model.computation
         statistics = head_statistics(computation)

@@ -94,7 +94,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.statusBar().addWidget(self.hover_label, 1)
         self.statusBar().addPermanentWidget(self.sizes_label)
         self.step_view.hovered.connect(self.hover_label.setText)
-        model.changed.connect(self._show_sizes)
+        model.changed.connect(self._model_changed)
         self._show_sizes()
 
         self._create_actions()
@@ -276,13 +276,17 @@ class MainWindow(Retranslating, QMainWindow):
             self.journey.set_token(row)
 
     def _cell_refused(self, name: str, message: str) -> None:
-        if name == "cell" and message:
+        """Refusals no control shows: a typed cell, or weights and sessions whose computation failed."""
+        if name in ("cell", "weights", "session") and message:
             self.statusBar().showMessage(message, 8000)
-
 
     def copy_matrix(self) -> None:
         self.exporter.copy_matrix()
         self.statusBar().showMessage(self.exporter.last_message, 3000)
+
+    def _model_changed(self, change) -> None:
+        if change.computation:
+            self._show_sizes()
 
     def _show_sizes(self) -> None:
         p = self.model.parameters
@@ -342,5 +346,8 @@ class MainWindow(Retranslating, QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.step_bar.navigator.pause()
+        # A computation still running is dropped: wait for its thread (inside NumPy, it cannot be
+        # interrupted) so that nothing is left running when the window and model go.
+        self.model.close()
         self.save_settings()
         super().closeEvent(event)

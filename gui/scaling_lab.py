@@ -20,7 +20,7 @@ from attention_stepper.core.experiments import ScalingCurves, scaling_curves
 from .fonts import cjk_font
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
-from .model import AttentionModel
+from .model import AttentionModel, Change
 
 SCALED_PEN = pg.mkPen("#1565c0", width=2)
 UNSCALED_PEN = pg.mkPen("#c62828", width=2, style=Qt.PenStyle.DashLine)
@@ -43,7 +43,7 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
         self.intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
-        model.changed.connect(self.mark_stale)
+        model.changed.connect(self._model_changed)
         self.retranslate()
 
     # --- what is shown (for tests and export) ---------------------------------------
@@ -56,6 +56,10 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
         return np.asarray(item.xData), np.asarray(item.yData)
 
     # --- updating --------------------------------------------------------------------
+    def _model_changed(self, change: Change) -> None:
+        if change.parameters:  # the curves come from the parameters alone (seeded weights, every d_k)
+            self.mark_stale()
+
     def refresh_visible(self) -> None:
         # Several forward passes: wait until the spin box or the typing settles.
         self._timer.start()

@@ -18,7 +18,7 @@ from attention_stepper.core.matrices import TOKEN_AXES, WEIGHT_NAMES, matrix_inf
 
 from .heatmap import MatrixPanel
 from .i18n import Retranslating
-from .model import AttentionModel
+from .model import AttentionModel, Change
 
 #: Weight matrices are shown per head only when one head is chosen (all heads would be too many panels).
 _PER_HEAD_WEIGHTS = frozenset(key for key in WEIGHT_NAMES if matrix_info(key).per_head)
@@ -127,9 +127,7 @@ class StepView(Retranslating, QWidget):
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555;")
-        model.changed.connect(self.refresh)
-        model.stepChanged.connect(self.refresh)
-        model.headChanged.connect(lambda _head: self.refresh())
+        model.changed.connect(self._model_changed)
         self.refresh()
 
     # --- what is shown ----------------------------------------------------------
@@ -172,6 +170,10 @@ class StepView(Retranslating, QWidget):
             panel.labelClicked.connect(lambda axis, index, k=key: self._label_clicked(k, axis, index))
             self._pool[(key, head)] = panel
         return panel
+
+    def _model_changed(self, change: Change) -> None:
+        if change.computation or change.step or change.head:  # the panels show all three
+            self.refresh()
 
     def refresh(self) -> None:
         computation = self.model.computation

@@ -2,74 +2,82 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name>BusyIndicator</name>
+        <message>
+            <location filename="../../gui/step_bar.py" line="259" />
+            <source>Computing… the panels show the last result until the new one is ready</source>
+            <translation>正在计算……新结果就绪之前，面板显示上一次的结果</translation>
+        </message>
+    </context>
+    <context>
         <name>ControlsPanel</name>
         <message>
-            <location filename="../../gui/controls.py" line="314" />
+            <location filename="../../gui/controls.py" line="418" />
             <source>&amp;Sentence</source>
             <translation>句子(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="315" />
+            <location filename="../../gui/controls.py" line="419" />
             <source>&amp;Tokens</source>
             <translation>分词(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="316" />
+            <location filename="../../gui/controls.py" line="420" />
             <source>&amp;Heads h</source>
             <translation>头数 h(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="320" />
+            <location filename="../../gui/controls.py" line="424" />
             <source>S&amp;eed</source>
             <translation>随机种子(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="322" />
+            <location filename="../../gui/controls.py" line="426" />
             <source>Number of attention heads h. Each head has its own W_Q, W_K and W_V (default {0}).</source>
             <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="324" />
+            <location filename="../../gui/controls.py" line="428" />
             <source>Width of each word vector: the columns of X and of the output (default {0}).</source>
             <translation>每个词向量的维度:X 和输出的列数(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="326" />
+            <location filename="../../gui/controls.py" line="430" />
             <source>Width of queries and keys; the scores are divided by √d_k (default {0}). Free: not tied to d_model / h.</source>
             <translation>查询和键的维度;得分要除以 √d_k(默认 {0})。可以自由设置,不必等于 d_model / h。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="328" />
+            <location filename="../../gui/controls.py" line="432" />
             <source>Seed of the random word vectors and weights: same seed, same numbers.</source>
             <translation>随机词向量和权重的种子:种子相同,数字就相同。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="329" />
+            <location filename="../../gui/controls.py" line="433" />
             <source>Causal mask</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="331" />
+            <location filename="../../gui/controls.py" line="435" />
             <source>Hide later tokens: each token attends only to itself and earlier tokens (as in GPT).</source>
             <translation>遮住后面的词:每个词只能关注它自己和它前面的词(GPT 就是这样)。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="332" />
+            <location filename="../../gui/controls.py" line="436" />
             <source>Positional encoding</source>
             <translation>位置编码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="334" />
+            <location filename="../../gui/controls.py" line="438" />
             <source>Add the sinusoidal position pattern to X, so that word order matters.</source>
             <translation>给 X 加上正弦位置编码,让词的顺序产生影响。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="335" />
+            <location filename="../../gui/controls.py" line="439" />
             <source>Skip the ÷√d_k scaling</source>
             <translation>跳过 ÷√d_k 缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="337" />
+            <location filename="../../gui/controls.py" line="441" />
             <source>An experiment: leave the scores unscaled and watch softmax saturate as d_k grows (see the scaling lab). Export records it in the manifest.</source>
             <translation>一个小实验:不缩放得分,看 d_k 变大时 softmax 怎样饱和(见“缩放实验室”)。导出时会记录在 manifest 里。</translation>
         </message>
@@ -99,7 +107,7 @@ Your work is still open; you can go on.</source>
     <context>
         <name>ExplanationPane</name>
         <message>
-            <location filename="../../gui/explanation.py" line="31" />
+            <location filename="../../gui/explanation.py" line="33" />
             <source>What the current step computes, with the sizes of the matrices right now</source>
             <translation>当前这一步算的是什么,以及此刻各矩阵的形状</translation>
         </message>
@@ -232,17 +240,17 @@ Your work is still open; you can go on.</source>
     <context>
         <name>HeadSelector</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="204" />
+            <location filename="../../gui/step_bar.py" line="217" />
             <source>Show all heads side by side, or one head large</source>
             <translation>并排显示所有头,或者放大显示一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="215" />
+            <location filename="../../gui/step_bar.py" line="228" />
             <source>All heads</source>
             <translation>全部头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="219" />
+            <location filename="../../gui/step_bar.py" line="232" />
             <source>Head {0}</source>
             <translation>第 {0} 个头</translation>
         </message>
@@ -250,27 +258,27 @@ Your work is still open; you can go on.</source>
     <context>
         <name>HeadStatisticsView</name>
         <message>
-            <location filename="../../gui/head_stats.py" line="109" />
+            <location filename="../../gui/head_stats.py" line="113" />
             <source>Every head's attention weights side by side: heads with their own W matrices look at the sentence differently. Low entropy means a head focuses on few tokens; the distance says how far away (in tokens) a query looks on average.</source>
             <translation>并排显示每个头的注意力权重:各个头有自己的 W 矩阵,看句子的方式也不同。熵低表示这个头只关注少数几个词;距离表示一个查询平均往多远(以词计)的地方看。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="113" />
+            <location filename="../../gui/head_stats.py" line="117" />
             <source>Head</source>
             <translation>头</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="113" />
+            <location filename="../../gui/head_stats.py" line="117" />
             <source>Mean entropy (nats)</source>
             <translation>平均熵(奈特)</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="113" />
+            <location filename="../../gui/head_stats.py" line="117" />
             <source>Mean distance (tokens)</source>
             <translation>平均距离(词)</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="114" />
+            <location filename="../../gui/head_stats.py" line="118" />
             <source>Most attended token, per query</source>
             <translation>每个查询最关注的词</translation>
         </message>
@@ -538,22 +546,22 @@ Your work is still open; you can go on.</source>
             <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="289" />
+            <location filename="../../gui/main_window.py" line="293" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="293" />
+            <location filename="../../gui/main_window.py" line="297" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="294" />
+            <location filename="../../gui/main_window.py" line="298" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="304" />
+            <location filename="../../gui/main_window.py" line="308" />
             <source>How to read this</source>
             <translation>怎么看这些图</translation>
         </message>
@@ -587,37 +595,37 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>Navigator</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="139" />
+            <location filename="../../gui/step_bar.py" line="150" />
             <source>First step (Home)</source>
             <translation>第一步 (Home)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="140" />
+            <location filename="../../gui/step_bar.py" line="151" />
             <source>Previous step (←)</source>
             <translation>上一步 (←)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="141" />
+            <location filename="../../gui/step_bar.py" line="152" />
             <source>Play / pause (Space): step forward automatically</source>
             <translation>播放 / 暂停(空格):自动一步步往前走</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="142" />
+            <location filename="../../gui/step_bar.py" line="153" />
             <source>Next step (→)</source>
             <translation>下一步 (→)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="143" />
+            <location filename="../../gui/step_bar.py" line="154" />
             <source>Last step (End)</source>
             <translation>最后一步 (End)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="144" />
+            <location filename="../../gui/step_bar.py" line="155" />
             <source> s/step</source>
             <translation> 秒/步</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="145" />
+            <location filename="../../gui/step_bar.py" line="156" />
             <source>Seconds per step while playing</source>
             <translation>播放时每一步停留的秒数</translation>
         </message>
@@ -625,61 +633,66 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>NumberSpinBox</name>
         <message>
-            <location filename="../../gui/controls.py" line="156" />
+            <location filename="../../gui/controls.py" line="243" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="266" />
+            <source>{0} takes whole numbers from {1} to {2} (digits 0–9); that key was not taken.</source>
+            <translation>{0} 只接受 {1} 到 {2} 的整数（数字 0–9）；刚才的按键没有被接受。</translation>
         </message>
     </context>
     <context>
         <name>ScalingLab</name>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="112" />
+            <location filename="../../gui/scaling_lab.py" line="116" />
             <source>Why divide by √d_k? With random queries and keys, a dot product of d_k terms grows like √d_k. Without the scaling (red, dashed) softmax saturates as d_k grows: the entropy falls and one token takes almost all the weight. With it (blue) the attention stays spread out at every d_k. The green line is the current d_k.</source>
             <extracomment>How long the lab waits after a change before recomputing (several forward passes).</extracomment>
             <translation>为什么要除以 √d_k?查询和键是随机的时候,d_k 项相加的点积大约按 √d_k 增长。不缩放(红色虚线)时,d_k 越大 softmax 越饱和:熵下降,几乎所有权重都落到一个词上。缩放后(蓝色)不管 d_k 多大,注意力都保持分散。绿线是当前的 d_k。</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="123" />
+            <location filename="../../gui/scaling_lab.py" line="127" />
             <source>Mean softmax entropy</source>
             <translation>softmax 的平均熵</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="124" />
+            <location filename="../../gui/scaling_lab.py" line="128" />
             <source>Mean largest attention weight</source>
             <translation>平均最大注意力权重</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="126" />
+            <location filename="../../gui/scaling_lab.py" line="130" />
             <source>d_k (log scale)</source>
             <translation>d_k(对数刻度)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="127" />
+            <location filename="../../gui/scaling_lab.py" line="131" />
             <source>entropy (nats)</source>
             <translation>熵(奈特)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="128" />
+            <location filename="../../gui/scaling_lab.py" line="132" />
             <source>largest weight</source>
             <translation>最大权重</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="133" />
+            <location filename="../../gui/scaling_lab.py" line="137" />
             <source>scaled: softmax(QKᵀ/√d_k)</source>
             <translation>缩放:softmax(QKᵀ/√d_k)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="134" />
+            <location filename="../../gui/scaling_lab.py" line="138" />
             <source>unscaled: softmax(QKᵀ)</source>
             <translation>不缩放:softmax(QKᵀ)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="135" />
+            <location filename="../../gui/scaling_lab.py" line="139" />
             <source>even attention (ln n)</source>
             <translation>均匀注意力(ln n)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="116" />
+            <location filename="../../gui/scaling_lab.py" line="120" />
             <source>Computed by the core for d_k = 1, 2, 4 … 512 with the current sentence, heads, d_model and seed</source>
             <translation>由核心按当前的句子、头数、d_model 和种子,对 d_k = 1, 2, 4 … 512 计算得到</translation>
         </message>
@@ -687,18 +700,18 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>SentenceEdit</name>
         <message>
-            <location filename="../../gui/controls.py" line="107" />
+            <location filename="../../gui/controls.py" line="188" />
             <source>Type a sentence, e.g. 我 爱 机器 学习 or 猫吃鱼</source>
-            <extracomment>How long typing must pause before the sentence is recomputed. Emitted when the debounced text has been handed to the model.</extracomment>
+            <extracomment>How long typing must pause before the sentence is recomputed. How long typing in a number box must pause before the number is committed (Enter commits at once). The text colour of a value the model refused. Emitted when the debounced text has been handed to the model.</extracomment>
             <translation>输入一个句子,例如 我 爱 机器 学习 或 猫吃鱼</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="109" />
+            <location filename="../../gui/controls.py" line="190" />
             <source>The text to attend over. Words are split at spaces; Chinese typed without any spaces is split into single characters. At most {0} tokens.</source>
             <translation>要做注意力计算的文本。按空格切分词语;完全不带空格的中文会按单个汉字切分。最多 {0} 个词。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="127" />
+            <location filename="../../gui/controls.py" line="213" />
             <source>The sentence box holds at most {0} characters; the rest was not taken.</source>
             <translation>句子输入框最多容纳 {0} 个字符，超出的部分未被接收。</translation>
         </message>
@@ -755,27 +768,28 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>StageButtons</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="68" />
+            <location filename="../../gui/step_bar.py" line="72" />
             <source>embed</source>
+            <extracomment>A computation that runs longer than this shows the busy indicator (a shorter one would only flicker).</extracomment>
             <translation>嵌入</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="69" />
+            <location filename="../../gui/step_bar.py" line="73" />
             <source>project</source>
             <translation>投影</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="71" />
+            <location filename="../../gui/step_bar.py" line="75" />
             <source>share K, V</source>
             <translation>共享 K、V</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="75" />
+            <location filename="../../gui/step_bar.py" line="79" />
             <source>mask</source>
             <translation>掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="78" />
+            <location filename="../../gui/step_bar.py" line="82" />
             <source>concat</source>
             <translation>拼接</translation>
         </message>
@@ -783,13 +797,13 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>StepView</name>
         <message>
-            <location filename="../../gui/step_view.py" line="214" />
+            <location filename="../../gui/step_view.py" line="216" />
             <source>head {0}</source>
             <extracomment>Weight matrices are shown per head only when one head is chosen (all heads would be too many panels). More matrices than this for one head are laid out in two rows. Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column). A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column). A token's label was clicked on an axis: the token's index (0-based).</extracomment>
             <translation>头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/step_view.py" line="232" />
+            <location filename="../../gui/step_view.py" line="234" />
             <source>Choose one head to see its W_Q, W_K and W_V as well.</source>
             <translation>选择一个头,就能同时看到它的 W_Q、W_K 和 W_V。</translation>
         </message>
@@ -797,33 +811,33 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>TokenJourneyView</name>
         <message>
-            <location filename="../../gui/journey_view.py" line="207" />
+            <location filename="../../gui/journey_view.py" line="209" />
             <source>head {0} (choose a head above the panels; with all heads, head 1)</source>
             <extracomment>Each bar's value is written on it up to this many tokens (beyond, hover the arithmetic or the panels). The person picked another token (0-based).</extracomment>
             <translation>第 {0} 个头(在面板上方选择头;选“全部头”时显示第 1 个头)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="228" />
+            <location filename="../../gui/journey_view.py" line="230" />
             <source>Follow one token through one head: its query is compared with every key (dot products), scaled by √d_k, turned into weights by softmax, and its output is the weighted sum of the value vectors. Click a token on any panel, or pick it here; its row is outlined in every panel.</source>
             <translation>跟着一个词走过一个头:它的查询和每个键比较(点积),除以 √d_k,经 softmax 变成权重,它的输出就是值向量的加权和。在任意面板上点击一个词,或在这里选择;它所在的行会在每个面板里框出来。</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="237" />
+            <location filename="../../gui/journey_view.py" line="239" />
             <source>q·k for every key</source>
             <translation>与每个键的点积 q·k</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="238" />
+            <location filename="../../gui/journey_view.py" line="240" />
             <source>÷√d_k (grey: masked)</source>
             <translation>÷√d_k(灰色:被掩码)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="239" />
+            <location filename="../../gui/journey_view.py" line="241" />
             <source>softmax weights (sum 1)</source>
             <translation>softmax 权重(和为 1)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="231" />
+            <location filename="../../gui/journey_view.py" line="233" />
             <source>The token to follow</source>
             <translation>要跟踪的词</translation>
         </message>
@@ -831,32 +845,32 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>TokenizerChoice</name>
         <message>
-            <location filename="../../gui/controls.py" line="257" />
+            <location filename="../../gui/controls.py" line="362" />
             <source>White space (default)</source>
             <translation>按空格(默认)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="258" />
+            <location filename="../../gui/controls.py" line="363" />
             <source>Characters (每个汉字一个词)</source>
             <translation>按字(每个汉字一个词)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="259" />
+            <location filename="../../gui/controls.py" line="364" />
             <source>jieba word segmentation</source>
             <translation>jieba 分词</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="261" />
+            <location filename="../../gui/controls.py" line="366" />
             <source>Install the optional package: pip install attention-stepper[zh]</source>
             <translation>请安装可选包:pip install attention-stepper[zh]</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="265" />
+            <location filename="../../gui/controls.py" line="370" />
             <source>{0} (not installed)</source>
             <translation>{0}(未安装)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="268" />
+            <location filename="../../gui/controls.py" line="373" />
             <source>How the sentence is split into tokens. jieba segments Chinese into words, so 我爱机器学习 becomes 我 / 爱 / 机器 / 学习 without typing spaces.</source>
             <translation>句子怎样切分成词。jieba 会把中文切成词语,不用输入空格,我爱机器学习 就会变成 我 / 爱 / 机器 / 学习。</translation>
         </message>
@@ -864,17 +878,17 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>ValueDimControl</name>
         <message>
-            <location filename="../../gui/controls.py" line="190" />
+            <location filename="../../gui/controls.py" line="295" />
             <source>Width of the value vectors (and of each head's output).</source>
             <translation>值向量(也就是每个头输出)的维度。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="191" />
+            <location filename="../../gui/controls.py" line="296" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="192" />
+            <location filename="../../gui/controls.py" line="297" />
             <source>Keep d_v equal to d_k, as in most Transformers</source>
             <translation>让 d_v 始终等于 d_k,大多数 Transformer 都是这样</translation>
         </message>
