@@ -2,11 +2,13 @@
 
 A grid of every head's attention weights, and a table per head of the mean
 entropy (spread), the mean attention distance, and which token each query
-attends to most. The numbers come from the core (experiments.head_statistics).
+attends to most. The numbers come from the core (experiments.head_statistics),
+computed on the view's own worker thread when the computation is large.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 from PySide6.QtWidgets import (
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from PySide6.QtCore import Qt
 
+from attention_stepper.core.computation import Computation
 from attention_stepper.core.experiments import HeadStatistics, head_statistics
 from attention_stepper.core.formulas import subscript
 
@@ -29,6 +32,7 @@ from .heatmap import MatrixPanel
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
 from .model import AttentionModel, Change
+from .worker import ComputeWorker
 
 
 class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
@@ -54,6 +58,9 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(splitter, 1)
+        self.worker = ComputeWorker(self)
+        self.worker.finished.connect(lambda _ticket, result: self._draw(*result))
+        self.worker.failed.connect(self._failed)
         model.changed.connect(self._model_changed)
         self.retranslate()
 
@@ -74,7 +81,16 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
 
     def redraw(self) -> None:
         computation = self.model.computation
-        statistics = head_statistics(computation)
+        if self.model.computes_at_once(self.model.estimated_seconds()):
+            self.worker.supersede()
+            self._draw(computation, head_statistics(computation))
+        else:
+            self.worker.submit(functools.partial(_statistics_of, computation))
+
+    def _failed(self, _ticket: int, error: BaseException) -> None:
+        raise error  # to the application's exception hook, as when computed on the GUI thread
+
+    def _draw(self, computation: Computation, statistics: HeadStatistics) -> None:
         self._statistics = statistics
         heads = computation.parameters.heads
         columns = max(1, math.ceil(math.sqrt(heads)))
@@ -117,3 +133,8 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
             self.tr("Head"), self.tr("Mean entropy (nats)"), self.tr("Mean distance (tokens)"),
             self.tr("Most attended token, per query"),
         ])
+
+
+def _statistics_of(computation: Computation) -> tuple[Computation, HeadStatistics]:
+    """On the worker: the statistics, with the computation they belong to (it may no longer be the shown one)."""
+    return computation, head_statistics(computation)

@@ -36,6 +36,7 @@ from .scaling_lab import ScalingLab
 from .sessions import SessionActions
 from .step_bar import StepBar
 from .step_view import StepView, matrix_title
+from .worker import ComputeWorker
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -346,8 +347,9 @@ class MainWindow(Retranslating, QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.step_bar.navigator.pause()
-        # A computation still running is dropped: wait for its thread (inside NumPy, it cannot be
-        # interrupted) so that nothing is left running when the window and model go.
+        # Computations still running are dropped (they run to their end; nothing of theirs is shown).
         self.model.close()
+        for worker in self.findChildren(ComputeWorker):
+            worker.close()
         self.save_settings()
         super().closeEvent(event)

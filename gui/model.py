@@ -20,6 +20,7 @@ whose result is dropped.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -214,10 +215,23 @@ class AttentionModel(QObject):
         if plan is not None:
             self._start(plan, ("cell",))
 
-    def close(self) -> None:
-        """Drop the computation in progress and wait for the worker (the window is closing).
+    def estimated_seconds(self, **changes) -> float:
+        """The core's estimate for computing the requested state with ``changes``; ValueError if refused.
 
-        Changes after this are computed on the caller's thread: nothing is left running at exit.
+        Views that compute more from the same sizes (the scaling lab) use it to
+        decide between computing at once and on their own worker.
+        """
+        return self._stepper.plan(self._after(), **changes).estimated_seconds()
+
+    def computes_at_once(self, seconds: float) -> bool:
+        """Whether work estimated at ``seconds`` is done on the GUI thread (see the module docstring)."""
+        return seconds <= self.immediate_seconds or self.worker.closed
+
+    def close(self) -> None:
+        """Drop the computation in progress and take no more to the worker (the window is closing).
+
+        Returns at once; the running computation ends on its own and its result
+        is dropped. Changes after this are computed on the caller's thread.
         """
         busy = self.busy
         self._pending = None
@@ -235,7 +249,7 @@ class AttentionModel(QObject):
         if previous is not None:  # the new plan includes the earlier one's changes: keep reporting under them
             names = tuple(dict.fromkeys(previous.names + names))
             head = previous.head if head is _KEEP else head
-        if self.worker.closed or plan.estimated_seconds() <= self.immediate_seconds:
+        if self.computes_at_once(plan.estimated_seconds()):
             self.worker.supersede()
             self._pending = None
             try:
@@ -247,7 +261,7 @@ class AttentionModel(QObject):
             if previous is not None:
                 self.busyChanged.emit(False)
             return
-        self._pending = _Pending(self.worker.submit(plan, self.compute_plan), plan, names, head)
+        self._pending = _Pending(self.worker.submit(functools.partial(self.compute_plan, plan)), plan, names, head)
         if previous is None:
             self.busyChanged.emit(True)
 

@@ -10,6 +10,7 @@ import sys
 import threading
 import textwrap
 
+import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
@@ -159,10 +160,11 @@ def test_closing_the_window_while_a_computation_runs_drops_it(window, on_worker,
     drawn = shown_d_k(window)
     window.controls.d_k.editor.setValue(7)
     qtbot.waitUntil(gate.started.is_set)
-    threading.Timer(0.05, gate.release.set).start()  # released while close() waits for the worker
-    window.close()
-    assert not on_worker.busy and not on_worker.worker.is_running()
-    QApplication.processEvents()  # the result was queued before close() returned: it must be dropped
+    window.close()  # returns at once, with the computation still running
+    assert not on_worker.busy and on_worker.worker.is_running()
+    gate.release.set()
+    assert on_worker.worker.wait(20_000)
+    QApplication.processEvents()  # a result sent on would be delivered now: it must have been dropped
     assert drawn == [] and on_worker.parameters.d_k == 4
 
 
@@ -212,3 +214,39 @@ def test_closing_during_a_computation_exits_cleanly_with_nothing_on_stderr(tmp_p
                             timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_the_scaling_lab_and_head_statistics_compute_on_their_own_workers_when_large(window, on_worker, qtbot,
+                                                                                   monkeypatch):
+    import attention_stepper.gui.head_stats as head_stats_module
+    import attention_stepper.gui.scaling_lab as scaling_lab_module
+    from attention_stepper.core.experiments import head_statistics, scaling_curves
+
+    gui = threading.current_thread()
+    threads = {"lab": [], "statistics": []}
+    release = threading.Event()
+
+    def slow_curves(parameters, *args):
+        threads["lab"].append(threading.current_thread())
+        assert release.wait(20)
+        return scaling_curves(parameters, *args)
+
+    def recorded_statistics(computation):
+        threads["statistics"].append(threading.current_thread())
+        return head_statistics(computation)
+
+    monkeypatch.setattr(scaling_lab_module, "scaling_curves", slow_curves)
+    monkeypatch.setattr(head_stats_module, "head_statistics", recorded_statistics)
+    lab = window.scaling_lab
+    window.tabs.setCurrentWidget(lab)
+    assert lab.curves() is None, "the lab waits for its worker; the window does not"
+    window.controls.d_k.editor.setValue(16)  # while the first curves are still computing
+    release.set()
+    qtbot.waitUntil(lambda: lab.curves() is not None and lab.curves().current_d_k == 16, timeout=20_000)
+    assert threads["lab"] and gui not in threads["lab"]
+    np.testing.assert_array_equal(lab.plotted("entropy_scaled")[1],
+                                  scaling_curves(window.model.parameters).entropy_scaled)
+    window.tabs.setCurrentWidget(window.head_statistics)
+    qtbot.waitUntil(lambda: window.head_statistics.statistics() is not None, timeout=20_000)
+    assert threads["statistics"] and gui not in threads["statistics"]
+    assert len(window.head_statistics.overview_panels()) == 2
