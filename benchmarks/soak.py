@@ -3,7 +3,8 @@
 python benchmarks/soak.py [--changes N]
 
 Cycles heads, d_k, the mask, the sentence and the step through the model,
-as the controls do, and reports the number of graphics items in every
+as the controls do (every change waits for its result, from the worker when
+the sizes send it there: ``--worker`` sends every change there), and reports the number of graphics items in every
 panel's scene, Python's traced memory and the process RSS at the start,
 after 1,000 changes and at the end.
 """
@@ -21,6 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import machine, table  # noqa: E402
 
+from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication, QGraphicsView  # noqa: E402
 
 from attention_stepper.gui.main_window import MainWindow  # noqa: E402
@@ -44,6 +46,8 @@ def main() -> int:
     quiet_offscreen_size_hints()  # offscreen, the windows' size hints go nowhere: no news
     app = QApplication.instance() or QApplication([])
     model = AttentionModel()
+    if "--worker" in sys.argv:
+        model.immediate_seconds = -1.0  # every computation on the worker thread
     window = MainWindow(model)
     window.show()
     steps = ["scores", "softmax", "weighted_sum", "project", "concat", "output"]
@@ -60,6 +64,12 @@ def main() -> int:
             model.set_parameters(sentence=SENTENCES[i % len(SENTENCES)])
         else:
             model.go_to(steps[i % len(steps)])
+        if model.busy:
+            loop = QEventLoop()
+            model.busyChanged.connect(loop.quit)
+            if model.busy:
+                loop.exec()
+            model.busyChanged.disconnect(loop.quit)
         app.processEvents()
 
     for i in range(200):  # every layout seen once
@@ -75,7 +85,9 @@ def main() -> int:
             rows.append([f"after {i + 1}", i + 1, items(window), f"{tracemalloc.get_traced_memory()[0] / 2**20:.2f}",
                          f"{rss_mib():.1f}"])
     elapsed = time.perf_counter() - start
-    print(f"machine: {machine()}; {changes} changes in {elapsed:.1f} s ({elapsed / changes * 1000:.1f} ms each)")
+    where = "every one on the worker thread" if "--worker" in sys.argv else "small ones at once, as the app does"
+    print(f"machine: {machine()}; load average {os.getloadavg()[0]:.2f}; {changes} changes ({where}) in "
+          f"{elapsed:.1f} s ({elapsed / changes * 1000:.1f} ms each)")
     print(table(["when", "changes", "graphics items", "traced MiB", "RSS MiB"], rows))
     item_growth = rows[-1][2] - rows[0][2]
     traced_growth = float(rows[-1][3]) - float(rows[0][3])

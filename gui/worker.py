@@ -13,11 +13,18 @@ the GUI thread, by a signal Qt queues to that thread, and the relay hands it
 to the worker it belongs to (if that worker is still open). A job never
 holds its worker, so a worker can be closed and deleted while a job runs:
 :meth:`ComputeWorker.close` returns at once, and the job's result is dropped.
+
+While workers exist, the BLAS library (OpenBLAS) NumPy calls into uses one
+core fewer than the machine has: its threads spin on every core for a while
+after each matrix product, and the GUI thread, which paints, needs one. On
+two shared cores a 256-token update took 420 ms with two BLAS threads and
+66 ms with one (benchmarks/README.md).
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 import weakref
 from collections.abc import Callable
@@ -58,6 +65,24 @@ class _Relay(QObject):
 
 _relay: _Relay | None = None
 _numbers = itertools.count(1)
+_blas_limit = None  # threadpoolctl's limit, kept for the life of the process
+
+
+def gui_cores() -> int:
+    """The cores the BLAS library may use in the GUI: all but one (kept for the GUI thread), at least one."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores - 1)
+
+
+def _leave_a_core_to_the_gui() -> None:
+    global _blas_limit
+    if _blas_limit is None:
+        from threadpoolctl import threadpool_limits
+
+        _blas_limit = threadpool_limits(limits=gui_cores(), user_api="blas")
 
 
 def _the_relay() -> _Relay:
@@ -103,6 +128,7 @@ class ComputeWorker(QObject):
         # Not a child: Qt would delete it with this object, and its destructor waits for a running job.
         self._pool = QThreadPool()
         self._pool.setMaxThreadCount(1)  # one computation at a time: two would only share the same cores
+        _leave_a_core_to_the_gui()
         self._relay = _the_relay()
         self._mailbox = _Mailbox(next(_numbers))
         self._relay.workers[self._mailbox.number] = self
