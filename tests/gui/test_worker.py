@@ -261,3 +261,40 @@ def test_numpys_blas_threads_leave_one_core_to_the_gui_thread(model):
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(pool["num_threads"] == gui_cores() for pool in blas)
     assert gui_cores() >= 1
+
+
+def test_a_result_from_the_worker_switches_the_panels_in_one_repaint(window, on_worker, qtbot):
+    """While the worker computes no panel repaints; when the result arrives, each panel paints once."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QGraphicsView
+
+    class Paints(QObject):
+        def __init__(self):
+            super().__init__()
+            self.count: dict[int, int] = {}
+
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint:
+                self.count[id(watched)] = self.count.get(id(watched), 0) + 1
+            return False
+
+    gate = Gate()
+    on_worker.compute_plan = gate
+    window.model.go_to("scores")
+    for _ in range(5):
+        QApplication.processEvents()
+    paints = Paints()
+    viewports = [panel.findChild(QGraphicsView).viewport() for _, _, panel in window.step_view.panels()]
+    for viewport in viewports:
+        viewport.installEventFilter(paints)
+    window.controls.d_k.editor.setValue(6)
+    qtbot.waitUntil(gate.started.is_set)
+    qtbot.waitUntil(window.step_bar.busy.isVisible)  # the event loop runs (and paints the indicator) meanwhile
+    assert paints.count == {}, "the panels keep the last result, unpainted, while the worker computes"
+    gate.release.set()
+    wait_for_computation(qtbot, on_worker)
+    qtbot.waitUntil(lambda: len(paints.count) == len(viewports))
+    for _ in range(5):
+        QApplication.processEvents()
+    assert [paints.count[id(viewport)] for viewport in viewports] == [1] * len(viewports)
+    assert_panels_show_core(window, Parameters(d_k=6))
