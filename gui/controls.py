@@ -262,7 +262,12 @@ def _typing_pause(control: _ParameterControl, editor: WholeNumberEditor) -> QTim
     timer.setSingleShot(True)
     timer.setInterval(NUMBER_PAUSE_MS)
     timer.timeout.connect(editor.commit_typed)
-    editor.lineEdit().textEdited.connect(lambda _text: timer.start())
+
+    def typed(_text: str) -> None:
+        timer.start()
+        control.error_label.show_message(control.model.errors.get(control.name, ""))  # a key was taken
+
+    editor.lineEdit().textEdited.connect(typed)
     editor.lineEdit().inputRejected.connect(lambda: control.error_label.show_message(QCoreApplication.translate(
         "NumberSpinBox", "{0} takes whole numbers from {1} to {2} (digits 0–9); that key was not taken.").format(
         control.name, *editor.allowed)))

@@ -149,3 +149,13 @@ def test_the_sentence_commits_when_the_focus_leaves_it(window, qtbot, counted):
     QApplication.sendEvent(editor, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason))
     assert [p.sentence for p in counted.parameters] == ["the cat"]
     assert window.model.parameters.sentence == "the cat"
+
+
+def test_the_note_about_a_key_not_taken_goes_with_the_next_key_taken(window, qtbot):
+    control = window.controls.d_k
+    type_into(qtbot, control.editor, "x")
+    assert control.error_label.isVisible()
+    qtbot.keyClicks(control.editor, "7")
+    assert not control.error_label.isVisible()
+    qtbot.keyClick(control.editor, Qt.Key.Key_Return)
+    assert window.model.parameters.d_k == 7
