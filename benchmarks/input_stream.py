@@ -19,7 +19,10 @@ key press to the window handling it (an event filter on the control),
 p50 / p95 / max; (b) **settle time**, from the last key press handled to the
 first repaint of the window after the final value's computation was shown;
 (c) **lost key presses** (the d_k box must end 90 higher, the box must hold
-every typed character). The settle time is compared with one computation
+every typed character). Also printed: the longest gap between two posts
+(the posting thread is late when the machine is busy: a typing gap beyond
+the sentence's pause commits it mid-word) and how many results were shown
+while keys still came. The settle time is compared with one computation
 (``compute`` of the final parameters, timed alone in the same run, median
 of three) plus one refresh and paint of the final state (timed in the same
 stream: from the final result's arrival to the end of that repaint). The
@@ -55,6 +58,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from attention_stepper.core.computation import compute  # noqa: E402
 from attention_stepper.core.parameters import Parameters  # noqa: E402
+from attention_stepper.core.tokenize import tokenize  # noqa: E402
 from attention_stepper.gui.controls import TYPING_DEBOUNCE_MS  # noqa: E402
 from attention_stepper.gui.main_window import MainWindow  # noqa: E402
 from attention_stepper.gui.model import AttentionModel  # noqa: E402
@@ -63,7 +67,7 @@ from attention_stepper.gui.screenshot import quiet_offscreen_size_hints  # noqa:
 SIZES = [(4, 2), (64, 8), (256, 8), (512, 16)]  # (tokens, heads)
 ARROW_RATE, ARROW_SECONDS = 30, 3.0
 TYPING_RATE = 15
-TYPED = "the cat sat on the mat and ate the fish."  # 40 characters, 9 words
+TYPED = "the cat sat on the mat and ate the fish."  # 40 characters, 10 tokens
 assert len(TYPED) == 40
 P95_TARGET, MAX_TARGET, SETTLE_FACTOR = 0.050, 0.100, 2.0
 
@@ -128,7 +132,7 @@ def post_keys(receiver, events: list[tuple[float, Qt.Key, str]], posted: list[fl
     return thread
 
 
-def wait_until(app: QApplication, condition, timeout: float = 120.0) -> None:
+def wait_until(app: QApplication, condition, timeout: float = 120.0, state=lambda: "") -> None:
     """Run the event loop, as the app's exec() does (sleeping between events), until ``condition()``.
 
     A loop of processEvents() calls would spin on the GUI thread, taking a core and the GIL
@@ -149,7 +153,7 @@ def wait_until(app: QApplication, condition, timeout: float = 120.0) -> None:
     loop.exec()
     timer.stop()
     if not condition():
-        raise SystemExit("the window did not settle within two minutes")
+        raise SystemExit(f"the window did not settle within two minutes {state()}")
 
 
 def idle(app: QApplication, model: AttentionModel) -> None:
@@ -166,7 +170,7 @@ def percentile(values: list[float], fraction: float) -> float:
 def stream(app: QApplication, n: int, heads: int, kind: str, quick: bool) -> dict:
     parameters = Parameters(sentence=base_sentence(n), heads=heads, d_model=64, d_k=8)
     if kind == "typing":
-        words = len(TYPED.split())
+        words = len(tokenize(TYPED))  # 10: "fish." is two tokens
         start = " ".join(f"w{i}" for i in range(max(1, n - words)))
         parameters = Parameters(sentence=start + " ", heads=heads, d_model=64, d_k=8)
     model = AttentionModel(parameters)
@@ -201,7 +205,10 @@ def stream(app: QApplication, n: int, heads: int, kind: str, quick: bool) -> dic
             return False
         return any(t > recorder.accepted[-1][0] for t in recorder.painted)
 
-    wait_until(app, final_shown)
+    wait_until(app, final_shown, state=lambda: (
+        f"({kind} at {n} tokens: {len(recorder.handled)} of {len(events)} keys handled, busy {model.busy}, "
+        f"shown {model.parameters.d_k if kind == 'arrow' else model.parameters.sentence!r}, "
+        f"control {control.value() if kind == 'arrow' else control.text()!r}, {len(recorder.accepted)} results)"))
     last_input = recorder.handled[-1]
     arrival = recorder.accepted[-1][0]
     painted = min(t for t in recorder.painted if t > arrival)
@@ -223,7 +230,8 @@ def stream(app: QApplication, n: int, heads: int, kind: str, quick: bool) -> dic
     return {"size": f"{n} / {heads}", "kind": kind, "events": len(events), "tokens": len(model.computation.tokens),
             "p50": percentile(delays, 0.5), "p95": percentile(delays, 0.95), "max": max(delays),
             "settle": settle, "judged": judged, "one": one, "lost": lost,
-            "posting": posted[-1] - posted[0]}
+            "gap": max(b - a for a, b in zip(posted, posted[1:])),
+            "shown": sum(1 for t, _ in recorder.accepted if t <= last_input)}
 
 
 def run(quick: bool, sizes: list[tuple[int, int]]) -> int:
@@ -243,9 +251,11 @@ def run(quick: bool, sizes: list[tuple[int, int]]) -> int:
             settle = f"{r['settle'] * 1000:.0f}" + (f" ({r['judged'] * 1000:.0f})" if kind == "typing" else "")
             rows.append([r["size"], kind, r["events"], r["tokens"], f"{r['p50'] * 1000:.1f}",
                          f"{r['p95'] * 1000:.1f}", f"{r['max'] * 1000:.1f}", settle, f"{r['one'] * 1000:.0f}",
-                         f"{r['judged'] / r['one']:.2f}", r["lost"], "met" if ok else "MISSED"])
+                         f"{r['judged'] / r['one']:.2f}", r["lost"], f"{r['gap'] * 1000:.0f}", r["shown"],
+                         "met" if ok else "MISSED"])
     print(table(["tokens / heads", "stream", "keys", "tokens after", "p50 ms", "p95 ms", "max ms",
-                 "settle ms (after pause)", "1 compute+paint ms", "settle / 1", "lost", "target"], rows))
+                 "settle ms (after pause)", "1 compute+paint ms", "settle / 1", "lost", "max gap ms",
+                 "results during", "target"], rows))
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
     print(f"input stream ({platform}): p95 ≤ 50 ms, max ≤ 100 ms, settle ≤ 2 × (compute + paint), no key lost: "
           + ("all targets met" if not missed else f"missed {len(missed)} of {len(rows)}: {', '.join(missed)}"))
