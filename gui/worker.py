@@ -14,8 +14,8 @@ to the worker it belongs to (if that worker is still open). A job never
 holds its worker, so a worker can be closed and deleted while a job runs:
 :meth:`ComputeWorker.close` returns at once, and the job's result is dropped.
 
-While workers exist, the BLAS library (OpenBLAS) NumPy calls into uses one
-core fewer than the machine has: its threads spin on every core for a while
+Once a worker has had a job, the BLAS library (OpenBLAS) NumPy calls into
+uses one core fewer than the machine has: its threads spin on every core for a while
 after each matrix product, and the GUI thread, which paints, needs one. On
 two shared cores a 256-token update took 420 ms with two BLAS threads and
 66 ms with one (benchmarks/README.md).
@@ -128,7 +128,6 @@ class ComputeWorker(QObject):
         # Not a child: Qt would delete it with this object, and its destructor waits for a running job.
         self._pool = QThreadPool()
         self._pool.setMaxThreadCount(1)  # one computation at a time: two would only share the same cores
-        _leave_a_core_to_the_gui()
         self._relay = _the_relay()
         self._mailbox = _Mailbox(next(_numbers))
         self._relay.workers[self._mailbox.number] = self
@@ -145,6 +144,7 @@ class ComputeWorker(QObject):
             closed = self._mailbox.closed
         self._pool.clear()
         if not closed:
+            _leave_a_core_to_the_gui()  # here, not at start-up: small computations never come here
             self._pool.start(_Job(self._mailbox, self._relay, ticket, function))
         return ticket
 

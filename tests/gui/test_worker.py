@@ -252,12 +252,14 @@ def test_the_scaling_lab_and_head_statistics_compute_on_their_own_workers_when_l
     assert len(window.head_statistics.overview_panels()) == 2
 
 
-def test_numpys_blas_threads_leave_one_core_to_the_gui_thread(model):
+def test_numpys_blas_threads_leave_one_core_to_the_gui_thread(window, on_worker, qtbot):
     """OpenBLAS's threads spin on every core after each product; the GUI thread needs one to paint."""
     from threadpoolctl import threadpool_info
 
     from attention_stepper.gui.worker import gui_cores
 
+    window.controls.d_k.editor.setValue(5)
+    wait_for_computation(qtbot, on_worker)
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(pool["num_threads"] == gui_cores() for pool in blas)
     assert gui_cores() >= 1
