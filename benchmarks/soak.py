@@ -21,8 +21,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import machine, table  # noqa: E402
+from waiting import ResultWaiter  # noqa: E402
 
-from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication, QGraphicsView  # noqa: E402
 
 from attention_stepper.gui.main_window import MainWindow  # noqa: E402
@@ -50,6 +50,7 @@ def main() -> int:
         model.immediate_seconds = -1.0  # every computation on the worker thread
     window = MainWindow(model)
     window.show()
+    settle = ResultWaiter(model)
     steps = ["scores", "softmax", "weighted_sum", "project", "concat", "output"]
 
     def change(i: int) -> None:
@@ -64,13 +65,7 @@ def main() -> int:
             model.set_parameters(sentence=SENTENCES[i % len(SENTENCES)])
         else:
             model.go_to(steps[i % len(steps)])
-        if model.busy:
-            loop = QEventLoop()
-            model.busyChanged.connect(loop.quit)
-            if model.busy:
-                loop.exec()
-            model.busyChanged.disconnect(loop.quit)
-        app.processEvents()
+        settle()
 
     for i in range(200):  # every layout seen once
         change(i)

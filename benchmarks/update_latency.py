@@ -30,10 +30,10 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import interleaved, machine, median_ratio, ms, table  # noqa: E402
+from waiting import ResultWaiter  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
-from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication, QGridLayout, QWidget  # noqa: E402
 
 from attention_stepper.core.computation import compute  # noqa: E402
@@ -59,17 +59,6 @@ def _option(name: str, default: list[str]) -> list[str]:
 def sentence(n: int, variant: int) -> str:
     return " ".join(f"w{(i + variant) % (n + 1)}" for i in range(n)) if n > 4 else \
         ("我 爱 机器 学习" if variant == 0 else "猫 吃 小 鱼")
-
-
-def settle(app: QApplication, model: AttentionModel) -> None:
-    """Let the newest result arrive (sleeping in the event loop, not spinning), then process events."""
-    if model.busy:
-        loop = QEventLoop()
-        model.busyChanged.connect(loop.quit)
-        if model.busy:
-            loop.exec()
-        model.busyChanged.disconnect(loop.quit)
-    app.processEvents()
 
 
 class Floor(QWidget):
@@ -118,8 +107,9 @@ def measure(app: QApplication, n: int, heads: int, step: str, repeats: int) -> l
     window = MainWindow(model)
     window.resize(1280, 800)
     window.show()
+    settle = ResultWaiter(model)
     model.go_to(step)
-    settle(app, model)
+    settle()
     panel_count = len(window.step_view.panels())
     area = window.panels_scroll.viewport()
     floor = Floor(3 * (heads + 1) + 2, window.step_view.size())
@@ -132,14 +122,14 @@ def measure(app: QApplication, n: int, heads: int, step: str, repeats: int) -> l
         for change in changes:
             computation = compute(Parameters(**{**parameters.__dict__, **change}))
             model.set_parameters(**change)
-            settle(app, model)
+            settle()
             shown.append([((slot.row, slot.column, slot.row_span, 1), computation.matrix(slot.key, slot.head))
                           for slot in layout_slots(model)])
 
         def app_update():
             state["i"] += 1
             model.set_parameters(**changes[state["i"] % 2])
-            settle(app, model)
+            settle()
             area.grab()
 
         def floor_update():
@@ -149,7 +139,7 @@ def measure(app: QApplication, n: int, heads: int, step: str, repeats: int) -> l
 
         ours, theirs = interleaved(app_update, floor_update, max(repeats, 3), warmup=2)
         model.set_parameters(**changes[1])  # back to the starting parameters for the next kind of change
-        settle(app, model)
+        settle()
         rows.append([f"{n} / {heads}", step, name, panel_count, statistics.median(ours),
                      statistics.median(theirs), median_ratio(ours, theirs)])
     window.close()
