@@ -4,7 +4,7 @@
     <context>
         <name>BusyIndicator</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="259" />
+            <location filename="../../gui/step_bar.py" line="258" />
             <source>Computing… the panels show the last result until the new one is ready</source>
             <translation>正在计算……新结果就绪之前，面板显示上一次的结果</translation>
         </message>
@@ -12,72 +12,72 @@
     <context>
         <name>ControlsPanel</name>
         <message>
-            <location filename="../../gui/controls.py" line="423" />
+            <location filename="../../gui/controls.py" line="361" />
             <source>&amp;Sentence</source>
             <translation>句子(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="424" />
+            <location filename="../../gui/controls.py" line="362" />
             <source>&amp;Tokens</source>
             <translation>分词(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="425" />
+            <location filename="../../gui/controls.py" line="363" />
             <source>&amp;Heads h</source>
             <translation>头数 h(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="429" />
+            <location filename="../../gui/controls.py" line="367" />
             <source>S&amp;eed</source>
             <translation>随机种子(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="431" />
+            <location filename="../../gui/controls.py" line="369" />
             <source>Number of attention heads h. Each head has its own W_Q, W_K and W_V (default {0}).</source>
             <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="433" />
+            <location filename="../../gui/controls.py" line="371" />
             <source>Width of each word vector: the columns of X and of the output (default {0}).</source>
             <translation>每个词向量的维度:X 和输出的列数(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="435" />
+            <location filename="../../gui/controls.py" line="373" />
             <source>Width of queries and keys; the scores are divided by √d_k (default {0}). Free: not tied to d_model / h.</source>
             <translation>查询和键的维度;得分要除以 √d_k(默认 {0})。可以自由设置,不必等于 d_model / h。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="437" />
+            <location filename="../../gui/controls.py" line="375" />
             <source>Seed of the random word vectors and weights: same seed, same numbers.</source>
             <translation>随机词向量和权重的种子:种子相同,数字就相同。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="438" />
+            <location filename="../../gui/controls.py" line="376" />
             <source>Causal mask</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="440" />
+            <location filename="../../gui/controls.py" line="378" />
             <source>Hide later tokens: each token attends only to itself and earlier tokens (as in GPT).</source>
             <translation>遮住后面的词:每个词只能关注它自己和它前面的词(GPT 就是这样)。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="441" />
+            <location filename="../../gui/controls.py" line="379" />
             <source>Positional encoding</source>
             <translation>位置编码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="443" />
+            <location filename="../../gui/controls.py" line="381" />
             <source>Add the sinusoidal position pattern to X, so that word order matters.</source>
             <translation>给 X 加上正弦位置编码,让词的顺序产生影响。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="444" />
+            <location filename="../../gui/controls.py" line="382" />
             <source>Skip the ÷√d_k scaling</source>
             <translation>跳过 ÷√d_k 缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="446" />
+            <location filename="../../gui/controls.py" line="384" />
             <source>An experiment: leave the scores unscaled and watch softmax saturate as d_k grows (see the scaling lab). Export records it in the manifest.</source>
             <translation>一个小实验:不缩放得分,看 d_k 变大时 softmax 怎样饱和(见“缩放实验室”)。导出时会记录在 manifest 里。</translation>
         </message>
@@ -240,17 +240,17 @@ Your work is still open; you can go on.</source>
     <context>
         <name>HeadSelector</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="217" />
+            <location filename="../../gui/step_bar.py" line="216" />
             <source>Show all heads side by side, or one head large</source>
             <translation>并排显示所有头,或者放大显示一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="228" />
+            <location filename="../../gui/step_bar.py" line="227" />
             <source>All heads</source>
             <translation>全部头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="232" />
+            <location filename="../../gui/step_bar.py" line="231" />
             <source>Head {0}</source>
             <translation>第 {0} 个头</translation>
         </message>
@@ -595,37 +595,37 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>Navigator</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="150" />
+            <location filename="../../gui/step_bar.py" line="149" />
             <source>First step (Home)</source>
             <translation>第一步 (Home)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="151" />
+            <location filename="../../gui/step_bar.py" line="150" />
             <source>Previous step (←)</source>
             <translation>上一步 (←)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="152" />
+            <location filename="../../gui/step_bar.py" line="151" />
             <source>Play / pause (Space): step forward automatically</source>
             <translation>播放 / 暂停(空格):自动一步步往前走</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="153" />
+            <location filename="../../gui/step_bar.py" line="152" />
             <source>Next step (→)</source>
             <translation>下一步 (→)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="154" />
+            <location filename="../../gui/step_bar.py" line="153" />
             <source>Last step (End)</source>
             <translation>最后一步 (End)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="155" />
+            <location filename="../../gui/step_bar.py" line="154" />
             <source> s/step</source>
             <translation> 秒/步</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="156" />
+            <location filename="../../gui/step_bar.py" line="155" />
             <source>Seconds per step while playing</source>
             <translation>播放时每一步停留的秒数</translation>
         </message>
@@ -633,12 +633,12 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>NumberSpinBox</name>
         <message>
-            <location filename="../../gui/controls.py" line="243" />
+            <location filename="../../gui/controls.py" line="181" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="271" />
+            <location filename="../../gui/controls.py" line="209" />
             <source>{0} takes whole numbers from {1} to {2} (digits 0–9); that key was not taken.</source>
             <translation>{0} 只接受 {1} 到 {2} 的整数（数字 0–9）；刚才的按键没有被接受。</translation>
         </message>
@@ -700,18 +700,18 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>SentenceEdit</name>
         <message>
-            <location filename="../../gui/controls.py" line="188" />
+            <location filename="../../gui/controls.py" line="126" />
             <source>Type a sentence, e.g. 我 爱 机器 学习 or 猫吃鱼</source>
             <extracomment>How long typing must pause before the sentence is recomputed. How long typing in a number box must pause before the number is committed (Enter commits at once). The text colour of a value the model refused. Emitted when the debounced text has been handed to the model.</extracomment>
             <translation>输入一个句子,例如 我 爱 机器 学习 或 猫吃鱼</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="190" />
+            <location filename="../../gui/controls.py" line="128" />
             <source>The text to attend over. Words are split at spaces; Chinese typed without any spaces is split into single characters. At most {0} tokens.</source>
             <translation>要做注意力计算的文本。按空格切分词语;完全不带空格的中文会按单个汉字切分。最多 {0} 个词。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="213" />
+            <location filename="../../gui/controls.py" line="151" />
             <source>The sentence box holds at most {0} characters; the rest was not taken.</source>
             <translation>句子输入框最多容纳 {0} 个字符，超出的部分未被接收。</translation>
         </message>
@@ -768,28 +768,28 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>StageButtons</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="72" />
+            <location filename="../../gui/step_bar.py" line="71" />
             <source>embed</source>
             <extracomment>A computation that runs longer than this shows the busy indicator (a shorter one would only flicker).</extracomment>
             <translation>嵌入</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="73" />
+            <location filename="../../gui/step_bar.py" line="72" />
             <source>project</source>
             <translation>投影</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="75" />
+            <location filename="../../gui/step_bar.py" line="74" />
             <source>share K, V</source>
             <translation>共享 K、V</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="79" />
+            <location filename="../../gui/step_bar.py" line="78" />
             <source>mask</source>
             <translation>掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="82" />
+            <location filename="../../gui/step_bar.py" line="81" />
             <source>concat</source>
             <translation>拼接</translation>
         </message>
@@ -845,32 +845,32 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>TokenizerChoice</name>
         <message>
-            <location filename="../../gui/controls.py" line="367" />
+            <location filename="../../gui/controls.py" line="305" />
             <source>White space (default)</source>
             <translation>按空格(默认)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="368" />
+            <location filename="../../gui/controls.py" line="306" />
             <source>Characters (每个汉字一个词)</source>
             <translation>按字(每个汉字一个词)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="369" />
+            <location filename="../../gui/controls.py" line="307" />
             <source>jieba word segmentation</source>
             <translation>jieba 分词</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="371" />
+            <location filename="../../gui/controls.py" line="309" />
             <source>Install the optional package: pip install attention-stepper[zh]</source>
             <translation>请安装可选包:pip install attention-stepper[zh]</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="375" />
+            <location filename="../../gui/controls.py" line="313" />
             <source>{0} (not installed)</source>
             <translation>{0}(未安装)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="378" />
+            <location filename="../../gui/controls.py" line="316" />
             <source>How the sentence is split into tokens. jieba segments Chinese into words, so 我爱机器学习 becomes 我 / 爱 / 机器 / 学习 without typing spaces.</source>
             <translation>句子怎样切分成词。jieba 会把中文切成词语,不用输入空格,我爱机器学习 就会变成 我 / 爱 / 机器 / 学习。</translation>
         </message>
@@ -878,17 +878,17 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>ValueDimControl</name>
         <message>
-            <location filename="../../gui/controls.py" line="300" />
+            <location filename="../../gui/controls.py" line="238" />
             <source>Width of the value vectors (and of each head's output).</source>
             <translation>值向量(也就是每个头输出)的维度。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="301" />
+            <location filename="../../gui/controls.py" line="239" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="302" />
+            <location filename="../../gui/controls.py" line="240" />
             <source>Keep d_v equal to d_k, as in most Transformers</source>
             <translation>让 d_v 始终等于 d_k,大多数 Transformer 都是这样</translation>
         </message>

@@ -5,6 +5,7 @@ and held on a threading.Event, so every test decides when it finishes: no
 sleeping, no timing.
 """
 
+import os
 import subprocess
 import sys
 import threading
@@ -207,8 +208,6 @@ CLOSE_WHILE_COMPUTING = textwrap.dedent("""
 
 
 def test_closing_during_a_computation_exits_cleanly_with_nothing_on_stderr(tmp_path):
-    import os
-
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", CLOSE_WHILE_COMPUTING], capture_output=True, text=True,
                             timeout=60, env=env)
