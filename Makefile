@@ -15,7 +15,7 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet "torch==2.13.0" || echo "torch not installed: the PyTorch benchmark will be skipped"
-	for script in core_vs_torch update_latency startup memory soak; do \
+	for script in core_vs_torch update_latency input_stream startup memory soak; do \
 		QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/$$script.py || exit 1; done
 
 screenshots: $(VENV)/.installed-app

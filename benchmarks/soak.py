@@ -2,7 +2,7 @@
 
 Results and what they showed: benchmarks/README.md, "Soak".
 
-python benchmarks/soak.py [--changes N] [--mix mixed|parameters|language] [--every K] [--census]
+python benchmarks/soak.py [--changes N] [--mix mixed|parameters|language] [--every K] [--census] [--worker]
 
 ``--mix parameters`` cycles heads, d_k, the mask, the sentence and the step
 through the model, as the controls do (the original soak). ``--mix mixed``
@@ -17,6 +17,9 @@ and Qt widgets, the prepared texts (QStaticText), Python's traced memory
 and the process RSS. ``--census`` also prints the Python object types
 whose count grew most and the lines whose traced allocations grew most
 (what is kept, and where).
+
+Every action waits for its result (from the worker thread when the sizes send
+it there; ``--worker`` sends every computation there).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import machine, table  # noqa: E402
+from waiting import ResultWaiter  # noqa: E402
 
 from PySide6.QtCore import QObject  # noqa: E402
 from PySide6.QtGui import QStaticText  # noqa: E402
@@ -75,6 +79,18 @@ def live(kind: type) -> int:
     return sum(type(o) is kind for o in gc.get_objects())
 
 
+#: The model's ResultWaiter (benchmarks/waiting.py), for the helpers below.
+WAITERS: list[ResultWaiter] = []
+
+
+def wait_for_result() -> None:
+    """Until the newest computation is shown (immediately when nothing is on the worker)."""
+    if WAITERS:
+        WAITERS[0]()
+    else:
+        QApplication.processEvents()
+
+
 def settle(window) -> None:
     """Back to one fixed state, every pooled panel included, so counts taken at different times compare."""
     model = window.model
@@ -85,7 +101,7 @@ def settle(window) -> None:
     model.first()
     model.set_head(None)
     window.tabs.setCurrentIndex(0)
-    QApplication.processEvents()
+    wait_for_result()
 
 
 def warm_up(window) -> None:
@@ -103,13 +119,13 @@ def warm_up(window) -> None:
                 model.go_to(step.key)
                 for head in [None, *range(heads)]:
                     model.set_head(head)
-                    QApplication.processEvents()
+                    wait_for_result()
     for tab in range(window.tabs.count()):
         window.tabs.setCurrentIndex(tab)
-        QApplication.processEvents()
+        wait_for_result()
     for language in ("zh_CN", "en"):
         window.set_language(language)
-        QApplication.processEvents()
+        wait_for_result()
 
 
 def census() -> collections.Counter:
@@ -183,10 +199,14 @@ def main() -> int:
     quiet_offscreen_size_hints()  # offscreen, the windows' size hints go nowhere: no news
     app = QApplication.instance() or QApplication([])
     model = AttentionModel()
+    if "--worker" in sys.argv:
+        model.immediate_seconds = -1.0  # every computation on the worker thread
     window = MainWindow(model)
     window.show()
     rng = random.Random(2026)
     done = collections.Counter()
+    wait = ResultWaiter(model)
+    WAITERS.append(wait)
 
     def act(i: int) -> None:
         if mix == "parameters":
@@ -195,7 +215,7 @@ def main() -> int:
             window.set_language("zh_CN" if i % 2 == 0 else "en")
         else:
             done[mixed_action(window, rng)] += 1
-        app.processEvents()
+        wait()
 
     warm_up(window)
     for i in range(300):
@@ -219,7 +239,8 @@ def main() -> int:
             rows.append(row(f"after {i + 1}", i + 1))
             print(" | ".join(str(cell) for cell in rows[-1]), flush=True)
     elapsed = time.perf_counter() - start
-    print(f"machine: {machine()}; {changes} {mix} actions in {elapsed:.1f} s ({elapsed / changes * 1000:.1f} ms each)")
+    where = "every computation on the worker thread" if "--worker" in sys.argv else "small ones at once, as the app does"
+    print(f"machine: {machine()}; load average {os.getloadavg()[0]:.2f}; {changes} {mix} actions ({where}) in {elapsed:.1f} s ({elapsed / changes * 1000:.1f} ms each)")
     if done:
         print("actions: " + ", ".join(f"{name} {count}" for name, count in sorted(done.items())))
     print(table(["when", "actions", "graphics items", "QObjects", "widgets", "QStaticText", "traced MiB", "RSS MiB"],

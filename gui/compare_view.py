@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,7 +35,7 @@ from attention_stepper.core.formulas import subscript
 from attention_stepper.core.lesson import LESSON
 
 from .i18n import Retranslating, core_text
-from .model import AttentionModel
+from .model import AttentionModel, Change
 
 from .heatmap import MatrixPanel
 
@@ -108,7 +108,7 @@ class CompareView(Retranslating, QWidget):
         layout.addWidget(self.diagnosis)
         layout.addLayout(chooser)
         layout.addWidget(splitter, 1)
-        model.stepChanged.connect(self.follow_step)
+        model.changed.connect(self._model_changed)
         self.retranslate()
 
     # --- for tests and the main window ---------------------------------------------------
@@ -150,15 +150,18 @@ class CompareView(Retranslating, QWidget):
     def set_report(self, report: Report) -> None:
         """Show a report (the one :meth:`open_dump` made, or any other)."""
         self._report = report
-        self.step_box.blockSignals(True)
-        self.step_box.clear()
-        for result in report.steps:
-            self.step_box.addItem(result.step, result.step)
-        self.step_box.blockSignals(False)
+        with QSignalBlocker(self.step_box):
+            self.step_box.clear()
+            for result in report.steps:
+                self.step_box.addItem(result.step, result.step)
         first = report.first_divergence
         self.follow_step(prefer=first)
         self.retranslate()
         self.divergenceChanged.emit(self.diverging_lesson_step())
+
+    def _model_changed(self, change: Change) -> None:
+        if change.step:
+            self.follow_step()
 
     def follow_step(self, prefer: str | None = None) -> None:
         """Show the dumped step of the lesson's current step (or ``prefer``), if the dump holds one."""
@@ -203,9 +206,8 @@ class CompareView(Retranslating, QWidget):
         self.head_label.setVisible(per_head)
         head = 0
         if per_head:
-            self.head_box.blockSignals(True)
-            self.head_box.setMaximum(difference.shape[0])
-            self.head_box.blockSignals(False)
+            with QSignalBlocker(self.head_box):
+                self.head_box.setMaximum(difference.shape[0])
             head = self.head_box.value() - 1
             yours = yours[0 if yours.shape[0] == 1 else head]
             ours, difference = ours[head], difference[head]

@@ -1,14 +1,20 @@
 """The parameter controls: one small class per control.
 
 Each control pushes the person's edits to the model and echoes the model's
-state back with its own signals blocked (no feedback loops). A refused
-value shows its reason in red under the control; the panels keep the last
-valid computation meanwhile.
+state back under a QSignalBlocker (no feedback loops). A refused value
+stays in the box, in red, with its reason under the control; the panels
+keep the last valid computation meanwhile.
+
+When an edit is handed to the model (commits): a spin box on Enter, when
+the focus leaves it, at once for the arrow keys, Page Up/Down and the wheel,
+and after a pause in typing (typing 4096 computes 4096, not 4, 40 and 409
+first); the sentence after a pause in typing, on Enter or when the focus
+leaves it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -26,10 +31,15 @@ from attention_stepper.core.parameters import Parameters
 from attention_stepper.core.tokenize import TOKENIZERS, jieba_available
 
 from .i18n import Retranslating
-from .model import AttentionModel
+from .model import AttentionModel, Change
+from .number_box import WholeNumberEditor
 
 #: How long typing must pause before the sentence is recomputed.
 TYPING_DEBOUNCE_MS = 250
+#: How long typing in a number box must pause before the number is committed (Enter commits at once).
+NUMBER_PAUSE_MS = 600
+#: The text colour of a value the model refused.
+REFUSED_STYLE = "color: #c62828;"
 
 
 class ErrorLabel(QLabel):
@@ -56,7 +66,7 @@ class _ParameterControl(Retranslating, QWidget):
         super().__init__(parent)
         self.model = model
         self.error_label = ErrorLabel(self)
-        model.changed.connect(self._echo)
+        model.changed.connect(self._model_changed)
         model.errorChanged.connect(self._on_error)
 
     def _layout(self, editor: QWidget) -> None:
@@ -66,9 +76,17 @@ class _ParameterControl(Retranslating, QWidget):
         layout.addWidget(editor)
         layout.addWidget(self.error_label)
 
+    def _model_changed(self, change: Change) -> None:
+        if change.parameters:
+            self._echo()
+
     def _on_error(self, name: str, message: str) -> None:
         if name == self.name:
             self.error_label.show_message(message)
+            self._mark_refused(bool(message))
+
+    def _mark_refused(self, refused: bool) -> None:
+        """Show the editor's value in red while the model refuses it (controls with typed text do)."""
 
     def retranslate(self) -> None:
         """Set every text again in the current language (called at start and on LanguageChange)."""
@@ -78,7 +96,7 @@ class _ParameterControl(Retranslating, QWidget):
 
 
 class SentenceEdit(_ParameterControl):
-    """The sentence; recomputes once typing pauses, or at once on Enter."""
+    """The sentence; recomputes once typing pauses, at once on Enter, or when the focus leaves the box."""
 
     name = "sentence"
     #: Emitted when the debounced text has been handed to the model.
@@ -100,6 +118,7 @@ class SentenceEdit(_ParameterControl):
         self._timer.timeout.connect(self.submit)
         self.editor.textEdited.connect(lambda _text: self._timer.start())
         self.editor.returnPressed.connect(self.submit)
+        self.editor.editingFinished.connect(self._focus_left)
         self._layout(self.editor)
         self.retranslate()
 
@@ -114,6 +133,11 @@ class SentenceEdit(_ParameterControl):
         self.model.set_parameter("sentence", self.editor.text())
         self.submitted.emit()
 
+    def _focus_left(self) -> None:
+        """Leaving the box (or Enter, already handled) commits what is still waiting for the pause."""
+        if self._timer.isActive():
+            self.submit()
+
     def _on_input_rejected(self) -> None:
         """The box took only its maximum of a paste (or refused a key there): never cut silently.
 
@@ -127,27 +151,28 @@ class SentenceEdit(_ParameterControl):
                 "The sentence box holds at most {0} characters; the rest was not taken.").format(
                 self.editor.maxLength()))
 
+    def _mark_refused(self, refused: bool) -> None:
+        self.editor.setStyleSheet(REFUSED_STYLE if refused else "")
+
     def _echo(self) -> None:
         if self._timer.isActive() or self.name in self.model.errors:
             return  # the person is typing or fixing a refused text: don't overwrite it
         if self.editor.text() != self.model.parameters.sentence:
-            self.editor.blockSignals(True)
-            self.editor.setText(self.model.parameters.sentence)
-            self.editor.blockSignals(False)
+            with QSignalBlocker(self.editor):
+                self.editor.setText(self.model.parameters.sentence)
 
 
 class NumberSpinBox(_ParameterControl):
-    """A whole-number parameter (heads, d_model, d_k, seed) within its documented range."""
+    """A whole-number parameter (heads, d_model, d_k, seed); the core decides what is allowed."""
 
     def __init__(self, model: AttentionModel, name: str, parent=None):
         super().__init__(model, parent)
         self.name = name
-        low, high = limits.RANGES[name]
-        self.editor = QSpinBox(self)
-        self.editor.setRange(low, high)
+        self.editor = WholeNumberEditor(limits.RANGES[name], self)
         self.editor.setAccelerated(True)
         self.editor.setValue(getattr(model.parameters, name))
-        self.editor.valueChanged.connect(lambda value: self.model.set_parameter(self.name, value))
+        self._pause = _typing_pause(self, self.editor)
+        self.editor.valueChanged.connect(self._commit)
         self._layout(self.editor)
 
     def set_description(self, description: str) -> None:
@@ -155,12 +180,36 @@ class NumberSpinBox(_ParameterControl):
         low, high = limits.RANGES[self.name]
         self.editor.setToolTip(f"{description}\n" + self.tr("Allowed: {0} to {1}.").format(low, high))
 
+    def _commit(self, value: int) -> None:
+        self._pause.stop()
+        self.model.set_parameter(self.name, value)
+
+    def _mark_refused(self, refused: bool) -> None:
+        self.editor.lineEdit().setStyleSheet(REFUSED_STYLE if refused else "")
+
     def _echo(self) -> None:
         value = getattr(self.model.parameters, self.name)
-        if self.editor.value() != value and self.name not in self.model.errors:
-            self.editor.blockSignals(True)
-            self.editor.setValue(value)
-            self.editor.blockSignals(False)
+        if self.editor.value() != value and self.name not in self.model.errors and not self._pause.isActive():
+            with QSignalBlocker(self.editor):
+                self.editor.setValue(value)
+
+
+def _typing_pause(control: _ParameterControl, editor: WholeNumberEditor) -> QTimer:
+    """A timer that commits what was typed into ``editor`` once typing pauses for NUMBER_PAUSE_MS."""
+    timer = QTimer(control)
+    timer.setSingleShot(True)
+    timer.setInterval(NUMBER_PAUSE_MS)
+    timer.timeout.connect(editor.commit_typed)
+
+    def typed(_text: str) -> None:
+        timer.start()
+        control.error_label.show_message(control.model.errors.get(control.name, ""))  # a key was taken
+
+    editor.lineEdit().textEdited.connect(typed)
+    editor.lineEdit().inputRejected.connect(lambda: control.error_label.show_message(QCoreApplication.translate(
+        "NumberSpinBox", "{0} takes whole numbers from {1} to {2} (digits 0–9); that key was not taken.").format(
+        control.name, *editor.allowed)))
+    return timer
 
 
 class ValueDimControl(_ParameterControl):
@@ -170,9 +219,7 @@ class ValueDimControl(_ParameterControl):
 
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(model, parent)
-        low, high = limits.RANGES["d_v"]
-        self.editor = QSpinBox(self)
-        self.editor.setRange(low, high)
+        self.editor = WholeNumberEditor(limits.RANGES["d_v"], self)
         self.linked = QCheckBox("= d_k", self)
         row = QWidget(self)
         row_layout = QHBoxLayout(row)
@@ -180,6 +227,7 @@ class ValueDimControl(_ParameterControl):
         row_layout.addWidget(self.editor, 1)
         row_layout.addWidget(self.linked)
         self._layout(row)
+        self._pause = _typing_pause(self, self.editor)
         self._echo()
         self.retranslate()
         self.editor.valueChanged.connect(self._value_changed)
@@ -192,6 +240,7 @@ class ValueDimControl(_ParameterControl):
         self.linked.setToolTip(self.tr("Keep d_v equal to d_k, as in most Transformers"))
 
     def _value_changed(self, value: int) -> None:
+        self._pause.stop()
         if not self.linked.isChecked():
             self.model.set_parameter("d_v", value)
 
@@ -199,16 +248,16 @@ class ValueDimControl(_ParameterControl):
         self.editor.setEnabled(not linked)
         self.model.set_parameter("d_v", None if linked else self.editor.value())
 
+    def _mark_refused(self, refused: bool) -> None:
+        self.editor.lineEdit().setStyleSheet(REFUSED_STYLE if refused else "")
+
     def _echo(self) -> None:
         parameters = self.model.parameters
-        for widget in (self.editor, self.linked):
-            widget.blockSignals(True)
-        self.linked.setChecked(parameters.d_v is None)
-        self.editor.setEnabled(parameters.d_v is not None)
-        if "d_v" not in self.model.errors:
-            self.editor.setValue(parameters.value_dim)
-        for widget in (self.editor, self.linked):
-            widget.blockSignals(False)
+        with QSignalBlocker(self.editor), QSignalBlocker(self.linked):
+            self.linked.setChecked(parameters.d_v is None)
+            self.editor.setEnabled(parameters.d_v is not None)
+            if "d_v" not in self.model.errors and not self._pause.isActive():
+                self.editor.setValue(parameters.value_dim)
 
 
 class FlagCheckBox(_ParameterControl):
@@ -225,9 +274,8 @@ class FlagCheckBox(_ParameterControl):
     def _echo(self) -> None:
         value = getattr(self.model.parameters, self.name)
         if self.editor.isChecked() != value:
-            self.editor.blockSignals(True)
-            self.editor.setChecked(value)
-            self.editor.blockSignals(False)
+            with QSignalBlocker(self.editor):
+                self.editor.setChecked(value)
 
 
 class TokenizerChoice(_ParameterControl):
@@ -274,9 +322,8 @@ class TokenizerChoice(_ParameterControl):
     def _echo(self) -> None:
         index = self.editor.findData(self.model.parameters.tokenizer)
         if index != self.editor.currentIndex() and self.name not in self.model.errors:
-            self.editor.blockSignals(True)
-            self.editor.setCurrentIndex(index)
-            self.editor.blockSignals(False)
+            with QSignalBlocker(self.editor):
+                self.editor.setCurrentIndex(index)
 
 
 class ControlsPanel(Retranslating, QWidget):

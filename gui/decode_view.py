@@ -30,7 +30,7 @@ from attention_stepper.core.formulas import subscript
 from .heatmap import MatrixPanel
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
-from .model import AttentionModel
+from .model import AttentionModel, Change
 from .walker import Walker
 
 PANELS = ("q", "k", "v", "k_cache", "v_cache", "scores", "weights", "head_output", "output", "full")
@@ -67,8 +67,11 @@ class DecodeView(RefreshWhenShown, Retranslating, QWidget):
 
     def _listen(self, model: AttentionModel) -> None:
         """Every notification of the model goes to one method."""
-        model.changed.connect(self._follow_model)
-        model.headChanged.connect(self._follow_model)
+        model.changed.connect(self._model_changed)
+
+    def _model_changed(self, change: Change) -> None:
+        if change.computation or change.head:
+            self._follow_model()
 
     def _follow_model(self, *_signal_args) -> None:
         self.mark_stale()

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QTextBrowser
 from attention_stepper.core.formulas import shape_lines
 
 from .i18n import Retranslating, core_text
-from .model import AttentionModel
+from .model import AttentionModel, Change
 
 
 class ExplanationPane(Retranslating, QTextBrowser):
@@ -19,10 +19,12 @@ class ExplanationPane(Retranslating, QTextBrowser):
         self._shown = ""
         self.setOpenExternalLinks(False)
         self.setMinimumWidth(180)
-        model.changed.connect(self.refresh)
-        model.stepChanged.connect(self.refresh)
-        model.headChanged.connect(lambda _head: self.refresh())
+        model.changed.connect(self._model_changed)
         self.refresh()
+
+    def _model_changed(self, change: Change) -> None:
+        if change.computation or change.step or change.head:  # the live shapes are those of the head shown
+            self.refresh()
 
     def retranslate(self) -> None:
         self.refresh()

@@ -2,7 +2,8 @@
 
 A grid of every head's attention weights, and a table per head of the mean
 entropy (spread), the mean attention distance, and which token each query
-attends to most. The numbers come from the core (experiments.head_statistics).
+attends to most. The numbers come from the core (experiments.head_statistics),
+computed on the view's own worker thread when the computation is large.
 With the variants: a query head names the key/value head it shares, the
 keys are the memory's tokens in cross-attention (where no distance exists),
 and float16's NaN weights are said to be NaN, not counted as 0.
@@ -10,6 +11,7 @@ and float16's NaN weights are said to be NaN, not counted as 0.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -26,13 +28,16 @@ from PySide6.QtWidgets import (
 )
 from PySide6.QtCore import Qt
 
+from attention_stepper.core.computation import Computation
 from attention_stepper.core.experiments import HeadStatistics, head_statistics
 from attention_stepper.core.formulas import subscript
+from attention_stepper.core.parameters import Parameters
 
 from .heatmap import MatrixPanel
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
-from .model import AttentionModel
+from .model import AttentionModel, Change
+from .worker import ComputeWorker
 
 
 def _number(value: float) -> str:
@@ -66,7 +71,10 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
         layout.addWidget(self.intro)
         layout.addWidget(self.note)
         layout.addWidget(splitter, 1)
-        model.changed.connect(self.mark_stale)
+        self.worker = ComputeWorker(self)
+        self.worker.finished.connect(lambda _ticket, result: self._draw(*result))
+        self.worker.failed.connect(self._failed)
+        model.changed.connect(self._model_changed)
         self.retranslate()
 
     # --- for tests ---------------------------------------------------------------------
@@ -80,9 +88,22 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
         return self.table.item(row, column).text()
 
     # --- updating ----------------------------------------------------------------------
+    def _model_changed(self, change: Change) -> None:
+        if change.computation:  # every head at once: the step and the head shown do not matter
+            self.mark_stale()
+
     def redraw(self) -> None:
         computation = self.model.computation
-        statistics = head_statistics(computation)
+        if self.model.computes_at_once(self.model.estimated_seconds()):
+            self.worker.supersede()
+            self._draw(computation, head_statistics(computation))
+        else:
+            self.worker.submit(functools.partial(_statistics_of, computation))
+
+    def _failed(self, _ticket: int, error: BaseException) -> None:
+        raise error  # to the application's exception hook, as when computed on the GUI thread
+
+    def _draw(self, computation: Computation, statistics: HeadStatistics) -> None:
         self._statistics = statistics
         heads = computation.parameters.heads
         columns = max(1, math.ceil(math.sqrt(heads)))
@@ -99,11 +120,11 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
             panel.set_matrix(computation.matrix("weights", head), rows, keys,
                              f"A{subscript(head + 1)}", kind="probability")
             panel.show()
-        self._fill_table(statistics, computation.token_labels, computation.key_labels)
-        self._write_note()
+        self._fill_table(statistics, computation)
+        self._write_note(computation.parameters)
 
-    def _fill_table(self, statistics: HeadStatistics, labels: list[str], keys: list[str]) -> None:
-        parameters = self.model.parameters
+    def _fill_table(self, statistics: HeadStatistics, computation: Computation) -> None:
+        parameters, labels, keys = computation.parameters, computation.token_labels, computation.key_labels
         group = parameters.heads // parameters.kv_head_count
         heads = statistics.entropy.shape[0]
         self.table.setRowCount(heads)
@@ -126,9 +147,8 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
                 self.table.setItem(head, column, item)
         self.table.resizeColumnsToContents()
 
-    def _write_note(self) -> None:
+    def _write_note(self, parameters: Parameters) -> None:
         """What the variants change here, in a line under the introduction (hidden when nothing does)."""
-        parameters = self.model.parameters
         notes = []
         if parameters.kv_head_count < parameters.heads:
             notes.append(self.tr("Query heads sharing a key/value head (K/V in the table) compare their own "
@@ -153,3 +173,8 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
         ])
         if self.is_built():
             self.mark_stale()  # the table's head names and the note are written with the numbers
+
+
+def _statistics_of(computation: Computation) -> tuple[Computation, HeadStatistics]:
+    """On the worker: the statistics, with the computation they belong to (it may no longer be the shown one)."""
+    return computation, head_statistics(computation)

@@ -10,7 +10,7 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QStringListModel, Signal
+from PySide6.QtCore import QSignalBlocker, QStringListModel, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from attention_stepper.core.formulas import subscript
@@ -20,7 +20,7 @@ from .fonts import cjk_font
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
 from .heatmap import MatrixPanel, format_cell
-from .model import AttentionModel
+from .model import AttentionModel, Change
 
 BAR_BRUSHES = {"dot": "#1565c0", "scaled": "#6a1b9a", "weights": "#2e7d32"}
 MASKED_BRUSH = "#bdbdbd"
@@ -121,14 +121,9 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
         layout.addWidget(self.intro)
         # Following the sentence is cheap and other views rely on it (the outlined row);
         # the bars, panels and arithmetic are made and drawn when the tab is shown (see build).
-        model.changed.connect(self._refresh)
-        model.headChanged.connect(self._refresh)
+        model.changed.connect(self._model_changed)
         self._follow_sentence()
         self.retranslate()
-
-    def _refresh(self, *_signal_args) -> None:
-        """Every change of the model arrives here: follow the sentence, and redraw when seen."""
-        self._follow_sentence()
 
     # --- for tests and the window --------------------------------------------------------
     def token(self) -> int:
@@ -158,6 +153,12 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
             self.tokenChanged.emit(token)
 
     # --- updating -------------------------------------------------------------------------
+    def _model_changed(self, change: Change) -> None:
+        if change.computation:
+            self._follow_sentence()  # marks the view stale too
+        elif change.head:
+            self.mark_stale()
+
     def _chosen(self, index: int) -> None:
         if index >= 0:
             self.set_token(index)
@@ -174,11 +175,10 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
 
     def _show_chosen_token(self) -> None:
         labels = self.model.computation.token_labels
-        self.chooser.blockSignals(True)
-        if self._token_list.stringList() != labels:
-            self._token_list.setStringList(labels)
-        self.chooser.setCurrentIndex(self._token)
-        self.chooser.blockSignals(False)
+        with QSignalBlocker(self.chooser):
+            if self._token_list.stringList() != labels:
+                self._token_list.setStringList(labels)
+            self.chooser.setCurrentIndex(self._token)
 
     def build(self) -> None:
         """The bar charts, the two panels and the arithmetic (see RefreshWhenShown.build)."""
@@ -204,9 +204,7 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
     def redraw(self) -> None:
         computation = self.model.computation
         labels = computation.token_labels
-        # A head change can arrive (and redraw a shown view) before the sentence change of the
-        # same update clamps the token (and tells the panels): draw the token it will be clamped to.
-        token = min(self._token, len(labels) - 1)
+        token = self._token  # within the tokens: the model tells the view once, after it has settled
         head = self.head_shown()
         journey = token_journey(computation, head, token)
         self._journey = journey

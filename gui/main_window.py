@@ -42,6 +42,7 @@ from .settings_store import SettingsStore
 from .step_bar import StepBar
 from .step_view import StepView, follows_tokens, matrix_title
 from .tiles_view import TilesView
+from .worker import ComputeWorker
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -114,7 +115,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.statusBar().addWidget(self.hover_label, 1)
         self.statusBar().addPermanentWidget(self.sizes_label)
         self.step_view.hovered.connect(self.hover_label.setText)
-        model.changed.connect(self._show_sizes)
+        model.changed.connect(self._model_changed)
         self._show_sizes()
 
         self._create_actions()
@@ -333,7 +334,8 @@ class MainWindow(Retranslating, QMainWindow):
             self.journey.set_token(row)
 
     def _cell_refused(self, name: str, message: str) -> None:
-        if name == "cell" and message:
+        """Refusals no control shows: a typed cell, or weights and sessions whose computation failed."""
+        if name in ("cell", "weights", "session") and message:
             self.statusBar().showMessage(message, 8000)
 
     def _settings_not_saved(self, reason: str) -> None:
@@ -346,6 +348,10 @@ class MainWindow(Retranslating, QMainWindow):
     def copy_matrix(self) -> None:
         self.exporter.copy_matrix()
         self.statusBar().showMessage(self.exporter.last_message, 3000)
+
+    def _model_changed(self, change) -> None:
+        if change.computation:
+            self._show_sizes()
 
     def _show_sizes(self) -> None:
         p = self.model.parameters
@@ -402,5 +408,9 @@ class MainWindow(Retranslating, QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.step_bar.navigator.pause()
+        # Computations still running are dropped (they run to their end; nothing of theirs is shown).
+        self.model.close()
+        for worker in self.findChildren(ComputeWorker):
+            worker.close()
         self.save_settings()
         super().closeEvent(event)

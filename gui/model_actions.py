@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt
+from PySide6.QtCore import QObject, QSignalBlocker, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMessageBox, QSpinBox, QWidget
 
@@ -22,6 +22,8 @@ from attention_stepper.core.checkpoints import HF_EXTRA_HINT, hf_available, open
 from attention_stepper.core.checkpoints import bundled
 from attention_stepper.core.edits import Edits
 from attention_stepper.core.session import Session
+
+from .model import Change
 
 #: The controls whose value a model decides: greyed out while one is shown.
 _DECIDED_BY_THE_MODEL = ("tokenizer", "heads", "d_model", "d_k", "d_v", "seed", "causal", "positional_encoding")
@@ -65,7 +67,7 @@ class ModelActions(QObject):
         form.insertRow(0, self.badge)
         form.insertRow(1, self.layer_label, row)
         form.insertRow(2, self.layer_error)
-        self.model.changed.connect(self._sync)
+        self.model.changed.connect(self._model_changed)
         self.model.errorChanged.connect(self._on_error)
         self.retranslate()
         self._sync()
@@ -89,6 +91,10 @@ class ModelActions(QObject):
         return self.tr("{0}, layer {1} — Attention Stepper").format(name, layer)
 
     # --- showing the model -----------------------------------------------------------
+    def _model_changed(self, change: Change) -> None:
+        if change.parameters:  # the checkpoint and layer are parameters
+            self._sync()
+
     def _sync(self) -> None:
         p = self.model.parameters
         real = p.checkpoint is not None
@@ -110,11 +116,10 @@ class ModelActions(QObject):
         self.badge.setText(self.tr("Real model: {0} ({1}) · layer {2} of 0–{3}").format(name, kind, p.layer,
                                                                                           layers - 1))
         self.badge.setToolTip(self.tr("{0}\nFile → Reset to random weights goes back to seeded weights").format(where))
-        self.layer.blockSignals(True)
-        self.layer.setRange(0, layers - 1)
-        if "layer" not in self.model.errors:
-            self.layer.setValue(p.layer)
-        self.layer.blockSignals(False)
+        with QSignalBlocker(self.layer):
+            self.layer.setRange(0, layers - 1)
+            if "layer" not in self.model.errors:
+                self.layer.setValue(p.layer)
         self.window.setWindowTitle(self._title(name, p.layer))
 
     def _on_error(self, name: str, message: str) -> None:
@@ -159,8 +164,6 @@ class ModelActions(QObject):
                 getattr(error, "strerror", None) or "not enough memory for this model"
             self._report(self.tr("Could not open {0}: {1}").format(path.name, message), interactive)
             return False
-        if step is not None and step in {s.key for s in self.model.steps}:
-            self.model.go_to(step)
         self.last_message = self.tr("Opened {0}").format(path.name)
         return True
 
@@ -178,7 +181,7 @@ class ModelActions(QObject):
         if not self.open_model(folder, bundled.SENTENCE, bundled.LAYER, bundled.HEAD, "softmax") and interactive:
             QMessageBox.warning(self.window, self.tr("Open model"), self.last_message)
             return False
-        return self.model.parameters.checkpoint is not None
+        return self.model.requested_parameters.checkpoint is not None  # shown, or computing on the worker
 
 
 class _busy:

@@ -4,7 +4,9 @@ For d_k from 1 to 512 (log scale) the core computes, with the current
 sentence and seeded weights, the mean softmax entropy and the mean largest
 attention weight with and without the scaling. Without it, entropy falls
 and the largest weight climbs towards 1 as d_k grows: softmax saturates.
-The curves are recomputed only while the lab is on screen.
+The curves are recomputed only while the lab is on screen, on the lab's own
+worker thread unless they are small (ten forward passes up to d_k 512 take
+seconds at 512 tokens); the old curves stay until the new ones arrive.
 
 The variants apply as in the panels (shared key/value heads, biases, RoPE,
 ALiBi, the masks, a memory); a note under the introduction says what they
@@ -14,18 +16,22 @@ of its own, and the lab always computes in float64.
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from attention_stepper.core.experiments import ScalingCurves, scaling_curves
+from attention_stepper.core.experiments import DEFAULT_D_K_VALUES, ScalingCurves, scaling_curves
 
 from .fonts import cjk_font
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
-from .model import AttentionModel
+from .model import AttentionModel, Change
+from .worker import ComputeWorker
 
 SCALED_PEN = pg.mkPen("#1565c0", width=2)
 UNSCALED_PEN = pg.mkPen("#c62828", width=2, style=Qt.PenStyle.DashLine)
@@ -44,6 +50,9 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(RECOMPUTE_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
+        self.worker = ComputeWorker(self)
+        self.worker.finished.connect(lambda _ticket, curves: self._draw(curves))
+        self.worker.failed.connect(self._failed)
 
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
@@ -54,7 +63,7 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.note)
-        model.changed.connect(self.mark_stale)
+        model.changed.connect(self._model_changed)
         self.retranslate()
 
     # --- what is shown (for tests and export) ---------------------------------------
@@ -67,6 +76,10 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
         return np.asarray(item.xData), np.asarray(item.yData)
 
     # --- updating --------------------------------------------------------------------
+    def _model_changed(self, change: Change) -> None:
+        if change.parameters:  # the curves come from the parameters alone (seeded weights, every d_k)
+            self.mark_stale()
+
     def refresh_visible(self) -> None:
         # Several forward passes: wait until the spin box or the typing settles.
         self._timer.start()
@@ -107,7 +120,24 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
 
     def redraw(self) -> None:
         self._timer.stop()
-        curves = scaling_curves(self.model.parameters)
+        parameters = self.model.parameters
+        if self.model.computes_at_once(self._estimated_seconds()):
+            self.worker.supersede()
+            self._draw(scaling_curves(parameters))
+        else:
+            self.worker.submit(functools.partial(scaling_curves, parameters))
+
+    def _estimated_seconds(self) -> float:
+        """The core's estimate of the largest of the lab's passes (about half of all it does)."""
+        try:
+            return 2 * self.model.estimated_seconds(d_k=DEFAULT_D_K_VALUES[-1], d_v=1)
+        except ValueError:
+            return math.inf  # sizes the model refuses: let the worker meet the lab's own refusal
+
+    def _failed(self, _ticket: int, error: BaseException) -> None:
+        raise error  # to the application's exception hook, as when the lab computed on the GUI thread
+
+    def _draw(self, curves: ScalingCurves) -> None:
         self._curves = curves
         d_k = curves.d_k.astype(float)
         self.lines["entropy_scaled"].setData(d_k, curves.entropy_scaled)

@@ -104,6 +104,7 @@ def run_screenshot(args) -> int:
                                  f"{'tiles' if args.tab == 'tiles' else 'tokens'}); got {args.position}")
             page.go_to(args.position - 1)
         app.processEvents()
+    _wait_for_workers(window, app)
     try:
         path = window.exporter.save_window_png(args.out, window)
     except OSError as error:
@@ -113,3 +114,19 @@ def run_screenshot(args) -> int:
     shown = f"step {args.step}" if args.tab == "steps" else f"tab {args.tab}"
     print(f"wrote {path} ({width}x{height}, {shown})")
     return 0
+
+
+def _wait_for_workers(window, app) -> None:
+    """A picture shows finished views: wait for what the tabs compute on their workers (large sizes)."""
+    from .worker import ComputeWorker
+
+    while True:
+        app.processEvents()
+        running = [worker for worker in window.findChildren(ComputeWorker) if worker.is_running()]
+        if window.model.worker.is_running():
+            running.append(window.model.worker)
+        if not running:
+            break
+        for worker in running:
+            worker.wait()
+    app.processEvents()

@@ -5,7 +5,7 @@ embed → project → QKᵀ → ÷√d_k → (mask) → softmax → A·V → con
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QScrollArea,
     QStyle,
     QToolButton,
@@ -23,7 +24,10 @@ from PySide6.QtWidgets import (
 from attention_stepper.core.lesson import LESSON
 
 from .i18n import Retranslating, core_text
-from .model import AttentionModel
+from .model import AttentionModel, Change
+
+#: A computation that runs longer than this shows the busy indicator (a shorter one would only flicker).
+BUSY_DELAY_MS = 150
 
 _CURRENT_STYLE = (
     "QToolButton:checked { background: #1565c0; color: white; font-weight: bold; border-radius: 4px; }"
@@ -63,8 +67,7 @@ class StageButtons(Retranslating, QWidget):
             layout.addWidget(button)
             self.buttons[step.key] = button
         layout.addStretch(1)
-        model.changed.connect(self._sync)
-        model.stepChanged.connect(self._sync)
+        model.changed.connect(self._model_changed)
         self._sync()
         self.retranslate()
 
@@ -106,6 +109,10 @@ class StageButtons(Retranslating, QWidget):
     def diverging_step(self) -> str | None:
         """The step marked in red, if any."""
         return self._diverging
+
+    def _model_changed(self, change: Change) -> None:
+        if change.computation or change.step:  # the steps there are, and the current one
+            self._sync()
 
     def _sync(self) -> None:
         shown = {step.key for step in self.model.steps}
@@ -153,9 +160,12 @@ class Navigator(Retranslating, QWidget):
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._advance)
         self.speed.valueChanged.connect(lambda seconds: self.timer.setInterval(int(seconds * 1000)))
-        model.stepChanged.connect(self._sync)
-        model.changed.connect(self._sync)
+        model.changed.connect(self._model_changed)
         self._sync()
+
+    def _model_changed(self, change: Change) -> None:
+        if change.computation or change.step:  # the number of steps, and the current one
+            self._sync()
 
     def retranslate(self) -> None:
         self.first_button.setToolTip(self.tr("First step (Home)"))
@@ -200,11 +210,10 @@ class Navigator(Retranslating, QWidget):
         self.last_button.setEnabled(index < count - 1)
         if self._icon_playing != self.playing:
             # Only when play/pause flips: a new icon asks for a layout, and that repaints the whole window.
-            self.play_button.blockSignals(True)
-            self.play_button.setChecked(self.playing)
-            self.play_button.setIcon(self.style().standardIcon(
-                QStyle.StandardPixmap.SP_MediaPause if self.playing else QStyle.StandardPixmap.SP_MediaPlay))
-            self.play_button.blockSignals(False)
+            with QSignalBlocker(self.play_button):
+                self.play_button.setChecked(self.playing)
+                self.play_button.setIcon(self.style().standardIcon(
+                    QStyle.StandardPixmap.SP_MediaPause if self.playing else QStyle.StandardPixmap.SP_MediaPlay))
             self._icon_playing = self.playing
 
 
@@ -215,9 +224,12 @@ class HeadSelector(Retranslating, QComboBox):
         super().__init__(parent)
         self.model = model
         self.currentIndexChanged.connect(self._chosen)
-        model.changed.connect(self._sync)
-        model.headChanged.connect(lambda _head: self._sync())
+        model.changed.connect(self._model_changed)
         self.retranslate()
+
+    def _model_changed(self, change: Change) -> None:
+        if change.parameters or change.head:  # the number of heads, and the one shown
+            self._sync()
 
     def _chosen(self, index: int) -> None:
         self.model.set_head(None if index <= 0 else index - 1)
@@ -227,30 +239,64 @@ class HeadSelector(Retranslating, QComboBox):
         self._sync(relabel=True)
 
     def _sync(self, relabel: bool = False) -> None:
-        self.blockSignals(True)
-        heads = self.model.parameters.heads
-        if relabel:
-            self.clear()
-        # Add or remove items at the end only: a cleared combo box re-measures itself and asks the
-        # whole window for a new layout, and the window then repaints far beyond the selector.
-        if self.count() == 0:
-            self.addItem(self.tr("All heads"))
-        while self.count() > heads + 1:
-            self.removeItem(self.count() - 1)
-        while self.count() < heads + 1:
-            self.addItem(self.tr("Head {0}").format(self.count()))
-        self.setCurrentIndex(0 if self.model.head is None else self.model.head + 1)
-        self.blockSignals(False)
+        with QSignalBlocker(self):
+            heads = self.model.parameters.heads
+            if relabel:
+                self.clear()
+            # Add or remove items at the end only: a cleared combo box re-measures itself and asks the
+            # whole window for a new layout, and the window then repaints far beyond the selector.
+            if self.count() == 0:
+                self.addItem(self.tr("All heads"))
+            while self.count() > heads + 1:
+                self.removeItem(self.count() - 1)
+            while self.count() < heads + 1:
+                self.addItem(self.tr("Head {0}").format(self.count()))
+            self.setCurrentIndex(0 if self.model.head is None else self.model.head + 1)
+
+
+class BusyIndicator(Retranslating, QProgressBar):
+    """A small moving bar shown while the model computes for longer than BUSY_DELAY_MS.
+
+    Its place in the row is kept while hidden, so showing it lays nothing out again.
+    """
+
+    def __init__(self, model: AttentionModel, parent=None):
+        super().__init__(parent)
+        self.setRange(0, 0)  # no known end: Qt draws a moving bar
+        self.setTextVisible(False)
+        self.setFixedSize(72, 10)
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.hide()
+        self._delay = QTimer(self)
+        self._delay.setSingleShot(True)
+        self._delay.setInterval(BUSY_DELAY_MS)
+        self._delay.timeout.connect(self.show)
+        model.busyChanged.connect(self._busy)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setToolTip(self.tr("Computing… the panels show the last result until the new one is ready"))
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self._delay.start()
+        else:
+            self._delay.stop()
+            self.hide()
 
 
 class StepBar(QWidget):
-    """The stages on one row (scrolling sideways in a narrow window); the head selector and navigator below."""
+    """The stages on one row (scrolling sideways in a narrow window); the head selector, busy indicator
+    and navigator below."""
 
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
         self.stages = StageButtons(model, self)
         self.navigator = Navigator(model, self)
         self.head_selector = HeadSelector(model, self)
+        self.busy = BusyIndicator(model, self)
         stages_scroll = QScrollArea(self)
         stages_scroll.setWidget(self.stages)
         stages_scroll.setWidgetResizable(True)
@@ -260,6 +306,7 @@ class StepBar(QWidget):
         controls_row = QHBoxLayout()
         controls_row.addWidget(self.head_selector)
         controls_row.addStretch(1)
+        controls_row.addWidget(self.busy)
         controls_row.addWidget(self.navigator)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 0)

@@ -26,7 +26,7 @@ from .heatmap import MatrixPanel
 from .heatmap.levels import GAPS
 from .i18n import Retranslating
 from .mask_legend import MaskLegend
-from .model import AttentionModel
+from .model import AttentionModel, Change
 from .panel_titles import gap_reasons, mask_gaps, panel_title
 
 #: Weight matrices are shown per head only when one head is chosen (all heads would be too many panels).
@@ -182,9 +182,7 @@ class StepView(Retranslating, QWidget):
         self.legend = MaskLegend(self)
         self._slots: list[Slot] = []
         self._mask_gaps: tuple[np.ndarray, set[str]] | None = None  # the masks' kinds, worked out once a refresh
-        model.changed.connect(self.refresh)
-        model.stepChanged.connect(self.refresh)
-        model.headChanged.connect(lambda _head: self.refresh())
+        model.changed.connect(self._model_changed)
         self.refresh()
 
     # --- what is shown ----------------------------------------------------------
@@ -233,6 +231,14 @@ class StepView(Retranslating, QWidget):
             panel.labelClicked.connect(lambda axis, index, k=key: self._label_clicked(k, axis, index))
             self._pool[(key, head)] = panel
         return panel
+
+    def _model_changed(self, change: Change) -> None:
+        if change.computation or change.step or change.head:  # the panels show all three
+            self.refresh()
+
+    def _model_changed(self, change: Change) -> None:
+        if change.computation or change.step or change.head:  # the panels show all three
+            self.refresh()
 
     def refresh(self) -> None:
         computation = self.model.computation

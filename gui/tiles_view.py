@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 
 from attention_stepper.core.computation import Computation
 from attention_stepper.core.formulas import subscript
@@ -42,7 +42,7 @@ from attention_stepper.core.tiles import (
 from .heatmap import MatrixPanel
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
-from .model import AttentionModel
+from .model import AttentionModel, Change
 from .walker import Walker
 
 #: The queries of a tile explained one by one, at most (the rest: "… and N more").
@@ -140,8 +140,7 @@ class TilesView(RefreshWhenShown, Retranslating, QWidget):
 
     def _listen(self, model: AttentionModel) -> None:
         """Every notification of the model goes to one method (it works out what changed itself)."""
-        model.changed.connect(self._follow_model)
-        model.headChanged.connect(self._follow_model)
+        model.changed.connect(self._model_changed)
 
     # --- for tests and the window ------------------------------------------------------
     def tiled(self) -> TiledAttention:
@@ -184,21 +183,23 @@ class TilesView(RefreshWhenShown, Retranslating, QWidget):
         return self.check.text()
 
     # --- following the model and the choices -------------------------------------------
+    def _model_changed(self, change: Change) -> None:
+        if change.computation or change.head:
+            self._follow_model()
+
     def _follow_model(self, *_signal_args) -> None:
         """Keep the spin boxes within the new sizes; follow a head chosen in the Steps tab."""
         computation = self.model.computation
         limits = ((self.head, computation.parameters.heads), (self.block_rows, len(computation.tokens)),
                   (self.block_columns, len(computation.key_labels)))
         for box, most in limits:
-            box.blockSignals(True)
-            box.setMaximum(most)  # clamps the value too
-            box.blockSignals(False)
+            with QSignalBlocker(box):
+                box.setMaximum(most)  # clamps the value too
         if self.model.head != self._model_head:
             self._model_head = self.model.head
             if self.model.head is not None:
-                self.head.blockSignals(True)
-                self.head.setValue(self.model.head + 1)
-                self.head.blockSignals(False)
+                with QSignalBlocker(self.head):
+                    self.head.setValue(self.model.head + 1)
         self.mark_stale()
 
     def _head_chosen(self) -> None:

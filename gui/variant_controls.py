@@ -22,6 +22,7 @@ from attention_stepper.core.variants import ROPE_STYLES
 
 from .controls import TYPING_DEBOUNCE_MS, ErrorLabel
 from .i18n import Retranslating
+from .model import Change
 from .model import AttentionModel
 
 
@@ -47,8 +48,12 @@ class VariantControl(Retranslating, QWidget):
 
     def _connect_model(self) -> None:
         """The one place the model's notifications arrive."""
-        self.model.changed.connect(self._refresh)
+        self.model.changed.connect(self._model_changed)
         self.model.errorChanged.connect(self._on_error)
+
+    def _model_changed(self, change: Change) -> None:
+        if change.parameters:  # the controls show parameters only
+            self._refresh()
 
     def _layout(self, *editors: QWidget) -> None:
         for editor in editors:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSizePolicy, QTool
 
 from .controls import ErrorLabel
 from .i18n import Retranslating
-from .model import AttentionModel
+from .model import AttentionModel, Change
 from .presets import PRESETS, apply_preset, matching_preset, preset_name, preset_tooltip
 from .variant_controls import (
     FlagChoice,
@@ -49,7 +49,11 @@ class PresetChoice(Retranslating, QWidget):
 
     def _connect_model(self) -> None:
         """The one place the model's notifications arrive."""
-        self.model.changed.connect(self._refresh)
+        self.model.changed.connect(self._model_changed)
+
+    def _model_changed(self, change: Change) -> None:
+        if change.parameters:
+            self._refresh()
 
     def _chosen(self, index: int) -> None:
         key = self.editor.itemData(index)

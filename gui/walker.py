@@ -9,7 +9,7 @@ tooltips (in its own words: "Next tile", "Next token").
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QStyle, QToolButton, QWidget
 
 
@@ -126,9 +126,8 @@ class Walker(QWidget):
         self.previous_button.setEnabled(not at_start)
         self.next_button.setEnabled(not at_end)
         self.last_button.setEnabled(not at_end)
-        self.play_button.blockSignals(True)
-        self.play_button.setChecked(self.playing)  # a click has checked it already; playing decides
-        self.play_button.blockSignals(False)
+        with QSignalBlocker(self.play_button):
+            self.play_button.setChecked(self.playing)  # a click has checked it already; playing decides
         if self._icon_playing != self.playing:  # a new icon asks for a layout: only when play/pause flips
             self.play_button.setIcon(self.style().standardIcon(
                 QStyle.StandardPixmap.SP_MediaPause if self.playing else QStyle.StandardPixmap.SP_MediaPlay))

@@ -2,160 +2,168 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name>BusyIndicator</name>
+        <message>
+            <location filename="../../gui/step_bar.py" line="280" />
+            <source>Computing… the panels show the last result until the new one is ready</source>
+            <translation>正在计算……新结果就绪之前，面板显示上一次的结果</translation>
+        </message>
+    </context>
+    <context>
         <name>CompareView</name>
         <message>
-            <location filename="../../gui/compare_view.py" line="215" />
+            <location filename="../../gui/compare_view.py" line="219" />
             <source>yours: {0}</source>
             <extracomment>The lesson step that computes each dumped array (q, k, v → project; weights → softmax…). The lesson step of the first divergence ("" when everything matches or no dump is open). The person pressed "Open a dump…" (the main window asks for the file).</extracomment>
             <translation>你的：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="215" />
+            <location filename="../../gui/compare_view.py" line="219" />
             <source>ours: {0}</source>
             <translation>我们的：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="216" />
+            <location filename="../../gui/compare_view.py" line="220" />
             <source>yours − ours</source>
             <translation>你的 − 我们的</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="224" />
+            <location filename="../../gui/compare_view.py" line="228" />
             <source>Open a dump…</source>
             <translation>打开转储文件…</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="225" />
+            <location filename="../../gui/compare_view.py" line="229" />
             <source>Compare the intermediates of your own attention code with ours</source>
             <translation>把你自己的注意力代码的中间结果与我们的逐步比较</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="226" />
+            <location filename="../../gui/compare_view.py" line="230" />
             <source>Step:</source>
             <translation>步骤：</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="227" />
+            <location filename="../../gui/compare_view.py" line="231" />
             <source>Head:</source>
             <translation>头：</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="229" />
+            <location filename="../../gui/compare_view.py" line="233" />
             <source>Step</source>
             <translation>步骤</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="229" />
+            <location filename="../../gui/compare_view.py" line="233" />
             <source>Max abs error</source>
             <translation>最大绝对误差</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="229" />
+            <location filename="../../gui/compare_view.py" line="233" />
             <source>Max rel error</source>
             <translation>最大相对误差</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="229" />
+            <location filename="../../gui/compare_view.py" line="233" />
             <source>Worst cell</source>
             <translation>误差最大的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="230" />
+            <location filename="../../gui/compare_view.py" line="234" />
             <source>Match</source>
             <translation>一致</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="230" />
+            <location filename="../../gui/compare_view.py" line="234" />
             <source>Yours / ours there</source>
             <translation>该处：你的 / 我们的</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="233" />
+            <location filename="../../gui/compare_view.py" line="237" />
             <source>Could not use this dump: {0}</source>
             <translation>无法使用这个转储文件：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="236" />
+            <location filename="../../gui/compare_view.py" line="240" />
             <source>Save x, the weights and the intermediates of your own attention code with numpy.savez (q, k, v, scores, weights, output…), then open the file: each step is compared with ours and the known mistakes are tried to explain the first difference.</source>
             <translation>用 numpy.savez 保存 x、权重以及你自己的注意力代码的中间结果（q、k、v、scores、weights、output…），再打开这个文件：每一步都会与我们的结果比较，并逐一尝试已知的错误，找出第一处差异的原因。</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="240" />
+            <location filename="../../gui/compare_view.py" line="244" />
             <source>{0}: {1} (tolerance {2} + {3}·|ours|)</source>
             <translation>{0}：{1}（容差 {2} + {3}·|我们的|）</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="250" />
+            <location filename="../../gui/compare_view.py" line="254" />
             <source>All steps match.</source>
             <translation>所有步骤都一致。</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="252" />
+            <location filename="../../gui/compare_view.py" line="256" />
             <source>First divergence: {0} (the step marked red on the step bar)</source>
             <translation>第一处差异：{0}（步骤栏上标红的那一步）</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="268" />
+            <location filename="../../gui/compare_view.py" line="272" />
             <source>all heads {0}</source>
             <translation>全部头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="269" />
+            <location filename="../../gui/compare_view.py" line="273" />
             <source>key/value head {0} {1}</source>
             <translation>键/值头 {0} {1}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="269" />
+            <location filename="../../gui/compare_view.py" line="273" />
             <source>head {0} {1}</source>
             <translation>头 {0} {1}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="274" />
+            <location filename="../../gui/compare_view.py" line="278" />
             <source>{0} tokens</source>
             <translation>{0} 个词</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="274" />
+            <location filename="../../gui/compare_view.py" line="278" />
             <source>heads {0}</source>
             <translation>头数 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="276" />
+            <location filename="../../gui/compare_view.py" line="280" />
             <source>key/value heads {0}</source>
             <translation>键/值头数 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="279" />
+            <location filename="../../gui/compare_view.py" line="283" />
             <source>cross-attention ({0} memory tokens)</source>
             <translation>交叉注意力（{0} 个记忆词）</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="280" />
+            <location filename="../../gui/compare_view.py" line="284" />
             <source>biases</source>
             <translation>偏置</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="280" />
+            <location filename="../../gui/compare_view.py" line="284" />
             <source>causal</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="281" />
+            <location filename="../../gui/compare_view.py" line="285" />
             <source>window {0}</source>
             <translation>窗口 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="283" />
+            <location filename="../../gui/compare_view.py" line="287" />
             <source>unscaled</source>
             <translation>不缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="284" />
+            <location filename="../../gui/compare_view.py" line="288" />
             <source>scale {0}</source>
             <translation>缩放 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="287" />
+            <location filename="../../gui/compare_view.py" line="291" />
             <source>, </source>
             <translation>，</translation>
         </message>
@@ -163,72 +171,72 @@
     <context>
         <name>ControlsPanel</name>
         <message>
-            <location filename="../../gui/controls.py" line="318" />
+            <location filename="../../gui/controls.py" line="365" />
             <source>&amp;Sentence</source>
             <translation>句子(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="319" />
+            <location filename="../../gui/controls.py" line="366" />
             <source>&amp;Tokens</source>
             <translation>分词(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="320" />
+            <location filename="../../gui/controls.py" line="367" />
             <source>&amp;Heads h</source>
             <translation>头数 h(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="324" />
+            <location filename="../../gui/controls.py" line="371" />
             <source>S&amp;eed</source>
             <translation>随机种子(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="326" />
+            <location filename="../../gui/controls.py" line="373" />
             <source>Number of attention heads h. Each head has its own W_Q, W_K and W_V (default {0}).</source>
             <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="328" />
+            <location filename="../../gui/controls.py" line="375" />
             <source>Width of each word vector: the columns of X and of the output (default {0}).</source>
             <translation>每个词向量的维度:X 和输出的列数(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="330" />
+            <location filename="../../gui/controls.py" line="377" />
             <source>Width of queries and keys; the scores are divided by √d_k (default {0}). Free: not tied to d_model / h.</source>
             <translation>查询和键的维度;得分要除以 √d_k(默认 {0})。可以自由设置,不必等于 d_model / h。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="332" />
+            <location filename="../../gui/controls.py" line="379" />
             <source>Seed of the random word vectors and weights: same seed, same numbers.</source>
             <translation>随机词向量和权重的种子:种子相同,数字就相同。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="333" />
+            <location filename="../../gui/controls.py" line="380" />
             <source>Causal mask</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="335" />
+            <location filename="../../gui/controls.py" line="382" />
             <source>Hide later tokens: each token attends only to itself and earlier tokens (as in GPT).</source>
             <translation>遮住后面的词:每个词只能关注它自己和它前面的词(GPT 就是这样)。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="336" />
+            <location filename="../../gui/controls.py" line="383" />
             <source>Positional encoding</source>
             <translation>位置编码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="338" />
+            <location filename="../../gui/controls.py" line="385" />
             <source>Add the sinusoidal position pattern to X, so that word order matters.</source>
             <translation>给 X 加上正弦位置编码,让词的顺序产生影响。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="339" />
+            <location filename="../../gui/controls.py" line="386" />
             <source>Skip the ÷√d_k scaling</source>
             <translation>跳过 ÷√d_k 缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="341" />
+            <location filename="../../gui/controls.py" line="388" />
             <source>An experiment: leave the scores unscaled and watch softmax saturate as d_k grows (see the scaling lab). Export records it in the manifest.</source>
             <translation>一个小实验:不缩放得分,看 d_k 变大时 softmax 怎样饱和(见“缩放实验室”)。导出时会记录在 manifest 里。</translation>
         </message>
@@ -236,142 +244,142 @@
     <context>
         <name>DecodeView</name>
         <message>
-            <location filename="../../gui/decode_view.py" line="181" />
+            <location filename="../../gui/decode_view.py" line="184" />
             <source>Decoding caches the keys and values of the tokens generated so far, so it needs self-attention: with a memory (cross-attention) the keys and values come from the memory, computed once. Leave out the memory sentence to see generation.</source>
             <translation>逐词生成时缓存的是已经生成的词的键和值，所以它需要自注意力；有记忆句子（交叉注意力）时，键和值来自记忆，只算一次。去掉记忆句子，就能看到生成过程。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="197" />
+            <location filename="../../gui/decode_view.py" line="200" />
             <source>The computation in the Steps tab is not causal, but generation is: a token cannot attend to words not written yet. Each row here is compared with the causal pass of the same sentence and weights.</source>
             <translation>“步骤”页里的计算没有用因果掩码，但生成一定是因果的：一个词不能关注还没写出来的词。这里的每一行都和同一句子、同一组权重的因果计算相比较。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="205" />
+            <location filename="../../gui/decode_view.py" line="208" />
             <source>token {0} of {1}: {2}</source>
             <translation>第 {0} 个词（共 {1} 个）：{2}</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="220" />
+            <location filename="../../gui/decode_view.py" line="223" />
             <source>{0} tokens</source>
             <translation>{0} 个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="226" />
+            <location filename="../../gui/decode_view.py" line="229" />
             <source>kv head {0}</source>
             <translation>键/值头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="239" />
+            <location filename="../../gui/decode_view.py" line="242" />
             <source>the full causal pass</source>
             <translation>完整的因果计算</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="248" />
+            <location filename="../../gui/decode_view.py" line="251" />
             <source>&lt;b&gt;Step {0} of {1}: the token &lt;i&gt;{2}&lt;/i&gt;&lt;/b&gt; (position {3}). Its embedding x is projected once: q for each of the {4} query heads, k and v for each of the {5} key/value heads.</source>
             <translation>&lt;b&gt;第 {0} 步（共 {1} 步）：词 &lt;i&gt;{2}&lt;/i&gt;&lt;/b&gt;（位置 {3}）。它的词向量 x 只投影一次：{4} 个查询头各得到一个 q，{5} 个键/值头各得到一个 k 和一个 v。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="251" />
+            <location filename="../../gui/decode_view.py" line="254" />
             <source>k and v are appended to the cache, one row per key/value head: it now holds {0} tokens. The keys and values of the earlier tokens are read from it, never computed again.</source>
             <translation>k 和 v 追加到缓存里，每个键/值头加一行：缓存里现在有 {0} 个词。前面那些词的键和值直接从缓存里读，不再重新计算。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="255" />
+            <location filename="../../gui/decode_view.py" line="258" />
             <source>{0} query heads share {1} key/value heads (grouped-query attention), so the cache holds {1} heads of keys and values, not {0}: it is that much smaller.</source>
             <translation>{0} 个查询头共用 {1} 个键/值头（分组查询注意力），所以缓存里只存 {1} 个头的键和值，而不是 {0} 个：缓存也就小了这么多。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="260" />
+            <location filename="../../gui/decode_view.py" line="263" />
             <source>With RoPE, q and k are turned by the angle of position {0}: the token's index in the sequence, which is the number of tokens already in the cache. Counting from 1 instead, or turning every new token as if it were at position 0, is the classic off-by-one of hand-written decoders: the cached keys would no longer be those of the full pass.</source>
             <translation>用了 RoPE 时，q 和 k 按位置 {0} 的角度旋转：位置就是这个词在序列里的下标，也就是缓存里已有的词数。改成从 1 开始数，或者把每个新词都当作位置 0 来旋转，就是手写解码器里经典的“差一”错误：缓存里的键就和完整计算的对不上了。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="264" />
+            <location filename="../../gui/decode_view.py" line="267" />
             <source>Only the new query row is computed: per head {0} scores (one per cached token), their softmax weights and the weighted sum of the cached values; W_O then gives this token's output.</source>
             <translation>只计算新查询这一行：每个头 {0} 个得分（缓存里每个词一个）、它们的 softmax 权重，以及缓存中值向量的加权和；再乘上 W_O，就得到这个词的输出。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="268" />
+            <location filename="../../gui/decode_view.py" line="271" />
             <source>With the sliding window of {0}, only the last {0} tokens (this one included) are visible; older keys stay in this cache but are masked (a real sliding-window cache drops them).</source>
             <translation>滑动窗口为 {0} 时，只看得见最近的 {0} 个词（包括这个词本身）；更早的键还留在这里的缓存中，但被掩码遮住了（真正的滑动窗口缓存会把它们丢掉）。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="272" />
+            <location filename="../../gui/decode_view.py" line="275" />
             <source>This is a padding token: it is cached like the others, but no query attends to it.</source>
             <translation>这是一个填充词：它和别的词一样进了缓存，但没有任何查询会关注它。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="280" />
+            <location filename="../../gui/decode_view.py" line="283" />
             <source>&lt;b&gt;Row {0} of the full causal pass&lt;/b&gt;: max |difference| of the weights {1}, of head_output {2}, of the output {3}.</source>
             <translation>&lt;b&gt;完整因果计算的第 {0} 行&lt;/b&gt;：最大 |差值|：权重 {1}，head_output {2}，输出 {3}。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="283" />
+            <location filename="../../gui/decode_view.py" line="286" />
             <source>&lt;b&gt;Cache&lt;/b&gt;: {0} tokens × {1} key/value heads × (d_k {2} + d_v {3}) × 8 bytes = {4} bytes, kept from step to step; this step appended {5} bytes.</source>
             <translation>&lt;b&gt;缓存&lt;/b&gt;：{0} 个词 × {1} 个键/值头 × (d_k {2} + d_v {3}) × 8 字节 = {4} 字节，一步步保留下来；这一步追加了 {5} 字节。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="286" />
+            <location filename="../../gui/decode_view.py" line="289" />
             <source>&lt;b&gt;Without a cache&lt;/b&gt; this step would compute K and V of all {0} tokens again: {1} bytes of new keys and values instead of {2}.</source>
             <translation>&lt;b&gt;如果没有缓存&lt;/b&gt;，这一步要把全部 {0} 个词的 K 和 V 重新算一遍：新算出的键和值共 {1} 字节，而不是 {2} 字节。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="293" />
+            <location filename="../../gui/decode_view.py" line="296" />
             <source>A decoder writes one token at a time. Each new token's query attends to the keys of every token so far; those keys and values never change, so they are kept in the KV cache and only the new token's k and v are computed and appended. One row of scores, weights and output per step, equal to that row of the full causal pass.</source>
             <translation>解码器一次只写一个词。每个新词的查询要关注到目前为止所有词的键；这些键和值不会再变，所以存进 KV 缓存，每一步只计算新词的 k 和 v 并追加进去。每一步只算一行得分、权重和输出，结果和完整因果计算的那一行相同。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="297" />
+            <location filename="../../gui/decode_view.py" line="300" />
             <source>First token</source>
             <translation>第一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="297" />
+            <location filename="../../gui/decode_view.py" line="300" />
             <source>Previous token</source>
             <translation>上一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="298" />
+            <location filename="../../gui/decode_view.py" line="301" />
             <source>Play / pause: feed the next token automatically</source>
             <translation>播放 / 暂停：自动送入下一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="298" />
+            <location filename="../../gui/decode_view.py" line="301" />
             <source>Next token</source>
             <translation>下一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="299" />
+            <location filename="../../gui/decode_view.py" line="302" />
             <source>Last token</source>
             <translation>最后一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="299" />
+            <location filename="../../gui/decode_view.py" line="302" />
             <source>Seconds per token while playing</source>
             <translation>播放时每个词停留的秒数</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="300" />
+            <location filename="../../gui/decode_view.py" line="303" />
             <source> s/token</source>
             <translation> 秒/词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="306" />
+            <location filename="../../gui/decode_view.py" line="309" />
             <source>&lt;b&gt;The new token&lt;/b&gt;, projected once</source>
             <translation>&lt;b&gt;新词&lt;/b&gt;，只投影一次</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="307" />
+            <location filename="../../gui/decode_view.py" line="310" />
             <source>&lt;b&gt;The KV cache&lt;/b&gt;, one row per token per key/value head (the outlined row was just appended)</source>
             <translation>&lt;b&gt;KV 缓存&lt;/b&gt;：每个词在每个键/值头里占一行（框出的那一行是刚追加的）</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="309" />
+            <location filename="../../gui/decode_view.py" line="312" />
             <source>&lt;b&gt;Only the new query row&lt;/b&gt;: its scores, weights and output</source>
             <translation>&lt;b&gt;只算新查询这一行&lt;/b&gt;：它的得分、权重和输出</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="310" />
+            <location filename="../../gui/decode_view.py" line="313" />
             <source>&lt;b&gt;The full causal pass&lt;/b&gt; (row t outlined): what the rows must equal</source>
             <translation>&lt;b&gt;完整的因果计算&lt;/b&gt;（框出第 t 行）：每一行都应该等于它</translation>
         </message>
@@ -401,7 +409,7 @@ Your work is still open; you can go on.</source>
     <context>
         <name>ExplanationPane</name>
         <message>
-            <location filename="../../gui/explanation.py" line="31" />
+            <location filename="../../gui/explanation.py" line="33" />
             <source>What the current step computes, with the sizes of the matrices right now</source>
             <translation>当前这一步算的是什么,以及此刻各矩阵的形状</translation>
         </message>
@@ -534,17 +542,17 @@ Your work is still open; you can go on.</source>
     <context>
         <name>HeadSelector</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="226" />
+            <location filename="../../gui/step_bar.py" line="238" />
             <source>Show all heads side by side, or one head large</source>
             <translation>并排显示所有头,或者放大显示一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="237" />
+            <location filename="../../gui/step_bar.py" line="249" />
             <source>All heads</source>
             <translation>全部头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="241" />
+            <location filename="../../gui/step_bar.py" line="253" />
             <source>Head {0}</source>
             <translation>第 {0} 个头</translation>
         </message>
@@ -552,52 +560,52 @@ Your work is still open; you can go on.</source>
     <context>
         <name>HeadStatisticsView</name>
         <message>
-            <location filename="../../gui/head_stats.py" line="115" />
+            <location filename="../../gui/head_stats.py" line="136" />
             <source>{0} (K/V {1})</source>
             <translation>{0}（K/V {1}）</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="124" />
+            <location filename="../../gui/head_stats.py" line="145" />
             <source>Cross-attention: the keys are another sentence's tokens, so no distance between a query and a key exists.</source>
             <translation>交叉注意力：键来自另一个句子的词，所以查询和键之间没有距离可言。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="134" />
+            <location filename="../../gui/head_stats.py" line="154" />
             <source>Query heads sharing a key/value head (K/V in the table) compare their own queries with the same keys.</source>
             <translation>共享同一个键/值头（表中的 K/V）的查询头，用各自的查询去比较同一组键。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="137" />
+            <location filename="../../gui/head_stats.py" line="157" />
             <source>Cross-attention: the columns are the memory sentence's tokens; a distance between the two sentences means nothing, so it is left out (—).</source>
             <translation>交叉注意力：各列是记忆句子的词；两个句子之间的距离没有意义，所以不计算（—）。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="140" />
+            <location filename="../../gui/head_stats.py" line="160" />
             <source>NaN: in {0} some scores overflowed, so softmax gave NaN (see the hatched cells on the steps).</source>
             <translation>NaN：在 {0} 下有些得分溢出了，softmax 因此得到 NaN（见各步骤里带斜线的格子）。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="147" />
+            <location filename="../../gui/head_stats.py" line="167" />
             <source>Every head's attention weights side by side: heads with their own W matrices look at the sentence differently. Low entropy means a head focuses on few tokens; the distance says how far away (in tokens) a query looks on average.</source>
             <translation>并排显示每个头的注意力权重:各个头有自己的 W 矩阵,看句子的方式也不同。熵低表示这个头只关注少数几个词;距离表示一个查询平均往多远(以词计)的地方看。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="151" />
+            <location filename="../../gui/head_stats.py" line="171" />
             <source>Head</source>
             <translation>头</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="151" />
+            <location filename="../../gui/head_stats.py" line="171" />
             <source>Mean entropy (nats)</source>
             <translation>平均熵(奈特)</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="151" />
+            <location filename="../../gui/head_stats.py" line="171" />
             <source>Mean distance (tokens)</source>
             <translation>平均距离(词)</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="152" />
+            <location filename="../../gui/head_stats.py" line="172" />
             <source>Most attended token, per query</source>
             <translation>每个查询最关注的词</translation>
         </message>
@@ -605,22 +613,22 @@ Your work is still open; you can go on.</source>
     <context>
         <name>KvHeadsChoice</name>
         <message>
-            <location filename="../../gui/variant_controls.py" line="137" />
+            <location filename="../../gui/variant_controls.py" line="142" />
             <source>Fewer key/value heads than query heads: neighbouring query heads share one K and V (grouped-query attention, as Llama 2 70B, Llama 3, Qwen, Mistral); 1 is multi-query attention. It must divide the number of heads.</source>
             <translation>键/值头比查询头少：相邻的几个查询头共用一组 K 和 V（分组查询注意力，Llama 2 70B、Llama 3、Qwen、Mistral 都这样做）；只有 1 个时就是多查询注意力。它必须能整除头数。</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="153" />
+            <location filename="../../gui/variant_controls.py" line="158" />
             <source>{0} (= heads)</source>
             <translation>{0}（= 头数）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="155" />
+            <location filename="../../gui/variant_controls.py" line="160" />
             <source>1 (multi-query)</source>
             <translation>1（多查询）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="157" />
+            <location filename="../../gui/variant_controls.py" line="162" />
             <source>{0} (grouped, {1} query heads each)</source>
             <translation>{0}（分组，每组 {1} 个查询头）</translation>
         </message>
@@ -628,338 +636,338 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../gui/main_window.py" line="210" />
+            <location filename="../../gui/main_window.py" line="211" />
             <source>Attention Stepper</source>
             <extracomment>Each tab's page by the name the screenshot command's --tab gives it (cli.SCREENSHOT_TABS).</extracomment>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="212" />
+            <location filename="../../gui/main_window.py" line="213" />
             <source>&amp;Export all matrices…</source>
             <translation>导出全部矩阵(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="213" />
+            <location filename="../../gui/main_window.py" line="214" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
             <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="214" />
+            <location filename="../../gui/main_window.py" line="215" />
             <source>Export this &amp;step as CSV…</source>
             <translation>把这一步导出为 CSV(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="215" />
+            <location filename="../../gui/main_window.py" line="216" />
             <source>Write the matrices of the current step as CSV files</source>
             <translation>把当前这一步的矩阵写成 CSV 文件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="216" />
+            <location filename="../../gui/main_window.py" line="217" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
             <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="217" />
+            <location filename="../../gui/main_window.py" line="218" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
             <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="218" />
+            <location filename="../../gui/main_window.py" line="219" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
             <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="219" />
+            <location filename="../../gui/main_window.py" line="220" />
             <source>Save all panels of the current step as PNG or SVG</source>
             <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="220" />
+            <location filename="../../gui/main_window.py" line="221" />
             <source>&amp;Copy matrix</source>
             <translation>复制矩阵(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="221" />
+            <location filename="../../gui/main_window.py" line="222" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
             <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="222" />
+            <location filename="../../gui/main_window.py" line="223" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="222" />
+            <location filename="../../gui/main_window.py" line="223" />
             <source>Quit Attention Stepper</source>
             <translation>退出本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="223" />
+            <location filename="../../gui/main_window.py" line="224" />
             <source>&amp;Open weights…</source>
             <translation>打开权重(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="224" />
+            <location filename="../../gui/main_window.py" line="225" />
             <source>Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)</source>
             <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O(本程序的格式,或 PyTorch MultiheadAttention 的格式)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="225" />
+            <location filename="../../gui/main_window.py" line="226" />
             <source>Save &amp;weights…</source>
             <translation>保存权重(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="226" />
+            <location filename="../../gui/main_window.py" line="227" />
             <source>Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)</source>
             <translation>把当前权重存为 .npz,可选本程序的格式或 PyTorch 的格式(后者要求 d_k = d_v = d_model / h)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="227" />
+            <location filename="../../gui/main_window.py" line="228" />
             <source>&amp;Reset to random weights</source>
             <translation>重置为随机权重(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="228" />
+            <location filename="../../gui/main_window.py" line="229" />
             <source>Go back to the seeded random weights (from a real model: of the same sizes)</source>
             <translation>回到由种子生成的随机权重(从真实模型回来时保持同样的尺寸)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="229" />
+            <location filename="../../gui/main_window.py" line="230" />
             <source>&amp;Open session…</source>
             <translation>打开会话(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="230" />
+            <location filename="../../gui/main_window.py" line="231" />
             <source>Open a saved session: sentence, parameters, weights and edited cells</source>
             <translation>打开保存过的会话:句子、参数、权重和改过的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="231" />
+            <location filename="../../gui/main_window.py" line="232" />
             <source>&amp;Save session…</source>
             <translation>保存会话(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="232" />
+            <location filename="../../gui/main_window.py" line="233" />
             <source>Save the sentence, every parameter, the weights and edited cells in one file</source>
             <translation>把句子、所有参数、权重和改过的单元格保存到一个文件里</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="233" />
+            <location filename="../../gui/main_window.py" line="234" />
             <source>&amp;Compare with my implementation…</source>
             <translation>与我的实现比较(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="234" />
+            <location filename="../../gui/main_window.py" line="235" />
             <source>Open a dump of your own attention code's x, weights and intermediates and see where it differs</source>
             <translation>打开你自己的注意力代码保存的 x、权重和中间结果，看看哪里不同</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="235" />
+            <location filename="../../gui/main_window.py" line="236" />
             <source>&amp;Reset edited cells</source>
             <translation>还原改过的单元格(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="236" />
+            <location filename="../../gui/main_window.py" line="237" />
             <source>Return every cell you typed over (marked with an orange corner) to its value</source>
             <translation>把你改过的每个单元格(右上角有橙色标记)恢复原值</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="237" />
+            <location filename="../../gui/main_window.py" line="238" />
             <source>&amp;Next step</source>
             <translation>下一步(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="238" />
+            <location filename="../../gui/main_window.py" line="239" />
             <source>&amp;Previous step</source>
             <translation>上一步(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="239" />
+            <location filename="../../gui/main_window.py" line="240" />
             <source>&amp;First step</source>
             <translation>第一步(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="240" />
+            <location filename="../../gui/main_window.py" line="241" />
             <source>&amp;Last step</source>
             <translation>最后一步(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="241" />
+            <location filename="../../gui/main_window.py" line="242" />
             <source>Play / &amp;pause</source>
             <translation>播放 / 暂停(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="242" />
+            <location filename="../../gui/main_window.py" line="243" />
             <source>&amp;All heads</source>
             <translation>全部头(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="242" />
+            <location filename="../../gui/main_window.py" line="243" />
             <source>Show every head side by side</source>
             <translation>并排显示每一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="243" />
+            <location filename="../../gui/main_window.py" line="244" />
             <source>&amp;How to read this</source>
             <translation>怎么看这些图(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="244" />
+            <location filename="../../gui/main_window.py" line="245" />
             <source>&amp;About Attention Stepper</source>
             <translation>关于本程序(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="250" />
+            <location filename="../../gui/main_window.py" line="251" />
             <source>Steps</source>
             <translation>分步</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="251" />
+            <location filename="../../gui/main_window.py" line="252" />
             <source>A token's journey</source>
             <translation>一个词的旅程</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="252" />
+            <location filename="../../gui/main_window.py" line="253" />
             <source>Head statistics</source>
             <translation>各头统计</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="253" />
+            <location filename="../../gui/main_window.py" line="254" />
             <source>Scaling lab: why √d_k</source>
             <translation>缩放实验室:为什么除以 √d_k</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="254" />
+            <location filename="../../gui/main_window.py" line="255" />
             <source>Compare</source>
             <translation>比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="255" />
+            <location filename="../../gui/main_window.py" line="256" />
             <source>Walk through the computation one step at a time</source>
             <translation>一步一步地走完整个计算</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="256" />
+            <location filename="../../gui/main_window.py" line="257" />
             <source>One token through one head: dot products, softmax, weighted sum</source>
             <translation>跟着一个词走过一个头:点积、softmax、加权求和</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="257" />
+            <location filename="../../gui/main_window.py" line="258" />
             <source>Compare all heads: their attention, entropy and distance</source>
             <translation>比较所有的头:注意力、熵和距离</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="258" />
+            <location filename="../../gui/main_window.py" line="259" />
             <source>Entropy and largest weight against d_k, with and without scaling</source>
             <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="259" />
+            <location filename="../../gui/main_window.py" line="260" />
             <source>Your own implementation's matrices next to ours, and what went wrong</source>
             <translation>你自己实现的矩阵与我们的并排显示，并指出哪里出了错</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="261" />
+            <location filename="../../gui/main_window.py" line="262" />
             <source>Online softmax (FlashAttention)</source>
             <translation>在线 softmax（FlashAttention）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="262" />
+            <location filename="../../gui/main_window.py" line="263" />
             <source>One head computed tile by tile with a running max and sum: the same numbers without ever holding the n × n scores</source>
             <translation>一个头按块计算，边算边更新最大值和总和：结果完全相同，却从不需要存下整个 n × n 的得分矩阵</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="264" />
+            <location filename="../../gui/main_window.py" line="265" />
             <source>Generate (KV cache)</source>
             <translation>逐词生成（KV 缓存）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="265" />
+            <location filename="../../gui/main_window.py" line="266" />
             <source>The sentence generated one token at a time: keys and values cached, one new row of attention per step</source>
             <translation>一次生成一个词：缓存键和值，每一步只算一行新的注意力</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="269" />
+            <location filename="../../gui/main_window.py" line="270" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="270" />
+            <location filename="../../gui/main_window.py" line="271" />
             <source>Recent &amp;sessions</source>
             <translation>最近的会话(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="272" />
+            <location filename="../../gui/main_window.py" line="273" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="273" />
+            <location filename="../../gui/main_window.py" line="274" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="274" />
+            <location filename="../../gui/main_window.py" line="275" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="275" />
+            <location filename="../../gui/main_window.py" line="276" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="276" />
+            <location filename="../../gui/main_window.py" line="277" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="297" />
+            <location filename="../../gui/main_window.py" line="298" />
             <source>(none yet)</source>
             <translation>(还没有)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="308" />
+            <location filename="../../gui/main_window.py" line="309" />
             <source>Edit a cell</source>
             <translation>修改单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="309" />
+            <location filename="../../gui/main_window.py" line="310" />
             <source>New value for {0}[{1}, {2}] (every later matrix is recomputed):</source>
             <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="320" />
+            <location filename="../../gui/main_window.py" line="321" />
             <source>Compare with my implementation</source>
             <translation>与我的实现比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="321" />
+            <location filename="../../gui/main_window.py" line="322" />
             <source>Dumps (*.npz *.safetensors);;All files (*)</source>
             <translation>转储文件 (*.npz *.safetensors);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="341" />
+            <location filename="../../gui/main_window.py" line="343" />
             <source>Could not save the settings to {0}: {1}. Changes will be forgotten when the app closes.</source>
             <translation>无法将设置保存到 {0}：{1}。关闭应用后，这些更改将会丢失。</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="352" />
+            <location filename="../../gui/main_window.py" line="358" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="356" />
+            <location filename="../../gui/main_window.py" line="362" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="357" />
+            <location filename="../../gui/main_window.py" line="363" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="367" />
+            <location filename="../../gui/main_window.py" line="373" />
             <source>How to read this</source>
             <translation>怎么看这些图</translation>
         </message>
@@ -1053,12 +1061,12 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>MemoryEdit</name>
         <message>
-            <location filename="../../gui/variant_controls.py" line="280" />
+            <location filename="../../gui/variant_controls.py" line="285" />
             <source>Another sentence: K and V come from it</source>
             <translation>另一个句子：K 和 V 由它得来</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="282" />
+            <location filename="../../gui/variant_controls.py" line="287" />
             <source>Cross-attention (as a translation model's decoder reads its encoder): the queries come from the sentence, the keys and values from this memory sentence. Leave it empty for self-attention. The causal mask, RoPE, ALiBi and a window compare positions, so they are refused with a memory.</source>
             <translation>交叉注意力（就像翻译模型的解码器读取编码器的输出）：查询来自句子，键和值来自这个记忆句子。留空就是自注意力。因果掩码、RoPE、ALiBi 和窗口都要比较位置，所以有记忆句子时不能使用。</translation>
         </message>
@@ -1102,30 +1110,30 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
             <translation>{0},第 {1} 层 — 注意力分步演示</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="102" />
+            <location filename="../../gui/model_actions.py" line="106" />
             <source>Attention Stepper</source>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="110" />
+            <location filename="../../gui/model_actions.py" line="114" />
             <source>Real model: {0} ({1}) · layer {2} of 0–{3}</source>
             <translation>真实模型:{0}({1})· 第 {2} 层(共 0–{3} 层)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="112" />
+            <location filename="../../gui/model_actions.py" line="116" />
             <source>{0}
 File → Reset to random weights goes back to seeded weights</source>
             <translation>{0}
 文件 → 重置为随机权重 可回到由种子生成的权重</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="133" />
-            <location filename="../../gui/model_actions.py" line="179" />
+            <location filename="../../gui/model_actions.py" line="137" />
+            <location filename="../../gui/model_actions.py" line="181" />
             <source>Open model</source>
             <translation>打开模型</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="140" />
+            <location filename="../../gui/model_actions.py" line="144" />
             <source>Reading a Hugging Face model needs the optional packages safetensors and tokenizers. Install them with:
 
 {0}
@@ -1138,17 +1146,17 @@ then start Attention Stepper again.</source>
 然后重新启动 Attention Stepper。</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="145" />
+            <location filename="../../gui/model_actions.py" line="149" />
             <source>Open a Hugging Face model folder</source>
             <translation>打开 Hugging Face 模型文件夹</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="160" />
+            <location filename="../../gui/model_actions.py" line="164" />
             <source>Could not open {0}: {1}</source>
             <translation>无法打开 {0}:{1}</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="164" />
+            <location filename="../../gui/model_actions.py" line="166" />
             <source>Opened {0}</source>
             <translation>已打开 {0}</translation>
         </message>
@@ -1156,37 +1164,37 @@ then start Attention Stepper again.</source>
     <context>
         <name>Navigator</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="161" />
+            <location filename="../../gui/step_bar.py" line="171" />
             <source>First step (Home)</source>
             <translation>第一步 (Home)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="162" />
+            <location filename="../../gui/step_bar.py" line="172" />
             <source>Previous step (←)</source>
             <translation>上一步 (←)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="163" />
+            <location filename="../../gui/step_bar.py" line="173" />
             <source>Play / pause (Space): step forward automatically</source>
             <translation>播放 / 暂停(空格):自动一步步往前走</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="164" />
+            <location filename="../../gui/step_bar.py" line="174" />
             <source>Next step (→)</source>
             <translation>下一步 (→)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="165" />
+            <location filename="../../gui/step_bar.py" line="175" />
             <source>Last step (End)</source>
             <translation>最后一步 (End)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="166" />
+            <location filename="../../gui/step_bar.py" line="176" />
             <source> s/step</source>
             <translation> 秒/步</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="167" />
+            <location filename="../../gui/step_bar.py" line="177" />
             <source>Seconds per step while playing</source>
             <translation>播放时每一步停留的秒数</translation>
         </message>
@@ -1194,9 +1202,14 @@ then start Attention Stepper again.</source>
     <context>
         <name>NumberSpinBox</name>
         <message>
-            <location filename="../../gui/controls.py" line="156" />
+            <location filename="../../gui/controls.py" line="181" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/controls.py" line="209" />
+            <source>{0} takes whole numbers from {1} to {2} (digits 0–9); that key was not taken.</source>
+            <translation>{0} 只接受 {1} 到 {2} 的整数（数字 0–9）；刚才的按键没有被接受。</translation>
         </message>
     </context>
     <context>
@@ -1211,22 +1224,22 @@ then start Attention Stepper again.</source>
     <context>
         <name>PrecisionChoice</name>
         <message>
-            <location filename="../../gui/variant_controls.py" line="366" />
+            <location filename="../../gui/variant_controls.py" line="371" />
             <source>float64 (reference)</source>
             <translation>float64（参考精度）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="366" />
+            <location filename="../../gui/variant_controls.py" line="371" />
             <source>float32 (about 7 digits)</source>
             <translation>float32（约 7 位有效数字）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="367" />
+            <location filename="../../gui/variant_controls.py" line="372" />
             <source>float16 (about 3 digits, ±65504)</source>
             <translation>float16（约 3 位有效数字，±65504）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="371" />
+            <location filename="../../gui/variant_controls.py" line="376" />
             <source>Compute every step in this precision. float16 rounds to about 3 digits and overflows past 65504: unscaled or large scores become ±∞ and softmax then gives NaN, drawn hatched in the panels.</source>
             <translation>用这个精度计算每一步。float16 只保留约 3 位有效数字，超过 65504 就会溢出：不缩放的得分或很大的得分会变成 ±∞，softmax 随之得到 NaN，面板里用斜线格子标出。</translation>
         </message>
@@ -1234,17 +1247,17 @@ then start Attention Stepper again.</source>
     <context>
         <name>PresetChoice</name>
         <message>
-            <location filename="../../gui/variants_group.py" line="70" />
+            <location filename="../../gui/variants_group.py" line="74" />
             <source>(your own settings)</source>
             <translation>（自己的设置）</translation>
         </message>
         <message>
-            <location filename="../../gui/variants_group.py" line="71" />
+            <location filename="../../gui/variants_group.py" line="75" />
             <source>The options as you set them: no preset has exactly these.</source>
             <translation>这是你自己设定的选项：没有哪个预设正好是这样。</translation>
         </message>
         <message>
-            <location filename="../../gui/variants_group.py" line="78" />
+            <location filename="../../gui/variants_group.py" line="82" />
             <source>Set the options a well-known model uses, all at once; the list shows which one the options match. Hover an entry to see what it sets.</source>
             <translation>一次设好某个知名模型所用的选项；列表会显示当前选项和哪个预设一致。把鼠标停在某一项上，可以看到它会设置哪些选项。</translation>
         </message>
@@ -1426,32 +1439,32 @@ then start Attention Stepper again.</source>
     <context>
         <name>RopeChoice</name>
         <message>
-            <location filename="../../gui/variant_controls.py" line="204" />
+            <location filename="../../gui/variant_controls.py" line="209" />
             <source>off</source>
             <translation>关</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="204" />
+            <location filename="../../gui/variant_controls.py" line="209" />
             <source>half-split (Llama, Qwen, GPT-NeoX)</source>
             <translation>前后两半配对（Llama、Qwen、GPT-NeoX）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="205" />
+            <location filename="../../gui/variant_controls.py" line="210" />
             <source>interleaved (GPT-J, RoFormer)</source>
             <translation>相邻交错配对（GPT-J、RoFormer）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="209" />
+            <location filename="../../gui/variant_controls.py" line="214" />
             <source>Rotary position embedding: turn each pair of entries of every query and key by an angle that grows with the token's position. "half" pairs entry j with j + d_k/2, "interleaved" pairs 2j with 2j+1. d_k must be even.</source>
             <translation>旋转位置编码：把每个查询和键的分量两两配对，按随词的位置增大的角度旋转。“前后两半”把第 j 个分量和第 j + d_k/2 个配对，“相邻交错”把第 2j 个和第 2j+1 个配对。d_k 必须是偶数。</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="213" />
+            <location filename="../../gui/variant_controls.py" line="218" />
             <source>The base B of the angles t · B^(−2j/d_k): 10000 in most models (Llama 3: 500000). A number above {0:g} up to {1:g}.</source>
             <translation>角度 t · B^(−2j/d_k) 的底数 B：大多数模型用 10000（Llama 3 用 500000）。取值大于 {0:g}，最大 {1:g}。</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="215" />
+            <location filename="../../gui/variant_controls.py" line="220" />
             <source>base</source>
             <translation>底数</translation>
         </message>
@@ -1459,17 +1472,17 @@ then start Attention Stepper again.</source>
     <context>
         <name>ScaleChoice</name>
         <message>
-            <location filename="../../gui/variant_controls.py" line="315" />
+            <location filename="../../gui/variant_controls.py" line="320" />
             <source>own S =</source>
             <translation>自定 S =</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="317" />
+            <location filename="../../gui/variant_controls.py" line="322" />
             <source>Multiply the scores by a scale S of your own instead of dividing them by √d_k (T5, for one, uses S = 1). Choosing a scale un-ticks “Skip the ÷√d_k scaling”: the two are one choice.</source>
             <translation>用自己选的缩放因子 S 乘以得分，而不是除以 √d_k（比如 T5 就用 S = 1）。选了缩放因子，“跳过 ÷√d_k 缩放”就会取消勾选：两者只能选其一。</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="319" />
+            <location filename="../../gui/variant_controls.py" line="324" />
             <source>The scale S: a number above 0 up to {0:g}.</source>
             <translation>缩放因子 S：大于 0、最大 {0:g} 的数。</translation>
         </message>
@@ -1477,113 +1490,113 @@ then start Attention Stepper again.</source>
     <context>
         <name>ScalingLab</name>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="140" />
+            <location filename="../../gui/scaling_lab.py" line="170" />
             <source>RoPE turns the entries in pairs, so the odd d_k ({0}) are left out.</source>
             <extracomment>How long the lab waits after a change before recomputing (several forward passes).</extracomment>
             <translation>RoPE 把分量两两配对旋转，所以略去了奇数的 d_k（{0}）。</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="143" />
+            <location filename="../../gui/scaling_lab.py" line="173" />
             <source>Orange: your scale S = {0} at every d_k; a fixed S saturates as d_k grows, which is why the usual S is 1/√d_k.</source>
             <translation>橙色：每个 d_k 都用你的缩放因子 S = {0}；固定的 S 会随 d_k 变大而饱和，所以通常取 S = 1/√d_k。</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="146" />
+            <location filename="../../gui/scaling_lab.py" line="176" />
             <source>The panels skip the scaling: they are the red curve at the green line.</source>
             <translation>面板上跳过了缩放：它们对应红色曲线在绿线处的值。</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="148" />
+            <location filename="../../gui/scaling_lab.py" line="178" />
             <source>Cross-attention: the keys are the memory sentence's tokens.</source>
             <translation>交叉注意力：键是记忆句子的词。</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="149" />
+            <location filename="../../gui/scaling_lab.py" line="179" />
             <source>shared key/value heads</source>
             <translation>共享键/值头</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="150" />
+            <location filename="../../gui/scaling_lab.py" line="180" />
             <source>biases</source>
             <translation>偏置</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="151" />
+            <location filename="../../gui/scaling_lab.py" line="181" />
             <source>the causal mask</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="152" />
+            <location filename="../../gui/scaling_lab.py" line="182" />
             <source>the window</source>
             <translation>窗口</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="154" />
+            <location filename="../../gui/scaling_lab.py" line="184" />
             <source>As in the panels, with {0}.</source>
             <translation>和面板一样，用了{0}。</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="154" />
+            <location filename="../../gui/scaling_lab.py" line="184" />
             <source>, </source>
             <translation>，</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="156" />
+            <location filename="../../gui/scaling_lab.py" line="186" />
             <source>The lab computes in float64, whatever the panels' precision ({0}): it is about the scale, not the rounding.</source>
             <translation>不管面板用什么精度（{0}），实验室都用 float64 计算：这里看的是缩放，不是舍入。</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="163" />
+            <location filename="../../gui/scaling_lab.py" line="193" />
             <source>Why divide by √d_k? With random queries and keys, a dot product of d_k terms grows like √d_k. Without the scaling (red, dashed) softmax saturates as d_k grows: the entropy falls and one token takes almost all the weight. With it (blue) the attention stays spread out at every d_k. The green line is the current d_k.</source>
             <translation>为什么要除以 √d_k?查询和键是随机的时候,d_k 项相加的点积大约按 √d_k 增长。不缩放(红色虚线)时,d_k 越大 softmax 越饱和:熵下降,几乎所有权重都落到一个词上。缩放后(蓝色)不管 d_k 多大,注意力都保持分散。绿线是当前的 d_k。</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="175" />
+            <location filename="../../gui/scaling_lab.py" line="205" />
             <source>Mean softmax entropy</source>
             <translation>softmax 的平均熵</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="176" />
+            <location filename="../../gui/scaling_lab.py" line="206" />
             <source>Mean largest attention weight</source>
             <translation>平均最大注意力权重</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="178" />
+            <location filename="../../gui/scaling_lab.py" line="208" />
             <source>d_k (log scale)</source>
             <translation>d_k(对数刻度)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="179" />
+            <location filename="../../gui/scaling_lab.py" line="209" />
             <source>entropy (nats)</source>
             <translation>熵(奈特)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="180" />
+            <location filename="../../gui/scaling_lab.py" line="210" />
             <source>largest weight</source>
             <translation>最大权重</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="185" />
+            <location filename="../../gui/scaling_lab.py" line="215" />
             <source>scaled: softmax(QKᵀ/√d_k)</source>
             <translation>缩放:softmax(QKᵀ/√d_k)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="186" />
+            <location filename="../../gui/scaling_lab.py" line="216" />
             <source>unscaled: softmax(QKᵀ)</source>
             <translation>不缩放:softmax(QKᵀ)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="188" />
+            <location filename="../../gui/scaling_lab.py" line="218" />
             <source>your scale: softmax({0}·QKᵀ)</source>
             <translation>你的缩放：softmax({0}·QKᵀ)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="190" />
+            <location filename="../../gui/scaling_lab.py" line="220" />
             <source>even attention (ln n)</source>
             <translation>均匀注意力(ln n)</translation>
         </message>
         <message>
-            <location filename="../../gui/scaling_lab.py" line="167" />
+            <location filename="../../gui/scaling_lab.py" line="197" />
             <source>Computed by the core for d_k = 1, 2, 4 … 512 with the current sentence, heads, d_model and seed</source>
             <translation>由核心按当前的句子、头数、d_model 和种子,对 d_k = 1, 2, 4 … 512 计算得到</translation>
         </message>
@@ -1591,18 +1604,18 @@ then start Attention Stepper again.</source>
     <context>
         <name>SentenceEdit</name>
         <message>
-            <location filename="../../gui/controls.py" line="107" />
+            <location filename="../../gui/controls.py" line="126" />
             <source>Type a sentence, e.g. 我 爱 机器 学习 or 猫吃鱼</source>
-            <extracomment>How long typing must pause before the sentence is recomputed. Emitted when the debounced text has been handed to the model.</extracomment>
+            <extracomment>How long typing must pause before the sentence is recomputed. How long typing in a number box must pause before the number is committed (Enter commits at once). The text colour of a value the model refused. Emitted when the debounced text has been handed to the model.</extracomment>
             <translation>输入一个句子,例如 我 爱 机器 学习 或 猫吃鱼</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="109" />
+            <location filename="../../gui/controls.py" line="128" />
             <source>The text to attend over. Words are split at spaces; Chinese typed without any spaces is split into single characters. At most {0} tokens.</source>
             <translation>要做注意力计算的文本。按空格切分词语;完全不带空格的中文会按单个汉字切分。最多 {0} 个词。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="127" />
+            <location filename="../../gui/controls.py" line="151" />
             <source>The sentence box holds at most {0} characters; the rest was not taken.</source>
             <translation>句子输入框最多容纳 {0} 个字符，超出的部分未被接收。</translation>
         </message>
@@ -1659,33 +1672,33 @@ then start Attention Stepper again.</source>
     <context>
         <name>StageButtons</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="74" />
+            <location filename="../../gui/step_bar.py" line="77" />
             <source>embed</source>
-            <extracomment>The step where someone's own implementation first diverges (the Compare tab): red, also when current.</extracomment>
+            <extracomment>A computation that runs longer than this shows the busy indicator (a shorter one would only flicker). The step where someone's own implementation first diverges (the Compare tab): red, also when current.</extracomment>
             <translation>嵌入</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="75" />
+            <location filename="../../gui/step_bar.py" line="78" />
             <source>project</source>
             <translation>投影</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="77" />
+            <location filename="../../gui/step_bar.py" line="80" />
             <source>share K, V</source>
             <translation>共享 K、V</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="81" />
+            <location filename="../../gui/step_bar.py" line="84" />
             <source>mask</source>
             <translation>掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="84" />
+            <location filename="../../gui/step_bar.py" line="87" />
             <source>concat</source>
             <translation>拼接</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="94" />
+            <location filename="../../gui/step_bar.py" line="97" />
             <source>Your implementation first diverges here (see the Compare tab)</source>
             <translation>你的实现从这一步开始与参考实现不同（见“比较”标签页）</translation>
         </message>
@@ -1693,18 +1706,18 @@ then start Attention Stepper again.</source>
     <context>
         <name>StepView</name>
         <message>
-            <location filename="../../gui/step_view.py" line="281" />
+            <location filename="../../gui/step_view.py" line="287" />
             <source>head {0}</source>
             <extracomment>Weight matrices are shown per head only when one head is chosen (all heads would be too many panels). A bias is one row: its panel is short (the title, the labels and one row of cells). More matrices than this for one head are laid out in two rows. Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column). A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column). A token's label was clicked on an axis: the token's index (0-based).</extracomment>
             <translation>头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/step_view.py" line="322" />
+            <location filename="../../gui/step_view.py" line="328" />
             <source>Choose one head to see its W_Q, W_K and W_V and its biases as well.</source>
             <translation>选择一个头，就能同时看到它的 W_Q、W_K、W_V 和偏置。</translation>
         </message>
         <message>
-            <location filename="../../gui/step_view.py" line="324" />
+            <location filename="../../gui/step_view.py" line="330" />
             <source>Choose one head to see its W_Q, W_K and W_V as well.</source>
             <translation>选择一个头,就能同时看到它的 W_Q、W_K 和 W_V。</translation>
         </message>
@@ -1712,240 +1725,240 @@ then start Attention Stepper again.</source>
     <context>
         <name>TilesView</name>
         <message>
-            <location filename="../../gui/tiles_view.py" line="283" />
+            <location filename="../../gui/tiles_view.py" line="286" />
             <source>tile {0} of {1}: query block {2}, key block {3}{4}</source>
             <extracomment>The queries of a tile explained one by one, at most (the rest: "… and N more"). Beyond this many skipped tiles, the skipped tiles of a query block side by side are crossed out as one. The block sizes a new view starts with (cut to the sentence).</extracomment>
             <translation>第 {0} 块（共 {1} 块）：查询块 {2}，键块 {3}{4}</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="285" />
+            <location filename="../../gui/tiles_view.py" line="288" />
             <source> (skipped)</source>
             <translation>（已跳过）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="298" />
+            <location filename="../../gui/tiles_view.py" line="301" />
             <source>&lt;b&gt;This tile&lt;/b&gt; (queries {0}; keys {1}): what the kernel holds</source>
             <translation>&lt;b&gt;这一块&lt;/b&gt;（查询 {0}；键 {1}）：内核手里的数据</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="302" />
+            <location filename="../../gui/tiles_view.py" line="305" />
             <source>skipped, never computed</source>
             <translation>已跳过，从未计算</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="307" />
+            <location filename="../../gui/tiles_view.py" line="310" />
             <source>kept</source>
             <translation>保持不变</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="308" />
-            <location filename="../../gui/tiles_view.py" line="317" />
+            <location filename="../../gui/tiles_view.py" line="311" />
+            <location filename="../../gui/tiles_view.py" line="320" />
             <source>before</source>
             <translation>之前</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="309" />
+            <location filename="../../gui/tiles_view.py" line="312" />
             <source>after: unchanged</source>
             <translation>之后：不变</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="311" />
-            <location filename="../../gui/tiles_view.py" line="443" />
+            <location filename="../../gui/tiles_view.py" line="314" />
+            <location filename="../../gui/tiles_view.py" line="446" />
             <source>scores</source>
             <translation>得分</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="319" />
+            <location filename="../../gui/tiles_view.py" line="322" />
             <source>after</source>
             <translation>之后</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="324" />
+            <location filename="../../gui/tiles_view.py" line="327" />
             <source>not yet</source>
             <translation>还没算到</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="332" />
+            <location filename="../../gui/tiles_view.py" line="335" />
             <source>the usual pass: all {0} × {1} at once</source>
             <translation>普通计算：一次算出全部 {0} × {1}</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="341" />
+            <location filename="../../gui/tiles_view.py" line="344" />
             <source>the usual pass</source>
             <translation>普通计算</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="352" />
+            <location filename="../../gui/tiles_view.py" line="355" />
             <source>&lt;b&gt;Tile {0} of {1}&lt;/b&gt;: the queries {2} ({3}) against the keys {4} ({5}).</source>
             <translation>&lt;b&gt;第 {0} 块（共 {1} 块）&lt;/b&gt;：查询 {2}（{3}）对键 {4}（{5}）。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="356" />
+            <location filename="../../gui/tiles_view.py" line="359" />
             <source>Skipped: {0}. FlashAttention's kernels never compute such a tile; m, ℓ and O stay as they were.</source>
             <translation>跳过：{0}。FlashAttention 的内核根本不计算这样的块；m、ℓ 和 O 保持原样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="360" />
+            <location filename="../../gui/tiles_view.py" line="363" />
             <source>The kernel computes this tile of scores (S = Q Kᵀ, scaled, biased and masked as in the usual pass) and P = e^(S − m) with each row's new maximum m (not yet divided by any sum); then the tile is thrown away.</source>
             <translation>内核算出这一块得分（S = Q Kᵀ，和普通计算一样做缩放、加偏置、加掩码），再用每一行新的最大值 m 算出 P = e^(S − m)（还没有除以任何总和）；然后这一块就被丢掉。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="366" />
+            <location filename="../../gui/tiles_view.py" line="369" />
             <source>… and {0} more queries, each the same way.</source>
             <translation>……其余 {0} 个查询也都这样处理。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="370" />
+            <location filename="../../gui/tiles_view.py" line="373" />
             <source>&lt;b&gt;End of query block {0}&lt;/b&gt;: every key block has been seen, so O / ℓ gives {1} of head_output, the same numbers as softmax(S)·V of the usual pass.</source>
             <translation>&lt;b&gt;查询块 {0} 结束&lt;/b&gt;：所有键块都看过了，所以 O / ℓ 就是 head_output 的{1}，和普通计算的 softmax(S)·V 数字完全一样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="379" />
+            <location filename="../../gui/tiles_view.py" line="382" />
             <source>{0}: every key of this tile is masked for this query, so its m, ℓ and O stay as they were.</source>
             <translation>{0}：这一块里的键对这个查询全都被掩码遮住，所以它的 m、ℓ 和 O 保持原样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="382" />
+            <location filename="../../gui/tiles_view.py" line="385" />
             <source>{0}: the first keys this query sees. m = {1} (the largest score of the tile), e^(m_old − m) = e^(−∞) = 0 (there is nothing before to keep), ℓ = Σ e^(s − m) = {2}, and O = PV.</source>
             <translation>{0}：这个查询第一次看到键。m = {1}（这一块里最大的得分），e^(m_old − m) = e^(−∞) = 0（之前没有要保留的东西），ℓ = Σ e^(s − m) = {2}，O = PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="386" />
+            <location filename="../../gui/tiles_view.py" line="389" />
             <source>{0}: the new row maximum {1} is larger than {2}, so the sum and the output so far are multiplied by e^({7}) = {3}: ℓ = {3} × {4} + {5} = {6}, and O = {3} × O + PV.</source>
             <translation>{0}：新的行最大值 {1} 比 {2} 大，所以到目前为止的总和与输出都要乘以 e^({7}) = {3}：ℓ = {3} × {4} + {5} = {6}，O = {3} × O + PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="391" />
+            <location filename="../../gui/tiles_view.py" line="394" />
             <source>{0}: the row maximum stays {1} (no score of this tile is larger), so nothing is rescaled (e^0 = 1): ℓ = {2} + {3} = {4}, and O = O + PV.</source>
             <translation>{0}：行最大值仍是 {1}（这一块里没有更大的得分），所以不用重新缩放（e^0 = 1）：ℓ = {2} + {3} = {4}，O = O + PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="397" />
+            <location filename="../../gui/tiles_view.py" line="400" />
             <source>row {0}</source>
             <translation>第 {0} 行</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="398" />
+            <location filename="../../gui/tiles_view.py" line="401" />
             <source>rows {0}–{1}</source>
             <translation>第 {0}–{1} 行</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="402" />
+            <location filename="../../gui/tiles_view.py" line="405" />
             <source>column {0}</source>
             <translation>第 {0} 列</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="403" />
+            <location filename="../../gui/tiles_view.py" line="406" />
             <source>columns {0}–{1}</source>
             <translation>第 {0}–{1} 列</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="408" />
+            <location filename="../../gui/tiles_view.py" line="411" />
             <source>every key of it comes after every query of it (above the diagonal, hidden by the causal mask)</source>
             <translation>它的每个键都排在它的每个查询后面（在对角线上方，被因果掩码遮住）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="411" />
+            <location filename="../../gui/tiles_view.py" line="414" />
             <source>all of its keys are outside the sliding window of every query of it</source>
             <translation>它的所有键都在每个查询的滑动窗口之外</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="412" />
+            <location filename="../../gui/tiles_view.py" line="415" />
             <source>all of its keys are padding tokens</source>
             <translation>它的所有键都是填充词</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="417" />
+            <location filename="../../gui/tiles_view.py" line="420" />
             <source>Check: O / ℓ of the tiles equals head_output of the usual pass, max |difference| = {0}. The full {1} × {2} matrix of scores was never held: at most one tile, B_r × B_c × 8 = {3} × {4} × 8 = {5} bytes, against {1} × {2} × 8 = {6} bytes; {7} of {8} tiles computed, {9} skipped.</source>
             <translation>检验：分块算出的 O / ℓ 等于普通计算的 head_output，最大 |差值| = {0}。完整的 {1} × {2} 得分矩阵从来没有存下来过：同一时刻最多只有一块，B_r × B_c × 8 = {3} × {4} × 8 = {5} 字节，而整个矩阵要 {1} × {2} × 8 = {6} 字节；{8} 块中计算了 {7} 块，跳过 {9} 块。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="425" />
+            <location filename="../../gui/tiles_view.py" line="428" />
             <source>FlashAttention computes the same attention in another order: the queries in blocks of B_r rows, the keys in blocks of B_c, one tile of scores at a time. Each query keeps a running maximum m, a running sum ℓ and a partial output O; when a larger score appears, what came before is multiplied by e^(m_old − m_new). At the end O / ℓ is softmax(S)·V, and the n × m scores never existed at once.</source>
             <translation>FlashAttention 用另一种顺序算出同样的注意力：把查询分块，每块 B_r 行，把键分块，每块 B_c 个，一次只算一块得分。每个查询一边算一边记住当前最大值 m、当前总和 ℓ 和部分输出 O；一旦出现更大的得分，之前的结果就乘以 e^(m_old − m_new)。最后 O / ℓ 就是 softmax(S)·V，而 n × m 的得分从来没有同时存在过。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="429" />
+            <location filename="../../gui/tiles_view.py" line="432" />
             <source>Head</source>
             <translation>头</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="430" />
+            <location filename="../../gui/tiles_view.py" line="433" />
             <source>B_r</source>
             <translation>B_r</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="431" />
+            <location filename="../../gui/tiles_view.py" line="434" />
             <source>B_c</source>
             <translation>B_c</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="432" />
+            <location filename="../../gui/tiles_view.py" line="435" />
             <source>The head to compute tile by tile (follows the head chosen in the Steps tab)</source>
             <translation>要分块计算的头（跟随“步骤”页里选中的头）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="433" />
+            <location filename="../../gui/tiles_view.py" line="436" />
             <source>B_r: queries per block, 1 to the number of tokens</source>
             <translation>B_r：每块的查询数，从 1 到词数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="434" />
+            <location filename="../../gui/tiles_view.py" line="437" />
             <source>B_c: keys per block, 1 to the number of keys</source>
             <translation>B_c：每块的键数，从 1 到键的个数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="435" />
+            <location filename="../../gui/tiles_view.py" line="438" />
             <source>First tile</source>
             <translation>第一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="435" />
+            <location filename="../../gui/tiles_view.py" line="438" />
             <source>Previous tile</source>
             <translation>上一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="436" />
+            <location filename="../../gui/tiles_view.py" line="439" />
             <source>Play / pause: the next tile automatically</source>
             <translation>播放 / 暂停：自动进入下一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="436" />
+            <location filename="../../gui/tiles_view.py" line="439" />
             <source>Next tile</source>
             <translation>下一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="437" />
+            <location filename="../../gui/tiles_view.py" line="440" />
             <source>Last tile</source>
             <translation>最后一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="437" />
+            <location filename="../../gui/tiles_view.py" line="440" />
             <source>Seconds per tile while playing</source>
             <translation>播放时每一块停留的秒数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="437" />
+            <location filename="../../gui/tiles_view.py" line="440" />
             <source> s/tile</source>
             <translation> 秒/块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="444" />
+            <location filename="../../gui/tiles_view.py" line="447" />
             <source>weights</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="445" />
+            <location filename="../../gui/tiles_view.py" line="448" />
             <source>Show the usual pass's scores or its softmax weights</source>
             <translation>显示普通计算的得分，或者它的 softmax 权重</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="447" />
+            <location filename="../../gui/tiles_view.py" line="450" />
             <source>Then O = rescale · O_old + PV  and  ℓ = rescale · ℓ_old + rowsum(P), with rescale = e^(m_old − m)</source>
             <translation>然后 O = rescale · O_old + PV，ℓ = rescale · ℓ_old + rowsum(P)，其中 rescale = e^(m_old − m)</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="448" />
+            <location filename="../../gui/tiles_view.py" line="451" />
             <source>&lt;b&gt;The usual pass&lt;/b&gt; (the current tile outlined, skipped tiles crossed out)</source>
             <translation>&lt;b&gt;普通计算&lt;/b&gt;（框出当前块，跳过的块打叉）</translation>
         </message>
@@ -1953,68 +1966,68 @@ then start Attention Stepper again.</source>
     <context>
         <name>TokenJourneyView</name>
         <message>
-            <location filename="../../gui/journey_view.py" line="236" />
+            <location filename="../../gui/journey_view.py" line="234" />
             <source>head {0} (choose a head above the panels; with all heads, head 1)</source>
             <extracomment>Each bar's value is written on it up to this many tokens (beyond, hover the arithmetic or the panels). The person picked another token (0-based).</extracomment>
             <translation>第 {0} 个头(在面板上方选择头;选“全部头”时显示第 1 个头)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="238" />
+            <location filename="../../gui/journey_view.py" line="236" />
             <source>its keys and values are key/value head {0}'s, shared</source>
             <translation>它的键和值来自共享的第 {0} 个键/值头</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="240" />
+            <location filename="../../gui/journey_view.py" line="238" />
             <source>the keys are the memory sentence's tokens</source>
             <translation>键是记忆句子的词</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="242" />
+            <location filename="../../gui/journey_view.py" line="240" />
             <source>q′ and k′ are turned by RoPE</source>
             <translation>q′ 和 k′ 经过 RoPE 旋转</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="247" />
+            <location filename="../../gui/journey_view.py" line="245" />
             <source>Follow one token through one head: its query is compared with every key (dot products), scaled by √d_k, turned into weights by softmax, and its output is the weighted sum of the value vectors. Click a token on any panel, or pick it here; its row is outlined in every panel.</source>
             <translation>跟着一个词走过一个头:它的查询和每个键比较(点积),除以 √d_k,经 softmax 变成权重,它的输出就是值向量的加权和。在任意面板上点击一个词,或在这里选择;它所在的行会在每个面板里框出来。</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="258" />
+            <location filename="../../gui/journey_view.py" line="256" />
             <source>q·k for every key</source>
             <translation>与每个键的点积 q·k</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="258" />
+            <location filename="../../gui/journey_view.py" line="256" />
             <source>q′·k′ for every key</source>
             <translation>与每个键的点积 q′·k′</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="260" />
+            <location filename="../../gui/journey_view.py" line="258" />
             <source>not scaled</source>
             <translation>不缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="262" />
+            <location filename="../../gui/journey_view.py" line="260" />
             <source>× {0}</source>
             <translation>× {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="266" />
+            <location filename="../../gui/journey_view.py" line="264" />
             <source>{0}, + ALiBi</source>
             <translation>{0}，+ ALiBi</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="267" />
+            <location filename="../../gui/journey_view.py" line="265" />
             <source>{0} (grey: masked)</source>
             <translation>{0}（灰色：已掩码）</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="268" />
+            <location filename="../../gui/journey_view.py" line="266" />
             <source>softmax weights (sum 1)</source>
             <translation>softmax 权重(和为 1)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="250" />
+            <location filename="../../gui/journey_view.py" line="248" />
             <source>The token to follow</source>
             <translation>要跟踪的词</translation>
         </message>
@@ -2022,32 +2035,32 @@ then start Attention Stepper again.</source>
     <context>
         <name>TokenizerChoice</name>
         <message>
-            <location filename="../../gui/controls.py" line="257" />
+            <location filename="../../gui/controls.py" line="305" />
             <source>White space (default)</source>
             <translation>按空格(默认)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="258" />
+            <location filename="../../gui/controls.py" line="306" />
             <source>Characters (每个汉字一个词)</source>
             <translation>按字(每个汉字一个词)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="259" />
+            <location filename="../../gui/controls.py" line="307" />
             <source>jieba word segmentation</source>
             <translation>jieba 分词</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="261" />
+            <location filename="../../gui/controls.py" line="309" />
             <source>Install the optional package: pip install attention-stepper[zh]</source>
             <translation>请安装可选包:pip install attention-stepper[zh]</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="265" />
+            <location filename="../../gui/controls.py" line="313" />
             <source>{0} (not installed)</source>
             <translation>{0}(未安装)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="268" />
+            <location filename="../../gui/controls.py" line="316" />
             <source>How the sentence is split into tokens. jieba segments Chinese into words, so 我爱机器学习 becomes 我 / 爱 / 机器 / 学习 without typing spaces.</source>
             <translation>句子怎样切分成词。jieba 会把中文切成词语,不用输入空格,我爱机器学习 就会变成 我 / 爱 / 机器 / 学习。</translation>
         </message>
@@ -2055,17 +2068,17 @@ then start Attention Stepper again.</source>
     <context>
         <name>ValueDimControl</name>
         <message>
-            <location filename="../../gui/controls.py" line="190" />
+            <location filename="../../gui/controls.py" line="238" />
             <source>Width of the value vectors (and of each head's output).</source>
             <translation>值向量(也就是每个头输出)的维度。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="191" />
+            <location filename="../../gui/controls.py" line="239" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="192" />
+            <location filename="../../gui/controls.py" line="240" />
             <source>Keep d_v equal to d_k, as in most Transformers</source>
             <translation>让 d_v 始终等于 d_k,大多数 Transformer 都是这样</translation>
         </message>
@@ -2073,62 +2086,62 @@ then start Attention Stepper again.</source>
     <context>
         <name>VariantsGroup</name>
         <message>
-            <location filename="../../gui/variants_group.py" line="143" />
+            <location filename="../../gui/variants_group.py" line="147" />
             <source>Variants</source>
             <translation>变体</translation>
         </message>
         <message>
-            <location filename="../../gui/variants_group.py" line="145" />
+            <location filename="../../gui/variants_group.py" line="149" />
             <source>What modern models add to the 2017 attention: shared key/value heads, biases, rotary positions, ALiBi, a sliding window, cross-attention, the scale and the precision.</source>
             <translation>现代模型在 2017 年的注意力之上加的东西：共享键/值头、偏置、旋转位置编码、ALiBi、滑动窗口、交叉注意力、缩放因子和精度。</translation>
         </message>
         <message>
-            <location filename="../../gui/variants_group.py" line="147" />
+            <location filename="../../gui/variants_group.py" line="151" />
             <source>&amp;Preset</source>
             <translation>预设(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/variants_group.py" line="148" />
+            <location filename="../../gui/variants_group.py" line="152" />
             <source>K/V heads</source>
             <translation>键/值头</translation>
         </message>
         <message>
-            <location filename="../../gui/variants_group.py" line="150" />
+            <location filename="../../gui/variants_group.py" line="154" />
             <source>&amp;Window</source>
             <translation>窗口(&amp;W)</translation>
         </message>
         <message>
-            <location filename="../../gui/variants_group.py" line="151" />
+            <location filename="../../gui/variants_group.py" line="155" />
             <source>Mem&amp;ory</source>
             <translation>记忆句子(&amp;O)</translation>
         </message>
         <message>
-            <location filename="../../gui/variants_group.py" line="152" />
+            <location filename="../../gui/variants_group.py" line="156" />
             <source>Scale</source>
             <translation>缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/variants_group.py" line="153" />
+            <location filename="../../gui/variants_group.py" line="157" />
             <source>P&amp;recision</source>
             <translation>精度(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/variants_group.py" line="154" />
+            <location filename="../../gui/variants_group.py" line="158" />
             <source>Biases b_Q, b_K, b_V, b_O</source>
             <translation>偏置 b_Q、b_K、b_V、b_O</translation>
         </message>
         <message>
-            <location filename="../../gui/variants_group.py" line="156" />
+            <location filename="../../gui/variants_group.py" line="160" />
             <source>Add a bias to each projection: Q = X W_Q + b_Q, …, output = concat · W_O + b_O (GPT-2, BERT, BLOOM). Choose one head to see and edit them.</source>
             <translation>给每个投影加上偏置：Q = X W_Q + b_Q，…，output = concat · W_O + b_O（GPT-2、BERT、BLOOM）。选择一个头就能看到并修改它们。</translation>
         </message>
         <message>
-            <location filename="../../gui/variants_group.py" line="158" />
+            <location filename="../../gui/variants_group.py" line="162" />
             <source>ALiBi distance penalty</source>
             <translation>ALiBi 距离惩罚</translation>
         </message>
         <message>
-            <location filename="../../gui/variants_group.py" line="160" />
+            <location filename="../../gui/variants_group.py" line="164" />
             <source>Subtract m·|t − s| from each head's scores, a slope m of its own per head (BLOOM, MPT): no position is added to the vectors.</source>
             <translation>从每个头的得分里减去 m·|t − s|，每个头有自己的斜率 m（BLOOM、MPT）：向量上不加位置编码。</translation>
         </message>
@@ -2136,12 +2149,12 @@ then start Attention Stepper again.</source>
     <context>
         <name>WindowChoice</name>
         <message>
-            <location filename="../../gui/variant_controls.py" line="248" />
+            <location filename="../../gui/variant_controls.py" line="253" />
             <source>off</source>
             <translation>关</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="250" />
+            <location filename="../../gui/variant_controls.py" line="255" />
             <source>Sliding window W: with the causal mask each token sees the W latest tokens, itself included (Mistral); without it, the tokens less than W positions away. From {0} to {1}, or off.</source>
             <translation>滑动窗口 W：有因果掩码时，每个词只看最近的 W 个词，包括它自己（Mistral）；没有因果掩码时，只看相距不到 W 个位置的词。取值 {0} 到 {1}，或者关闭。</translation>
         </message>

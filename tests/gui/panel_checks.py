@@ -46,6 +46,11 @@ def assert_panels_show_core(window, parameters: Parameters | None = None) -> Non
         assert panel.column_labels() == columns
 
 
+def wait_for_computation(qtbot, model, timeout: int = 20_000) -> None:
+    """Wait until the model's newest computation (on the worker at larger sizes) is shown."""
+    qtbot.waitUntil(lambda: not model.busy, timeout=timeout)
+
+
 def type_text(qtbot, widget, text: str) -> None:
     """Type text into a widget as a person would.
 

@@ -22,7 +22,7 @@ from attention_stepper.core import Parameters
 from attention_stepper.core.session import JSON_NAME, session_json
 from attention_stepper.core.weights import init_weights
 
-from panel_checks import assert_panels_show_core
+from panel_checks import assert_panels_show_core, wait_for_computation
 
 
 def paste(editor, text: str) -> None:
@@ -56,23 +56,25 @@ def test_a_cut_that_leaves_an_allowed_sentence_is_said(window):
     assert f"holds at most {MAX_SENTENCE_CHARACTERS + 1} characters; the rest was not taken" in label.text()
 
 
-def test_a_decomposed_sentence_within_the_box_is_taken_whole(window):
+def test_a_decomposed_sentence_within_the_box_is_taken_whole(window, qtbot):
     """NFD doubles "é": 50,999 characters typed, 25,499 once composed."""
     sentence = unicodedata.normalize("NFD", " ".join(["é" * 99] * 255))
     assert len(sentence) <= MAX_SENTENCE_CHARACTERS + 1
     editor = window.controls.sentence.editor
     paste(editor, sentence)
     window.controls.sentence.submit()
+    wait_for_computation(qtbot, window.model)  # 255 tokens: computed on the worker
     assert editor.text() == sentence
     assert not window.controls.sentence.error_label.isVisible()
     assert list(window.model.computation.tokens) == ["é" * 99] * 255
 
 
-def test_a_long_sentence_within_the_limit_is_not_cut(window):
+def test_a_long_sentence_within_the_limit_is_not_cut(window, qtbot):
     sentence = " ".join(["w" * 99] * 400)  # 39,999 characters: more than QLineEdit's default 32,767
     editor = window.controls.sentence.editor
     editor.setText(sentence)
     window.controls.sentence.submit()
+    wait_for_computation(qtbot, window.model)  # 400 tokens: computed on the worker
     assert not window.controls.sentence.error_label.isVisible()
     assert window.model.parameters.sentence == sentence
     assert len(window.model.computation.tokens) == 400

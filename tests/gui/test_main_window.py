@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from attention_stepper.core.export import table_text
 from attention_stepper.core import STEP_KEYS, Parameters, compute
 
-from panel_checks import assert_panels_show_core, block_outlines, shown_image, type_text
+from panel_checks import assert_panels_show_core, block_outlines, shown_image, type_text, wait_for_computation
 
 
 def test_opens_on_the_seed_sentence_with_its_tokens_on_the_axes(window):
@@ -149,7 +149,7 @@ def test_an_empty_sentence_is_explained_and_the_panels_stay(window, qtbot):
     assert_panels_show_core(window, Parameters(sentence="猫吃鱼"))
 
 
-def test_sizes_too_large_for_memory_are_refused_next_to_the_control(window):
+def test_sizes_too_large_for_memory_are_refused_next_to_the_control(window, qtbot):
     window.controls.d_model.editor.setValue(4096)
     window.controls.d_k.editor.setValue(1024)
     window.controls.heads.editor.setValue(64)
@@ -157,6 +157,7 @@ def test_sizes_too_large_for_memory_are_refused_next_to_the_control(window):
     assert label.isVisible() and "GiB" in label.text()
     assert window.controls.heads.editor.value() == 64, "the person's value stays to be corrected"
     assert window.model.parameters.heads == 2
+    wait_for_computation(qtbot, window.model)  # d_model 4096, d_k 1024: computed on the worker
     assert_panels_show_core(window, Parameters(d_model=4096, d_k=1024))
     window.controls.heads.editor.setValue(1)
     assert not label.isVisible()

