@@ -72,10 +72,11 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     gives, instead of 0/0.
     """
     peak = logits.max(axis=-1, keepdims=True)
-    sees_nothing = peak == -np.inf
-    exponentials = np.exp(logits - np.where(sees_nothing, 0, peak).astype(logits.dtype))
+    peak[peak == -np.inf] = 0  # a row that sees nothing: exp(−∞ − 0) = 0 in every column…
+    exponentials = np.exp(logits - peak)
     total = exponentials.sum(axis=-1, keepdims=True)
-    return np.divide(exponentials, total, out=np.zeros_like(exponentials), where=~sees_nothing)
+    total[total == 0] = 1  # …and 0 / 1 = 0 (any other row's total is at least exp(0) = 1)
+    return exponentials / total
 
 
 def weighted_sum(attention: np.ndarray, v: np.ndarray) -> np.ndarray:
