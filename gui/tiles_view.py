@@ -11,6 +11,7 @@ core.tiles; this file only lays them out and words them.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 
@@ -43,10 +44,14 @@ from .heatmap import MatrixPanel
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
 from .model import AttentionModel, Change
+from .worker import ComputeWorker
 from .walker import Walker
 
 #: The queries of a tile explained one by one, at most (the rest: "… and N more").
 MAX_EXPLAINED_ROWS = 6
+#: More tiles than this are computed on the view's own worker thread (256 tokens with B = 1 are
+#: 65,536 tiles, seconds of Python): the window stays live and the last tiles stay shown meanwhile.
+MAX_TILES_AT_ONCE = 2048
 #: Beyond this many skipped tiles, the skipped tiles of a query block side by side are crossed out as one.
 MAX_SKIPPED_MARKS = 256
 #: The block sizes a new view starts with (cut to the sentence).
@@ -104,6 +109,9 @@ class TilesView(RefreshWhenShown, Retranslating, QWidget):
         self._tiled: TiledAttention | None = None
         self._tiled_for: tuple | None = None  # (computation, head, B_r, B_c) the tiles were computed for
         self._model_head = model.head
+        self.worker = ComputeWorker(self)
+        self.worker.finished.connect(self._tiles_arrived)
+        self.worker.failed.connect(self._tiles_failed)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         self.head = QSpinBox(self)
@@ -265,18 +273,36 @@ class TilesView(RefreshWhenShown, Retranslating, QWidget):
         self.layout().addWidget(self.check)
         self._retranslate_built()
 
-    def _current_tiles(self) -> TiledAttention:
-        computation = self.model.computation
-        wanted = (computation, self.head.value() - 1, self.block_rows.value(), self.block_columns.value())
+    def _wanted(self) -> tuple:
+        return self.model.computation, self.head.value() - 1, self.block_rows.value(), self.block_columns.value()
+
+    def _is_known(self, wanted: tuple) -> bool:
         known = self._tiled_for
-        if known is None or wanted[0] is not known[0] or wanted[1:] != known[1:]:
-            self._tiled = tiled_attention(*wanted)
-            self._tiled_for = wanted
-        return self._tiled
+        return known is not None and wanted[0] is known[0] and wanted[1:] == known[1:]
+
+    def _tiles_arrived(self, _ticket: int, result: tuple) -> None:
+        wanted, tiled = result
+        if wanted[0] is self.model.computation and wanted[1:] == self._wanted()[1:]:
+            self._tiled, self._tiled_for = tiled, wanted
+            self.redraw()
+
+    def _tiles_failed(self, _ticket: int, error: BaseException) -> None:
+        raise error  # to the application's exception hook, as when computed on the GUI thread
 
     def redraw(self) -> None:
         computation = self.model.computation
-        tiled = self._current_tiles()
+        wanted = self._wanted()
+        if not self._is_known(wanted):
+            _computation, _head, block_rows, block_columns = wanted
+            count = math.ceil(len(computation.tokens) / block_rows) * math.ceil(
+                len(computation.key_labels) / block_columns)
+            if count > MAX_TILES_AT_ONCE and not self.worker.closed:
+                self.worker.submit(functools.partial(_tiles_for, wanted))
+                self.position_label.setText(self.tr("computing {0} tiles…").format(count))
+                return
+            self.worker.supersede()  # a result still coming is for other sizes
+            self._tiled, self._tiled_for = tiled_attention(*wanted), wanted
+        tiled = self._tiled
         self.walker.set_count(len(tiled.tiles))
         index = self.walker.position()
         tile = tiled.tiles[index]
@@ -448,3 +474,8 @@ class TilesView(RefreshWhenShown, Retranslating, QWidget):
             "Then O = rescale · O_old + PV  and  ℓ = rescale · ℓ_old + rowsum(P), with rescale = e^(m_old − m)"))
         self.textbook_title.setText(self.tr("<b>The usual pass</b> (the current tile outlined, skipped tiles "
                                             "crossed out)"))
+
+
+def _tiles_for(wanted: tuple) -> tuple[tuple, TiledAttention]:
+    """On the worker: the tiles, with what they were computed for (it may no longer be what is wanted)."""
+    return wanted, tiled_attention(*wanted)

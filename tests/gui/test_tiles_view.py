@@ -253,3 +253,24 @@ def test_the_window_has_the_tab_and_builds_it_when_shown(window, qtbot):
     window.controls.causal.editor.setChecked(True)
     assert window.model.parameters.causal
     np.testing.assert_array_equal(window.tiles_view.panels["full"].matrix(), window.model.computation.trace["masked"][0])
+
+
+def test_many_tiles_are_computed_on_the_views_worker_and_only_the_newest_is_shown(view, model, qtbot, monkeypatch):
+    """256 tokens at B = 1 are 65,536 tiles (seconds): past MAX_TILES_AT_ONCE the GUI thread never computes them."""
+    from attention_stepper.gui import tiles_view
+
+    model.set_parameter("sentence", SENTENCE)  # 7 tokens
+    view.set_sizes(2, 2)
+    monkeypatch.setattr(tiles_view, "MAX_TILES_AT_ONCE", 4)
+    computed_here = []
+    monkeypatch.setattr(tiles_view, "tiled_attention",
+                        lambda *wanted: computed_here.append(wanted) or tiled_attention(*wanted))
+    view.block_columns.setValue(1)  # 4 × 7 tiles: to the worker
+    view.block_rows.setValue(1)  # 7 × 7, a newer request: the one shown
+    qtbot.waitUntil(lambda: view._is_known(view._wanted()), timeout=10_000)
+    assert len(view.tiled().tiles) == 49 and view.position() == 0
+    assert all(wanted[2:] in ((2, 1), (1, 1)) for wanted in computed_here)
+    expected = tiled_attention(model.computation, 0, 1, 1)
+    _assert_tile_shown(view, model.computation, expected, 0)
+    view.set_sizes(7, 7)  # one tile: back on the GUI thread, at once
+    assert len(view.tiled().tiles) == 1
