@@ -10,6 +10,7 @@ out and words them.
 
 from __future__ import annotations
 
+import functools
 import html
 
 from PySide6.QtCore import Qt
@@ -32,6 +33,7 @@ from .i18n import Retranslating
 from .lazy import RefreshWhenShown
 from .model import AttentionModel, Change
 from .walker import Walker
+from .worker import ComputeWorker
 
 PANELS = ("q", "k", "v", "k_cache", "v_cache", "scores", "weights", "head_output", "output", "full")
 NOTE_STYLE = "QLabel { background: #fff8e1; border: 1px solid #ffe082; padding: 4px; }"
@@ -45,6 +47,9 @@ class DecodeView(RefreshWhenShown, Retranslating, QWidget):
         self._decoded: list[tuple[KVCache, DecodeRow]] = []
         self._full: Computation | None = None
         self._decoded_for: Computation | None = None
+        self.worker = ComputeWorker(self)
+        self.worker.finished.connect(self._decoded_arrived)
+        self.worker.failed.connect(self._decoding_failed)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         self.walker = Walker(self, seconds=1.5)
@@ -169,11 +174,26 @@ class DecodeView(RefreshWhenShown, Retranslating, QWidget):
         self.layout().addWidget(self.content, 1)
         self._retranslate_built()
 
-    def _current_steps(self, computation: Computation) -> None:
-        if self._decoded_for is not computation:
-            self._decoded = decode(computation)
-            self._full = causal_pass(computation)
-            self._decoded_for = computation
+    def _current_steps(self, computation: Computation) -> bool:
+        """Whether the decoding of ``computation`` is known; large ones are sent to the worker (False)."""
+        if self._decoded_for is computation:
+            return True
+        if not self.model.computes_at_once(self.model.estimated_seconds()):
+            self.worker.submit(functools.partial(_decoded, computation))
+            return False
+        self.worker.supersede()  # a result still coming is for an older computation
+        self._decoded, self._full = _decoded(computation)[1:]
+        self._decoded_for = computation
+        return True
+
+    def _decoded_arrived(self, _ticket: int, result: tuple) -> None:
+        computation, decoded, full = result
+        if computation is self.model.computation:
+            self._decoded, self._full, self._decoded_for = decoded, full, computation
+            self.redraw()
+
+    def _decoding_failed(self, _ticket: int, error: BaseException) -> None:
+        raise error  # to the application's exception hook, as when computed on the GUI thread
 
     def redraw(self) -> None:
         computation = self.model.computation
@@ -190,9 +210,11 @@ class DecodeView(RefreshWhenShown, Retranslating, QWidget):
             self.walker.setEnabled(False)
             self.position_label.setText("")
             return
+        if not self._current_steps(computation):
+            self.position_label.setText(self.tr("generating {0} tokens…").format(len(computation.tokens)))
+            return  # the last decoding stays shown until this one arrives
         self.walker.setEnabled(True)
         self.content.show()
-        self._current_steps(computation)
         if parameters.causal:
             self.note.hide()
         else:
@@ -311,3 +333,8 @@ class DecodeView(RefreshWhenShown, Retranslating, QWidget):
                                            "(the outlined row was just appended)"))
         self.row_titles[2].setText(self.tr("<b>Only the new query row</b>: its scores, weights and output"))
         self.side_title.setText(self.tr("<b>The full causal pass</b> (row t outlined): what the rows must equal"))
+
+
+def _decoded(computation: Computation) -> tuple:
+    """On the worker (or here, when small): the decoding and the full causal pass it is checked against."""
+    return computation, decode(computation), causal_pass(computation)

@@ -244,142 +244,147 @@
     <context>
         <name>DecodeView</name>
         <message>
-            <location filename="../../gui/decode_view.py" line="184" />
+            <location filename="../../gui/decode_view.py" line="204" />
             <source>Decoding caches the keys and values of the tokens generated so far, so it needs self-attention: with a memory (cross-attention) the keys and values come from the memory, computed once. Leave out the memory sentence to see generation.</source>
             <translation>逐词生成时缓存的是已经生成的词的键和值，所以它需要自注意力；有记忆句子（交叉注意力）时，键和值来自记忆，只算一次。去掉记忆句子，就能看到生成过程。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="200" />
+            <location filename="../../gui/decode_view.py" line="214" />
+            <source>generating {0} tokens…</source>
+            <translation>正在逐个生成 {0} 个词元……</translation>
+        </message>
+        <message>
+            <location filename="../../gui/decode_view.py" line="222" />
             <source>The computation in the Steps tab is not causal, but generation is: a token cannot attend to words not written yet. Each row here is compared with the causal pass of the same sentence and weights.</source>
             <translation>“步骤”页里的计算没有用因果掩码，但生成一定是因果的：一个词不能关注还没写出来的词。这里的每一行都和同一句子、同一组权重的因果计算相比较。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="208" />
+            <location filename="../../gui/decode_view.py" line="230" />
             <source>token {0} of {1}: {2}</source>
             <translation>第 {0} 个词（共 {1} 个）：{2}</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="223" />
+            <location filename="../../gui/decode_view.py" line="245" />
             <source>{0} tokens</source>
             <translation>{0} 个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="229" />
+            <location filename="../../gui/decode_view.py" line="251" />
             <source>kv head {0}</source>
             <translation>键/值头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="242" />
+            <location filename="../../gui/decode_view.py" line="264" />
             <source>the full causal pass</source>
             <translation>完整的因果计算</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="251" />
+            <location filename="../../gui/decode_view.py" line="273" />
             <source>&lt;b&gt;Step {0} of {1}: the token &lt;i&gt;{2}&lt;/i&gt;&lt;/b&gt; (position {3}). Its embedding x is projected once: q for each of the {4} query heads, k and v for each of the {5} key/value heads.</source>
             <translation>&lt;b&gt;第 {0} 步（共 {1} 步）：词 &lt;i&gt;{2}&lt;/i&gt;&lt;/b&gt;（位置 {3}）。它的词向量 x 只投影一次：{4} 个查询头各得到一个 q，{5} 个键/值头各得到一个 k 和一个 v。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="254" />
+            <location filename="../../gui/decode_view.py" line="276" />
             <source>k and v are appended to the cache, one row per key/value head: it now holds {0} tokens. The keys and values of the earlier tokens are read from it, never computed again.</source>
             <translation>k 和 v 追加到缓存里，每个键/值头加一行：缓存里现在有 {0} 个词。前面那些词的键和值直接从缓存里读，不再重新计算。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="258" />
+            <location filename="../../gui/decode_view.py" line="280" />
             <source>{0} query heads share {1} key/value heads (grouped-query attention), so the cache holds {1} heads of keys and values, not {0}: it is that much smaller.</source>
             <translation>{0} 个查询头共用 {1} 个键/值头（分组查询注意力），所以缓存里只存 {1} 个头的键和值，而不是 {0} 个：缓存也就小了这么多。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="263" />
+            <location filename="../../gui/decode_view.py" line="285" />
             <source>With RoPE, q and k are turned by the angle of position {0}: the token's index in the sequence, which is the number of tokens already in the cache. Counting from 1 instead, or turning every new token as if it were at position 0, is the classic off-by-one of hand-written decoders: the cached keys would no longer be those of the full pass.</source>
             <translation>用了 RoPE 时，q 和 k 按位置 {0} 的角度旋转：位置就是这个词在序列里的下标，也就是缓存里已有的词数。改成从 1 开始数，或者把每个新词都当作位置 0 来旋转，就是手写解码器里经典的“差一”错误：缓存里的键就和完整计算的对不上了。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="267" />
+            <location filename="../../gui/decode_view.py" line="289" />
             <source>Only the new query row is computed: per head {0} scores (one per cached token), their softmax weights and the weighted sum of the cached values; W_O then gives this token's output.</source>
             <translation>只计算新查询这一行：每个头 {0} 个得分（缓存里每个词一个）、它们的 softmax 权重，以及缓存中值向量的加权和；再乘上 W_O，就得到这个词的输出。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="271" />
+            <location filename="../../gui/decode_view.py" line="293" />
             <source>With the sliding window of {0}, only the last {0} tokens (this one included) are visible; older keys stay in this cache but are masked (a real sliding-window cache drops them).</source>
             <translation>滑动窗口为 {0} 时，只看得见最近的 {0} 个词（包括这个词本身）；更早的键还留在这里的缓存中，但被掩码遮住了（真正的滑动窗口缓存会把它们丢掉）。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="275" />
+            <location filename="../../gui/decode_view.py" line="297" />
             <source>This is a padding token: it is cached like the others, but no query attends to it.</source>
             <translation>这是一个填充词：它和别的词一样进了缓存，但没有任何查询会关注它。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="283" />
+            <location filename="../../gui/decode_view.py" line="305" />
             <source>&lt;b&gt;Row {0} of the full causal pass&lt;/b&gt;: max |difference| of the weights {1}, of head_output {2}, of the output {3}.</source>
             <translation>&lt;b&gt;完整因果计算的第 {0} 行&lt;/b&gt;：最大 |差值|：权重 {1}，head_output {2}，输出 {3}。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="286" />
+            <location filename="../../gui/decode_view.py" line="308" />
             <source>&lt;b&gt;Cache&lt;/b&gt;: {0} tokens × {1} key/value heads × (d_k {2} + d_v {3}) × 8 bytes = {4} bytes, kept from step to step; this step appended {5} bytes.</source>
             <translation>&lt;b&gt;缓存&lt;/b&gt;：{0} 个词 × {1} 个键/值头 × (d_k {2} + d_v {3}) × 8 字节 = {4} 字节，一步步保留下来；这一步追加了 {5} 字节。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="289" />
+            <location filename="../../gui/decode_view.py" line="311" />
             <source>&lt;b&gt;Without a cache&lt;/b&gt; this step would compute K and V of all {0} tokens again: {1} bytes of new keys and values instead of {2}.</source>
             <translation>&lt;b&gt;如果没有缓存&lt;/b&gt;，这一步要把全部 {0} 个词的 K 和 V 重新算一遍：新算出的键和值共 {1} 字节，而不是 {2} 字节。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="296" />
+            <location filename="../../gui/decode_view.py" line="318" />
             <source>A decoder writes one token at a time. Each new token's query attends to the keys of every token so far; those keys and values never change, so they are kept in the KV cache and only the new token's k and v are computed and appended. One row of scores, weights and output per step, equal to that row of the full causal pass.</source>
             <translation>解码器一次只写一个词。每个新词的查询要关注到目前为止所有词的键；这些键和值不会再变，所以存进 KV 缓存，每一步只计算新词的 k 和 v 并追加进去。每一步只算一行得分、权重和输出，结果和完整因果计算的那一行相同。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="300" />
+            <location filename="../../gui/decode_view.py" line="322" />
             <source>First token</source>
             <translation>第一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="300" />
+            <location filename="../../gui/decode_view.py" line="322" />
             <source>Previous token</source>
             <translation>上一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="301" />
+            <location filename="../../gui/decode_view.py" line="323" />
             <source>Play / pause: feed the next token automatically</source>
             <translation>播放 / 暂停：自动送入下一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="301" />
+            <location filename="../../gui/decode_view.py" line="323" />
             <source>Next token</source>
             <translation>下一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="302" />
+            <location filename="../../gui/decode_view.py" line="324" />
             <source>Last token</source>
             <translation>最后一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="302" />
+            <location filename="../../gui/decode_view.py" line="324" />
             <source>Seconds per token while playing</source>
             <translation>播放时每个词停留的秒数</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="303" />
+            <location filename="../../gui/decode_view.py" line="325" />
             <source> s/token</source>
             <translation> 秒/词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="309" />
+            <location filename="../../gui/decode_view.py" line="331" />
             <source>&lt;b&gt;The new token&lt;/b&gt;, projected once</source>
             <translation>&lt;b&gt;新词&lt;/b&gt;，只投影一次</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="310" />
+            <location filename="../../gui/decode_view.py" line="332" />
             <source>&lt;b&gt;The KV cache&lt;/b&gt;, one row per token per key/value head (the outlined row was just appended)</source>
             <translation>&lt;b&gt;KV 缓存&lt;/b&gt;：每个词在每个键/值头里占一行（框出的那一行是刚追加的）</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="312" />
+            <location filename="../../gui/decode_view.py" line="334" />
             <source>&lt;b&gt;Only the new query row&lt;/b&gt;: its scores, weights and output</source>
             <translation>&lt;b&gt;只算新查询这一行&lt;/b&gt;：它的得分、权重和输出</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="313" />
+            <location filename="../../gui/decode_view.py" line="335" />
             <source>&lt;b&gt;The full causal pass&lt;/b&gt; (row t outlined): what the rows must equal</source>
             <translation>&lt;b&gt;完整的因果计算&lt;/b&gt;（框出第 t 行）：每一行都应该等于它</translation>
         </message>

@@ -1,6 +1,7 @@
 """The generate tab: fed one token at a time, its panels hold the core's decoding rows, and it follows the model."""
 
 import dataclasses
+import threading
 
 import numpy as np
 import pytest
@@ -184,3 +185,22 @@ def test_the_window_has_the_tab_and_builds_it_when_shown(window, qtbot):
     qtbot.waitUntil(window.decode_view.is_built)
     window.controls.causal.editor.setChecked(True)
     assert window.decode_view.note_text() == ""
+
+
+def test_a_large_decoding_is_generated_on_the_views_worker_and_the_newest_shown(view, model, qtbot, monkeypatch):
+    """512 tokens take half a second to decode: past the model's at-once budget the GUI thread never does it."""
+    from attention_stepper.gui import decode_view
+
+    model.set_parameters(sentence=SENTENCE, causal=True)
+    decoded_here = []
+    monkeypatch.setattr(decode_view, "decode", lambda computation: decoded_here.append(
+        (computation, threading.current_thread())) or decode(computation))
+    model.immediate_seconds = -1.0  # everything counts as large: the model and the view use their workers
+    model.set_parameter("sentence", "a dog ate the fish")
+    qtbot.waitUntil(lambda: not model.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: view._decoded_for is model.computation, timeout=10_000)
+    assert len(view.steps()) == 5
+    computation, thread = decoded_here[-1]
+    assert computation is model.computation and thread is not threading.main_thread()
+    view.go_to(4)
+    _assert_step_shown(view, model.computation, view.full_pass(), 4)
