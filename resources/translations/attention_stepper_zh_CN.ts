@@ -251,7 +251,7 @@
         <message>
             <location filename="../../gui/decode_view.py" line="214" />
             <source>generating {0} tokens…</source>
-            <translation>正在逐个生成 {0} 个词元……</translation>
+            <translation>正在逐个生成 {0} 个词……</translation>
         </message>
         <message>
             <location filename="../../gui/decode_view.py" line="222" />
