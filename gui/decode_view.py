@@ -32,7 +32,7 @@ from .heatmap import MatrixPanel
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
 from .model import AttentionModel, Change
-from .walker import Walker
+from .walker import WalkedView, Walker
 from .worker import ComputeWorker
 
 PANELS = ("q", "k", "v", "k_cache", "v_cache", "scores", "weights", "head_output", "output", "full")
@@ -40,7 +40,7 @@ NOTE_STYLE = "QLabel { background: #fff8e1; border: 1px solid #ffe082; padding: 
 CHECK_STYLE = "QLabel { background: #e8f5e9; border: 1px solid #a5d6a7; padding: 4px; }"
 
 
-class DecodeView(RefreshWhenShown, Retranslating, QWidget):
+class DecodeView(WalkedView, RefreshWhenShown, Retranslating, QWidget):
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
         self.model = model
@@ -91,36 +91,6 @@ class DecodeView(RefreshWhenShown, Retranslating, QWidget):
         """The full causal pass the rows are compared with."""
         self.ensure_fresh()
         return self._full
-
-    def position(self) -> int:
-        """The token just fed (0-based)."""
-        return self.walker.position()
-
-    def go_to(self, position: int) -> bool:
-        self.ensure_fresh()
-        return self.walker.go_to(position)
-
-    def next(self) -> bool:
-        self.ensure_fresh()
-        return self.walker.next()
-
-    def previous(self) -> bool:
-        return self.walker.previous()
-
-    def first(self) -> bool:
-        return self.walker.first()
-
-    def last(self) -> bool:
-        self.ensure_fresh()
-        return self.walker.last()
-
-    def explanation_text(self) -> str:
-        self.ensure_fresh()
-        return self.explanation.toPlainText()
-
-    def check_text(self) -> str:
-        self.ensure_fresh()
-        return self.check.text()
 
     def note_text(self) -> str:
         """The note over the panels (generation is causal; decoding needs self-attention), "" when none."""

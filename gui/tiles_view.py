@@ -45,7 +45,7 @@ from .i18n import Retranslating
 from .lazy import RefreshWhenShown
 from .model import AttentionModel, Change
 from .worker import ComputeWorker
-from .walker import Walker
+from .walker import WalkedView, Walker
 
 #: The queries of a tile explained one by one, at most (the rest: "… and N more").
 MAX_EXPLAINED_ROWS = 6
@@ -102,7 +102,7 @@ def skipped_marks(tiled: TiledAttention) -> list[tuple[int, int, int, int]]:
     return [tuple(mark) for mark in merged]
 
 
-class TilesView(RefreshWhenShown, Retranslating, QWidget):
+class TilesView(WalkedView, RefreshWhenShown, Retranslating, QWidget):
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
         self.model = model
@@ -156,39 +156,9 @@ class TilesView(RefreshWhenShown, Retranslating, QWidget):
         self.ensure_fresh()
         return self._tiled
 
-    def position(self) -> int:
-        """The current tile (0-based, in the order the kernel walks them)."""
-        return self.walker.position()
-
     def set_sizes(self, block_rows: int, block_columns: int) -> None:
         self.block_rows.setValue(block_rows)
         self.block_columns.setValue(block_columns)
-
-    def go_to(self, index: int) -> bool:
-        self.ensure_fresh()  # the number of tiles is known once they are computed
-        return self.walker.go_to(index)
-
-    def next(self) -> bool:
-        self.ensure_fresh()
-        return self.walker.next()
-
-    def previous(self) -> bool:
-        return self.walker.previous()
-
-    def first(self) -> bool:
-        return self.walker.first()
-
-    def last(self) -> bool:
-        self.ensure_fresh()
-        return self.walker.last()
-
-    def explanation_text(self) -> str:
-        self.ensure_fresh()
-        return self.explanation.toPlainText()
-
-    def check_text(self) -> str:
-        self.ensure_fresh()
-        return self.check.text()
 
     # --- following the model and the choices -------------------------------------------
     def _model_changed(self, change: Change) -> None:

@@ -132,3 +132,41 @@ class Walker(QWidget):
             self.play_button.setIcon(self.style().standardIcon(
                 QStyle.StandardPixmap.SP_MediaPause if self.playing else QStyle.StandardPixmap.SP_MediaPlay))
             self._icon_playing = self.playing
+
+
+class WalkedView:
+    """Mixin for a view that owns a :class:`Walker` (``self.walker``), an explanation
+    (``self.explanation``, a QTextBrowser) and a check line (``self.check``): moving and reading,
+    for the window, the screenshot command and tests. Put it before ``RefreshWhenShown``.
+    Moving first brings the view up to date: the number of positions is known once drawn.
+    """
+
+    def position(self) -> int:
+        """The current position (0-based): the tile, or the token just fed."""
+        return self.walker.position()
+
+    def go_to(self, position: int) -> bool:
+        self.ensure_fresh()
+        return self.walker.go_to(position)
+
+    def next(self) -> bool:
+        self.ensure_fresh()
+        return self.walker.next()
+
+    def previous(self) -> bool:
+        return self.walker.previous()
+
+    def first(self) -> bool:
+        return self.walker.first()
+
+    def last(self) -> bool:
+        self.ensure_fresh()
+        return self.walker.last()
+
+    def explanation_text(self) -> str:
+        self.ensure_fresh()
+        return self.explanation.toPlainText()
+
+    def check_text(self) -> str:
+        self.ensure_fresh()
+        return self.check.text()
