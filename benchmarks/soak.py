@@ -96,8 +96,10 @@ def settle(window) -> None:
     model = window.model
     model.reset_edits()
     model.set_parameters(**dataclasses.asdict(Parameters()))
+    wait_for_result()
     warm_up(window)
     model.set_parameters(**dataclasses.asdict(Parameters()))
+    wait_for_result()
     model.first()
     model.set_head(None)
     window.tabs.setCurrentIndex(0)
@@ -115,6 +117,7 @@ def warm_up(window) -> None:
     for causal in (True, False):  # the mask step exists only with the mask on
         for heads in range(1, MAX_HEADS + 1):
             model.set_parameters(heads=heads, causal=causal)
+            wait_for_result()  # the steps there are come with the result
             for step in model.steps:
                 model.go_to(step.key)
                 for head in [None, *range(heads)]:
