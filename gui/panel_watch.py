@@ -37,6 +37,7 @@ class PanelWatch(QObject):
         super().__init__(window)
         self.window = window
         self._appliers: list[Applier] = []
+        self._hooks: list[Callable[[], None]] = []
         self._watched: set[int] = set()  # ids of the widgets whose ChildAdded is watched
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
@@ -54,8 +55,14 @@ class PanelWatch(QObject):
         self._appliers.append((apply, roots or (lambda: [self.window])))
         self.refresh()
 
+    def add_hook(self, hook: Callable[[], None]) -> None:
+        """Call ``hook()`` at each refresh too (for other widgets that may have been made)."""
+        self._hooks.append(hook)
+
     def refresh(self, *_signal_args) -> None:
         """Give every panel found now to each setting's ``apply``."""
+        for hook in self._hooks:
+            hook()
         for apply, roots in self._appliers:
             for root in roots():
                 panels = [root] if isinstance(root, MatrixPanel) else root.findChildren(MatrixPanel)

@@ -6,6 +6,10 @@ application's at ``factor`` times its point size. The heatmap panels draw
 their own texts at their own sizes and are zoomed with ``set_zoom``, every
 one of them, the ones made later too (see PanelWatch).
 
+A widget with a style sheet is the exception: Qt's style sheets fix its
+font when first polished, and it no longer follows its parent's. Those are
+given the zoomed size themselves (a style sheet's bold stays bold).
+
 The steps go from 80 % to 300 %, as a browser's do; a remembered factor that
 is not a step (an older or hand-edited settings file) is taken to the
 nearest one.
@@ -59,7 +63,9 @@ class Zoom(QObject):
         #: The point size of the application's font at actual size (Qt's default where it gives pixels).
         self.base_point_size = app.font().pointSizeF() if app.font().pointSizeF() > 0 else 9.0
         self._factor = ACTUAL_SIZE
+        self._styled_size: float | None = None  # the size the styled widgets were last given
         watch.add(self._apply_to_panel)
+        watch.add_hook(self._apply_to_styled_widgets)
         self._watch = watch
 
     def factor(self) -> float:
@@ -93,3 +99,15 @@ class Zoom(QObject):
 
     def _apply_to_panel(self, panel: MatrixPanel) -> None:
         panel.set_zoom(self._factor)
+
+    def _apply_to_styled_widgets(self) -> None:
+        """Give the widgets with a style sheet the zoomed size (at actual size once, after a zoom)."""
+        size = self.point_size()
+        if self._factor == ACTUAL_SIZE and self._styled_size in (None, size):
+            return  # never zoomed: they follow the application's font as they are
+        self._styled_size = size
+        for widget in self.window.findChildren(QWidget):
+            if widget.styleSheet() and widget.font().pointSizeF() != size:
+                font = QFont()
+                font.setPointSizeF(size)
+                widget.setFont(font)

@@ -20,10 +20,12 @@ def base_size() -> float:
 
 
 def widget_texts(window):
-    """A label of the controls, a spin box, the explanation, the tab bar and the step bar's play button."""
+    """A label of the controls, a spin box, the explanation, the tab bar and the step bar's buttons;
+    a stage button and the Variants header have style sheets (Qt then stops passing fonts on to them)."""
     return {"label": window.controls.labels["heads"], "spin box": window.controls.heads.editor,
             "explanation": window.explanation, "tabs": window.tabs.tabBar(),
-            "step bar": window.step_bar.navigator.next_button}
+            "step bar": window.step_bar.navigator.next_button, "stage": window.step_bar.stages.buttons["softmax"],
+            "variants": window.controls.variants.header, "status": window.sizes_label}
 
 
 def assert_zoomed(window, factor: float) -> None:
