@@ -69,6 +69,7 @@ class ViewActions(QObject):
         menu.addAction(self.presentation_action)
 
         self.zoom_label = QLabel()
+        self.zoom_label.setContentsMargins(12, 0, 4, 0)  # apart from the sizes beside it
         window.statusBar().addPermanentWidget(self.zoom_label)
         window.installEventFilter(self)  # the full-screen entry follows the window's state
 
@@ -125,7 +126,7 @@ class ViewActions(QObject):
         self.zoom_out_action.setEnabled(factor > ZOOM_STEPS[0])
 
     def _show_zoom(self) -> None:
-        self.zoom_label.setText(self.tr("Zoom {0} %").format(percent(self.zoom.factor())))
+        self.zoom_label.setText(self.tr("Zoom {0}%").format(percent(self.zoom.factor())))
 
     def set_full_screen(self, full: bool) -> None:
         state = self.window.windowState()

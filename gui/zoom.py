@@ -8,7 +8,9 @@ one of them, the ones made later too (see PanelWatch).
 
 A widget with a style sheet is the exception: Qt's style sheets fix its
 font when first polished, and it no longer follows its parent's. Those are
-given the zoomed size themselves (a style sheet's bold stays bold).
+given the zoomed size themselves (a style sheet's bold stays bold). And a
+scroll area made one row high (the step bar's stages) is made as high as
+its row at the new size, keeping the room it had around the row.
 
 The steps go from 80 % to 300 %, as a browser's do; a remembered factor that
 is not a step (an older or hand-edited settings file) is taken to the
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from .heatmap import MatrixPanel
 
@@ -64,6 +66,10 @@ class Zoom(QObject):
         self.base_point_size = app.font().pointSizeF() if app.font().pointSizeF() > 0 else 9.0
         self._factor = ACTUAL_SIZE
         self._styled_size: float | None = None  # the size the styled widgets were last given
+        #: Each scroll area of a fixed height, with the room it leaves around its row at actual size.
+        self._rows = [(area, area.maximumHeight() - area.widget().sizeHint().height())
+                      for area in window.findChildren(QScrollArea)
+                      if area.widget() is not None and area.minimumHeight() == area.maximumHeight()]
         watch.add(self._apply_to_panel)
         watch.add_hook(self._apply_to_styled_widgets)
         self._watch = watch
@@ -82,6 +88,8 @@ class Zoom(QObject):
             font.setPointSizeF(self.base_point_size * factor)  # only the size: the family stays the app's
         self.window.setFont(font)
         self._watch.refresh()
+        for area, room in self._rows:
+            area.setFixedHeight(area.widget().sizeHint().height() + room)
         self.changed.emit(factor)
 
     def zoom_in(self) -> None:

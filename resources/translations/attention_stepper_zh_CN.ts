@@ -2149,102 +2149,102 @@ then start Attention Stepper again.</source>
     <context>
         <name>ViewActions</name>
         <message>
-            <location filename="../../gui/view_actions.py" line="128" />
-            <source>Zoom {0} %</source>
+            <location filename="../../gui/view_actions.py" line="129" />
+            <source>Zoom {0}%</source>
             <translation>缩放 {0}%</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="153" />
+            <location filename="../../gui/view_actions.py" line="154" />
             <source>Zoom &amp;in</source>
             <translation>放大(&amp;I)</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="153" />
+            <location filename="../../gui/view_actions.py" line="154" />
             <source>Make every text larger: numbers, labels, explanation and controls (Ctrl+=)</source>
             <translation>把所有文字放大：数字、标签、说明和控件（Ctrl+=）</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="155" />
+            <location filename="../../gui/view_actions.py" line="156" />
             <source>Zoom &amp;out</source>
             <translation>缩小(&amp;O)</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="155" />
+            <location filename="../../gui/view_actions.py" line="156" />
             <source>Make every text smaller (Ctrl+−)</source>
             <translation>把所有文字缩小（Ctrl+−）</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="156" />
+            <location filename="../../gui/view_actions.py" line="157" />
             <source>Actual si&amp;ze</source>
             <translation>实际大小(&amp;Z)</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="156" />
+            <location filename="../../gui/view_actions.py" line="157" />
             <source>Every text at its usual size (Ctrl+0)</source>
             <translation>所有文字恢复原来的大小（Ctrl+0）</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="157" />
+            <location filename="../../gui/view_actions.py" line="158" />
             <source>F&amp;ull screen</source>
             <translation>全屏(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="157" />
+            <location filename="../../gui/view_actions.py" line="158" />
             <source>Use the whole screen (F11)</source>
             <translation>占满整个屏幕（F11）</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="158" />
+            <location filename="../../gui/view_actions.py" line="159" />
             <source>Pr&amp;esentation</source>
             <translation>演示模式(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="159" />
+            <location filename="../../gui/view_actions.py" line="160" />
             <source>For a projector: one head large with big numbers, the controls out of the way; choose it again to go back</source>
             <translation>用于投影：放大显示一个头，数字更大，控件暂时收起；再选一次即可恢复</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="161" />
+            <location filename="../../gui/view_actions.py" line="162" />
             <source>&amp;Linear (0–1)</source>
             <translation>线性（0–1）(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="162" />
+            <location filename="../../gui/view_actions.py" line="163" />
             <source>Dark is 0 and yellow is 1, the same for every row</source>
             <translation>深色为 0，黄色为 1，每一行都一样</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="163" />
+            <location filename="../../gui/view_actions.py" line="164" />
             <source>Per &amp;row</source>
             <translation>按行(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="164" />
+            <location filename="../../gui/view_actions.py" line="165" />
             <source>Each row scaled to its own maximum, so 200 tokens are not a solid block</source>
             <translation>每一行按它自己的最大值缩放，这样 200 个词元也不会糊成一片</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="165" />
+            <location filename="../../gui/view_actions.py" line="166" />
             <source>Lo&amp;garithmic</source>
             <translation>对数(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="166" />
+            <location filename="../../gui/view_actions.py" line="167" />
             <source>Colours by powers of ten from 0.0001 to 1: small weights are told apart too</source>
             <translation>按 10 的幂着色，从 0.0001 到 1：很小的权重也能分清</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="172" />
+            <location filename="../../gui/view_actions.py" line="173" />
             <source>&amp;Colour scale</source>
             <translation>颜色刻度(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="173" />
+            <location filename="../../gui/view_actions.py" line="174" />
             <source>How the attention weights are coloured (Steps, journey and head statistics)</source>
             <translation>注意力权重的着色方式（用于步骤、词元之旅和头统计）</translation>
         </message>
         <message>
-            <location filename="../../gui/view_actions.py" line="175" />
+            <location filename="../../gui/view_actions.py" line="176" />
             <source>The size of every text: View → Zoom in (Ctrl+=), Zoom out (Ctrl+−), Actual size (Ctrl+0)</source>
             <translation>所有文字的大小：视图 → 放大（Ctrl+=）、缩小（Ctrl+−）、实际大小（Ctrl+0）</translation>
         </message>

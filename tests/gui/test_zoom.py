@@ -61,7 +61,7 @@ def test_zoom_in_scales_the_panels_numbers_and_labels_and_every_widget_s_text(wi
     assert left.label_font().pointSizeF() == pytest.approx(1.25 * before["label"])
     assert max(rect.height() for _, _, rect in left.shown_labels()) > before["painted"], "drawn larger"
     assert window.controls.labels["heads"].fontInfo().pixelSize() > before["pixels"], "drawn larger"
-    assert window.view_actions.zoom_label.text() == "Zoom 125 %"
+    assert window.view_actions.zoom_label.text() == "Zoom 125%"
 
     qtbot.keyClick(window, Qt.Key.Key_Minus, CTRL)
     assert window.view_actions.zoom.factor() == 1.1
@@ -73,7 +73,7 @@ def test_zoom_in_scales_the_panels_numbers_and_labels_and_every_widget_s_text(wi
         assert panel.zoom() == 1.0
     for name, widget in widget_texts(window).items():
         assert widget.font().pointSizeF() == base_size(), name  # the application's font again
-    assert window.view_actions.zoom_label.text() == "Zoom 100 %"
+    assert window.view_actions.zoom_label.text() == "Zoom 100%"
 
 
 def test_zoom_stops_at_300_and_80_percent(window):
@@ -121,7 +121,7 @@ def test_the_zoom_survives_a_restart(start_app):
     again = start_app()
     assert again.view_actions.zoom.factor() == 1.25
     assert_zoomed(again, 1.25)
-    assert again.view_actions.zoom_label.text() == "Zoom 125 %"
+    assert again.view_actions.zoom_label.text() == "Zoom 125%"
 
 
 def test_a_damaged_zoom_setting_starts_at_actual_size(tmp_path, qtbot):
@@ -135,3 +135,32 @@ def test_a_damaged_zoom_setting_starts_at_actual_size(tmp_path, qtbot):
         window = MainWindow(AttentionModel(Parameters()), settings)
         qtbot.addWidget(window)
         assert window.view_actions.zoom.factor() == expected, stored
+
+
+def test_the_explanation_s_formula_grows_with_the_rest(window, qtbot):
+    """Its size is relative to the pane's font (it was 15 pixels, whatever the zoom)."""
+    window.model.go_to("softmax")
+    formula = " ".join(window.model.step.formula.split())  # HTML shows runs of spaces as one
+
+    def formula_height() -> float:
+        document = window.explanation.document()
+        block = document.begin()
+        while block.isValid() and formula not in block.text():
+            block = block.next()
+        assert block.isValid()
+        return document.documentLayout().blockBoundingRect(block).height()
+
+    before = formula_height()
+    window.view_actions.zoom.set_factor(2.0)
+    assert formula_height() > 1.6 * before
+
+
+def test_the_step_bar_s_row_of_stages_grows_with_its_buttons(window, qtbot):
+    stages = window.step_bar.stages
+    area = stages.parentWidget().parentWidget()  # the one-row scroll area around the stage buttons
+    room = area.height() - stages.sizeHint().height()
+    for factor in (2.0, 3.0, 1.0):
+        window.view_actions.zoom.set_factor(factor)
+        qtbot.wait(1)
+        assert area.height() == stages.sizeHint().height() + room, factor
+        assert stages.buttons["softmax"].height() <= area.viewport().height(), "the buttons are not cut"
