@@ -2151,7 +2151,7 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/view_actions.py" line="129" />
             <source>Zoom {0}%</source>
-            <translation>缩放 {0}%</translation>
+            <translation>显示比例 {0}%</translation>
         </message>
         <message>
             <location filename="../../gui/view_actions.py" line="154" />
@@ -2246,7 +2246,7 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/view_actions.py" line="176" />
             <source>The size of every text: View → Zoom in (Ctrl+=), Zoom out (Ctrl+−), Actual size (Ctrl+0)</source>
-            <translation>所有文字的大小：视图 → 放大（Ctrl+=）、缩小（Ctrl+−）、实际大小（Ctrl+0）</translation>
+            <translation>所有文字的显示比例：视图 → 放大（Ctrl+=）、缩小（Ctrl+−）、实际大小（Ctrl+0）</translation>
         </message>
     </context>
     <context>

@@ -1,5 +1,6 @@
 """View → Full screen (F11), Presentation and Colour scale."""
 
+import pytest
 from PySide6.QtCore import Qt
 
 from attention_stepper.core import Parameters
@@ -122,3 +123,19 @@ def test_the_colour_scale_is_remembered(tmp_path, qtbot):
     third = MainWindow(AttentionModel(Parameters()), damaged)
     qtbot.addWidget(third)
     assert third.view_actions.scale() == "linear"
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_scaling_lab_s_tab_shows_d_k_with_its_underscore(window, language):
+    """QTabBar takes only "&" as a mnemonic marker and draws "_" as it is: the title must hold "d_k"
+    once, with no "&" that would underline (and hide) the letter after it, nor a doubled "__"."""
+    from attention_stepper.gui import i18n
+
+    try:
+        i18n.install_language(language)
+        bar = window.tabs.tabBar()
+        text = bar.tabText(window.tabs.indexOf(window.scaling_lab))
+        assert "√d_k" in text and "d__k" not in text
+        assert "&" not in text.replace("&&", "")
+    finally:
+        i18n.install_language("en")
