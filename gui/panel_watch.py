@@ -6,9 +6,10 @@ is first shown, the statistics also when a background result arrives. The
 views are not told about the window's view settings; instead a PanelWatch
 gives each panel found under its roots to the settings' ``apply`` functions:
 
-- at once, after every change of the model, a change of tab and a background
-  worker's result (connected after the views, so it runs after they have
-  made their panels and before anything is painted);
+- at once, after every change of the model (the panels on screen), a change
+  of tab and a background worker's result (all panels; connected after the
+  views, so it runs after they have made their panels and before anything is
+  painted);
 - soon (from the event loop) after a widget is added to a widget that holds
   panels, for panels made some other way.
 
@@ -31,11 +32,18 @@ Applier = tuple[Callable[[MatrixPanel], None], Callable[[], list[QWidget]]]
 
 
 class PanelWatch(QObject):
-    """Gives every MatrixPanel under the roots of each registered setting to its ``apply``."""
+    """Gives every MatrixPanel under the roots of each registered setting to its ``apply``.
 
-    def __init__(self, window, tabs: QTabWidget):
+    ``shown_panels`` gives the panels on screen now (the steps tab's, through
+    StepView.panels()): after a change of the model only those are looked at,
+    which is cheap; everything else is looked at after a change of tab, a
+    background result or a widget added, by one walk of the window.
+    """
+
+    def __init__(self, window, tabs: QTabWidget, shown_panels: Callable[[], list[MatrixPanel]]):
         super().__init__(window)
         self.window = window
+        self._shown_panels = shown_panels
         self._appliers: list[Applier] = []
         self._hooks: list[Callable[[], None]] = []
         self._watched: set[int] = set()  # ids of the widgets whose ChildAdded is watched
@@ -52,26 +60,31 @@ class PanelWatch(QObject):
 
     def add(self, apply: Callable[[MatrixPanel], None], roots: Callable[[], list[QWidget]] | None = None) -> None:
         """Give ``apply`` every panel under ``roots()`` (the whole window by default), now and from now on."""
-        self._appliers.append((apply, roots or (lambda: [self.window])))
+        self._appliers.append((apply, roots))
         self.refresh()
 
     def add_hook(self, hook: Callable[[], None]) -> None:
-        """Call ``hook()`` at each refresh too (for other widgets that may have been made)."""
+        """Call ``hook()`` at each full refresh too (for other widgets that may have been made)."""
         self._hooks.append(hook)
 
     def refresh(self, *_signal_args) -> None:
-        """Give every panel found now to each setting's ``apply``."""
+        """Give every panel of the window to each setting's ``apply``."""
         for hook in self._hooks:
             hook()
+        panels = self.window.findChildren(MatrixPanel)
+        self._give(panels)
+        for panel in panels:
+            self._watch(panel.parentWidget())
+
+    def _give(self, panels: list[MatrixPanel]) -> None:
         for apply, roots in self._appliers:
-            for root in roots():
-                panels = [root] if isinstance(root, MatrixPanel) else root.findChildren(MatrixPanel)
-                for panel in panels:
+            under = None if roots is None else roots()
+            for panel in panels:
+                if under is None or any(root is panel or root.isAncestorOf(panel) for root in under):
                     apply(panel)
-                    self._watch(panel.parentWidget())
 
     def _model_changed(self, _change) -> None:
-        self.refresh()
+        self._give(self._shown_panels())
 
     def _worker_finished(self, _ticket: int, _result: object) -> None:
         self.refresh()

@@ -34,7 +34,7 @@ class ViewActions(QObject):
         super().__init__(window)
         self.window = window
         self.settings = window.settings
-        self.watch = PanelWatch(window, window.tabs)
+        self.watch = PanelWatch(window, window.tabs, self._shown_panels)
         self.zoom = Zoom(window, self.watch)
         self.presentation = Presentation(window, self.zoom)
 
@@ -92,6 +92,13 @@ class ViewActions(QObject):
             action.triggered.connect(lambda _checked=False: slot())
         self.window.addAction(action)  # shortcuts work even while the menu bar is hidden (full screen)
         return action
+
+    def _shown_panels(self) -> list[MatrixPanel]:
+        """The panels a change of the model may have made: the current tab's."""
+        page = self.window.tabs.currentWidget()
+        if page is self.window.tab_pages["steps"]:
+            return [panel for _key, _head, panel in self.window.step_view.panels()]
+        return page.findChildren(MatrixPanel) if page is not None else []
 
     # --- colour scale --------------------------------------------------------------------
     def scale(self) -> str:
