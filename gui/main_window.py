@@ -42,6 +42,8 @@ from .settings_store import SettingsStore
 from .step_bar import StepBar
 from .step_view import StepView, follows_tokens, matrix_title
 from .tiles_view import TilesView
+from .view_actions import ViewActions
+from .window_geometry import ControlsScroll, fit_to_screen
 from .worker import ComputeWorker
 
 
@@ -71,10 +73,8 @@ class MainWindow(Retranslating, QMainWindow):
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.addWidget(self.step_bar)
         centre_layout.addWidget(panels_scroll, 1)
-        controls_scroll = QScrollArea()
-        controls_scroll.setWidgetResizable(True)
-        controls_scroll.setWidget(self.controls)
-        controls_scroll.setMinimumWidth(200)
+        controls_scroll = ControlsScroll(self.controls)  # as wide as the controls need, in every language
+        self.controls_scroll = controls_scroll
 
         self.scaling_lab = ScalingLab(model)
         self.head_statistics = HeadStatisticsView(model)
@@ -121,6 +121,7 @@ class MainWindow(Retranslating, QMainWindow):
         self._create_actions()
         self._create_menus()
         self.model_actions = ModelActions(self)  # File → Open model…, the layer spin box and the badge
+        self.view_actions = ViewActions(self)  # View → zoom, colour scale, full screen, presentation
         self.retranslate()
         self.resize(1280, 800)
 
@@ -153,7 +154,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.first_action = self._action(self.model.first, Qt.Key.Key_Home)
         self.last_action = self._action(self.model.last, Qt.Key.Key_End)
         self.play_action = self._action(navigator.toggle_play, Qt.Key.Key_Space)
-        self.all_heads_action = self._action(lambda: self.model.set_head(None), "Ctrl+0")
+        self.all_heads_action = self._action(lambda: self.model.set_head(None), "Ctrl+Shift+A")  # Ctrl+0: actual size
         self.how_to_action = self._action(self.show_how_to_read, "F1")
         self.about_action = self._action(self.show_about)
         self.language_group = QActionGroup(self)
@@ -278,6 +279,8 @@ class MainWindow(Retranslating, QMainWindow):
         self._show_sizes()
         if hasattr(self, "model_actions"):  # after the title: a real model's name goes in it
             self.model_actions.retranslate()
+        if hasattr(self, "view_actions"):
+            self.view_actions.retranslate()
 
     def set_language(self, code: str) -> None:
         """Switch the whole app to another language at once, keeping every setting and step."""
@@ -388,8 +391,8 @@ class MainWindow(Retranslating, QMainWindow):
         if self.settings is None:
             return
         geometry = self.settings.data("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is None or not self.restoreGeometry(geometry):
+            fit_to_screen(self)  # the first start: the whole window on the screen it opens on
         state = self.settings.data("window/splitter")
         if state is not None:
             self.splitter.restoreState(state)

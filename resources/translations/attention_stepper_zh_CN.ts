@@ -244,147 +244,147 @@
     <context>
         <name>DecodeView</name>
         <message>
-            <location filename="../../gui/decode_view.py" line="204" />
+            <location filename="../../gui/decode_view.py" line="174" />
             <source>Decoding caches the keys and values of the tokens generated so far, so it needs self-attention: with a memory (cross-attention) the keys and values come from the memory, computed once. Leave out the memory sentence to see generation.</source>
             <translation>逐词生成时缓存的是已经生成的词的键和值，所以它需要自注意力；有记忆句子（交叉注意力）时，键和值来自记忆，只算一次。去掉记忆句子，就能看到生成过程。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="214" />
+            <location filename="../../gui/decode_view.py" line="184" />
             <source>generating {0} tokens…</source>
             <translation>正在逐个生成 {0} 个词……</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="222" />
+            <location filename="../../gui/decode_view.py" line="192" />
             <source>The computation in the Steps tab is not causal, but generation is: a token cannot attend to words not written yet. Each row here is compared with the causal pass of the same sentence and weights.</source>
             <translation>“步骤”页里的计算没有用因果掩码，但生成一定是因果的：一个词不能关注还没写出来的词。这里的每一行都和同一句子、同一组权重的因果计算相比较。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="230" />
+            <location filename="../../gui/decode_view.py" line="200" />
             <source>token {0} of {1}: {2}</source>
             <translation>第 {0} 个词（共 {1} 个）：{2}</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="245" />
+            <location filename="../../gui/decode_view.py" line="215" />
             <source>{0} tokens</source>
             <translation>{0} 个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="251" />
+            <location filename="../../gui/decode_view.py" line="221" />
             <source>kv head {0}</source>
             <translation>键/值头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="264" />
+            <location filename="../../gui/decode_view.py" line="234" />
             <source>the full causal pass</source>
             <translation>完整的因果计算</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="273" />
+            <location filename="../../gui/decode_view.py" line="243" />
             <source>&lt;b&gt;Step {0} of {1}: the token &lt;i&gt;{2}&lt;/i&gt;&lt;/b&gt; (position {3}). Its embedding x is projected once: q for each of the {4} query heads, k and v for each of the {5} key/value heads.</source>
             <translation>&lt;b&gt;第 {0} 步（共 {1} 步）：词 &lt;i&gt;{2}&lt;/i&gt;&lt;/b&gt;（位置 {3}）。它的词向量 x 只投影一次：{4} 个查询头各得到一个 q，{5} 个键/值头各得到一个 k 和一个 v。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="276" />
+            <location filename="../../gui/decode_view.py" line="246" />
             <source>k and v are appended to the cache, one row per key/value head: it now holds {0} tokens. The keys and values of the earlier tokens are read from it, never computed again.</source>
             <translation>k 和 v 追加到缓存里，每个键/值头加一行：缓存里现在有 {0} 个词。前面那些词的键和值直接从缓存里读，不再重新计算。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="280" />
+            <location filename="../../gui/decode_view.py" line="250" />
             <source>{0} query heads share {1} key/value heads (grouped-query attention), so the cache holds {1} heads of keys and values, not {0}: it is that much smaller.</source>
             <translation>{0} 个查询头共用 {1} 个键/值头（分组查询注意力），所以缓存里只存 {1} 个头的键和值，而不是 {0} 个：缓存也就小了这么多。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="285" />
+            <location filename="../../gui/decode_view.py" line="255" />
             <source>With RoPE, q and k are turned by the angle of position {0}: the token's index in the sequence, which is the number of tokens already in the cache. Counting from 1 instead, or turning every new token as if it were at position 0, is the classic off-by-one of hand-written decoders: the cached keys would no longer be those of the full pass.</source>
             <translation>用了 RoPE 时，q 和 k 按位置 {0} 的角度旋转：位置就是这个词在序列里的下标，也就是缓存里已有的词数。改成从 1 开始数，或者把每个新词都当作位置 0 来旋转，就是手写解码器里经典的“差一”错误：缓存里的键就和完整计算的对不上了。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="289" />
+            <location filename="../../gui/decode_view.py" line="259" />
             <source>Only the new query row is computed: per head {0} scores (one per cached token), their softmax weights and the weighted sum of the cached values; W_O then gives this token's output.</source>
             <translation>只计算新查询这一行：每个头 {0} 个得分（缓存里每个词一个）、它们的 softmax 权重，以及缓存中值向量的加权和；再乘上 W_O，就得到这个词的输出。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="293" />
+            <location filename="../../gui/decode_view.py" line="263" />
             <source>With the sliding window of {0}, only the last {0} tokens (this one included) are visible; older keys stay in this cache but are masked (a real sliding-window cache drops them).</source>
             <translation>滑动窗口为 {0} 时，只看得见最近的 {0} 个词（包括这个词本身）；更早的键还留在这里的缓存中，但被掩码遮住了（真正的滑动窗口缓存会把它们丢掉）。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="297" />
+            <location filename="../../gui/decode_view.py" line="267" />
             <source>This is a padding token: it is cached like the others, but no query attends to it.</source>
             <translation>这是一个填充词：它和别的词一样进了缓存，但没有任何查询会关注它。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="305" />
+            <location filename="../../gui/decode_view.py" line="275" />
             <source>&lt;b&gt;Row {0} of the full causal pass&lt;/b&gt;: max |difference| of the weights {1}, of head_output {2}, of the output {3}.</source>
             <translation>&lt;b&gt;完整因果计算的第 {0} 行&lt;/b&gt;：最大 |差值|：权重 {1}，head_output {2}，输出 {3}。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="308" />
+            <location filename="../../gui/decode_view.py" line="278" />
             <source>&lt;b&gt;Cache&lt;/b&gt;: {0} tokens × {1} key/value heads × (d_k {2} + d_v {3}) × 8 bytes = {4} bytes, kept from step to step; this step appended {5} bytes.</source>
             <translation>&lt;b&gt;缓存&lt;/b&gt;：{0} 个词 × {1} 个键/值头 × (d_k {2} + d_v {3}) × 8 字节 = {4} 字节，一步步保留下来；这一步追加了 {5} 字节。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="311" />
+            <location filename="../../gui/decode_view.py" line="281" />
             <source>&lt;b&gt;Without a cache&lt;/b&gt; this step would compute K and V of all {0} tokens again: {1} bytes of new keys and values instead of {2}.</source>
             <translation>&lt;b&gt;如果没有缓存&lt;/b&gt;，这一步要把全部 {0} 个词的 K 和 V 重新算一遍：新算出的键和值共 {1} 字节，而不是 {2} 字节。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="318" />
+            <location filename="../../gui/decode_view.py" line="288" />
             <source>A decoder writes one token at a time. Each new token's query attends to the keys of every token so far; those keys and values never change, so they are kept in the KV cache and only the new token's k and v are computed and appended. One row of scores, weights and output per step, equal to that row of the full causal pass.</source>
             <translation>解码器一次只写一个词。每个新词的查询要关注到目前为止所有词的键；这些键和值不会再变，所以存进 KV 缓存，每一步只计算新词的 k 和 v 并追加进去。每一步只算一行得分、权重和输出，结果和完整因果计算的那一行相同。</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="322" />
+            <location filename="../../gui/decode_view.py" line="292" />
             <source>First token</source>
             <translation>第一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="322" />
+            <location filename="../../gui/decode_view.py" line="292" />
             <source>Previous token</source>
             <translation>上一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="323" />
+            <location filename="../../gui/decode_view.py" line="293" />
             <source>Play / pause: feed the next token automatically</source>
             <translation>播放 / 暂停：自动送入下一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="323" />
+            <location filename="../../gui/decode_view.py" line="293" />
             <source>Next token</source>
             <translation>下一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="324" />
+            <location filename="../../gui/decode_view.py" line="294" />
             <source>Last token</source>
             <translation>最后一个词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="324" />
+            <location filename="../../gui/decode_view.py" line="294" />
             <source>Seconds per token while playing</source>
             <translation>播放时每个词停留的秒数</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="325" />
+            <location filename="../../gui/decode_view.py" line="295" />
             <source> s/token</source>
             <translation> 秒/词</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="331" />
+            <location filename="../../gui/decode_view.py" line="301" />
             <source>&lt;b&gt;The new token&lt;/b&gt;, projected once</source>
             <translation>&lt;b&gt;新词&lt;/b&gt;，只投影一次</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="332" />
+            <location filename="../../gui/decode_view.py" line="302" />
             <source>&lt;b&gt;The KV cache&lt;/b&gt;, one row per token per key/value head (the outlined row was just appended)</source>
             <translation>&lt;b&gt;KV 缓存&lt;/b&gt;：每个词在每个键/值头里占一行（框出的那一行是刚追加的）</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="334" />
+            <location filename="../../gui/decode_view.py" line="304" />
             <source>&lt;b&gt;Only the new query row&lt;/b&gt;: its scores, weights and output</source>
             <translation>&lt;b&gt;只算新查询这一行&lt;/b&gt;：它的得分、权重和输出</translation>
         </message>
         <message>
-            <location filename="../../gui/decode_view.py" line="335" />
+            <location filename="../../gui/decode_view.py" line="305" />
             <source>&lt;b&gt;The full causal pass&lt;/b&gt; (row t outlined): what the rows must equal</source>
             <translation>&lt;b&gt;完整的因果计算&lt;/b&gt;（框出第 t 行）：每一行都应该等于它</translation>
         </message>
@@ -641,338 +641,338 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../gui/main_window.py" line="211" />
+            <location filename="../../gui/main_window.py" line="212" />
             <source>Attention Stepper</source>
             <extracomment>Each tab's page by the name the screenshot command's --tab gives it (cli.SCREENSHOT_TABS).</extracomment>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="213" />
+            <location filename="../../gui/main_window.py" line="214" />
             <source>&amp;Export all matrices…</source>
             <translation>导出全部矩阵(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="214" />
+            <location filename="../../gui/main_window.py" line="215" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
             <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="215" />
+            <location filename="../../gui/main_window.py" line="216" />
             <source>Export this &amp;step as CSV…</source>
             <translation>把这一步导出为 CSV(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="216" />
+            <location filename="../../gui/main_window.py" line="217" />
             <source>Write the matrices of the current step as CSV files</source>
             <translation>把当前这一步的矩阵写成 CSV 文件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="217" />
+            <location filename="../../gui/main_window.py" line="218" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
             <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="218" />
+            <location filename="../../gui/main_window.py" line="219" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
             <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="219" />
+            <location filename="../../gui/main_window.py" line="220" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
             <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="220" />
+            <location filename="../../gui/main_window.py" line="221" />
             <source>Save all panels of the current step as PNG or SVG</source>
             <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="221" />
+            <location filename="../../gui/main_window.py" line="222" />
             <source>&amp;Copy matrix</source>
             <translation>复制矩阵(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="222" />
+            <location filename="../../gui/main_window.py" line="223" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
             <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="223" />
+            <location filename="../../gui/main_window.py" line="224" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="223" />
+            <location filename="../../gui/main_window.py" line="224" />
             <source>Quit Attention Stepper</source>
             <translation>退出本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="224" />
+            <location filename="../../gui/main_window.py" line="225" />
             <source>&amp;Open weights…</source>
             <translation>打开权重(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="225" />
+            <location filename="../../gui/main_window.py" line="226" />
             <source>Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)</source>
             <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O(本程序的格式,或 PyTorch MultiheadAttention 的格式)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="226" />
+            <location filename="../../gui/main_window.py" line="227" />
             <source>Save &amp;weights…</source>
             <translation>保存权重(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="227" />
+            <location filename="../../gui/main_window.py" line="228" />
             <source>Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)</source>
             <translation>把当前权重存为 .npz,可选本程序的格式或 PyTorch 的格式(后者要求 d_k = d_v = d_model / h)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="228" />
+            <location filename="../../gui/main_window.py" line="229" />
             <source>&amp;Reset to random weights</source>
             <translation>重置为随机权重(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="229" />
+            <location filename="../../gui/main_window.py" line="230" />
             <source>Go back to the seeded random weights (from a real model: of the same sizes)</source>
             <translation>回到由种子生成的随机权重(从真实模型回来时保持同样的尺寸)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="230" />
+            <location filename="../../gui/main_window.py" line="231" />
             <source>&amp;Open session…</source>
             <translation>打开会话(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="231" />
+            <location filename="../../gui/main_window.py" line="232" />
             <source>Open a saved session: sentence, parameters, weights and edited cells</source>
             <translation>打开保存过的会话:句子、参数、权重和改过的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="232" />
+            <location filename="../../gui/main_window.py" line="233" />
             <source>&amp;Save session…</source>
             <translation>保存会话(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="233" />
+            <location filename="../../gui/main_window.py" line="234" />
             <source>Save the sentence, every parameter, the weights and edited cells in one file</source>
             <translation>把句子、所有参数、权重和改过的单元格保存到一个文件里</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="234" />
+            <location filename="../../gui/main_window.py" line="235" />
             <source>&amp;Compare with my implementation…</source>
             <translation>与我的实现比较(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="235" />
+            <location filename="../../gui/main_window.py" line="236" />
             <source>Open a dump of your own attention code's x, weights and intermediates and see where it differs</source>
             <translation>打开你自己的注意力代码保存的 x、权重和中间结果，看看哪里不同</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="236" />
+            <location filename="../../gui/main_window.py" line="237" />
             <source>&amp;Reset edited cells</source>
             <translation>还原改过的单元格(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="237" />
+            <location filename="../../gui/main_window.py" line="238" />
             <source>Return every cell you typed over (marked with an orange corner) to its value</source>
             <translation>把你改过的每个单元格(右上角有橙色标记)恢复原值</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="238" />
+            <location filename="../../gui/main_window.py" line="239" />
             <source>&amp;Next step</source>
             <translation>下一步(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="239" />
+            <location filename="../../gui/main_window.py" line="240" />
             <source>&amp;Previous step</source>
             <translation>上一步(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="240" />
+            <location filename="../../gui/main_window.py" line="241" />
             <source>&amp;First step</source>
             <translation>第一步(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="241" />
+            <location filename="../../gui/main_window.py" line="242" />
             <source>&amp;Last step</source>
             <translation>最后一步(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="242" />
+            <location filename="../../gui/main_window.py" line="243" />
             <source>Play / &amp;pause</source>
             <translation>播放 / 暂停(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="243" />
+            <location filename="../../gui/main_window.py" line="244" />
             <source>&amp;All heads</source>
             <translation>全部头(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="243" />
+            <location filename="../../gui/main_window.py" line="244" />
             <source>Show every head side by side</source>
             <translation>并排显示每一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="244" />
+            <location filename="../../gui/main_window.py" line="245" />
             <source>&amp;How to read this</source>
             <translation>怎么看这些图(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="245" />
+            <location filename="../../gui/main_window.py" line="246" />
             <source>&amp;About Attention Stepper</source>
             <translation>关于本程序(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="251" />
+            <location filename="../../gui/main_window.py" line="252" />
             <source>Steps</source>
             <translation>分步</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="252" />
+            <location filename="../../gui/main_window.py" line="253" />
             <source>A token's journey</source>
             <translation>一个词的旅程</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="253" />
+            <location filename="../../gui/main_window.py" line="254" />
             <source>Head statistics</source>
             <translation>各头统计</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="254" />
+            <location filename="../../gui/main_window.py" line="255" />
             <source>Scaling lab: why √d_k</source>
             <translation>缩放实验室:为什么除以 √d_k</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="255" />
+            <location filename="../../gui/main_window.py" line="256" />
             <source>Compare</source>
             <translation>比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="256" />
+            <location filename="../../gui/main_window.py" line="257" />
             <source>Walk through the computation one step at a time</source>
             <translation>一步一步地走完整个计算</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="257" />
+            <location filename="../../gui/main_window.py" line="258" />
             <source>One token through one head: dot products, softmax, weighted sum</source>
             <translation>跟着一个词走过一个头:点积、softmax、加权求和</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="258" />
+            <location filename="../../gui/main_window.py" line="259" />
             <source>Compare all heads: their attention, entropy and distance</source>
             <translation>比较所有的头:注意力、熵和距离</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="259" />
+            <location filename="../../gui/main_window.py" line="260" />
             <source>Entropy and largest weight against d_k, with and without scaling</source>
             <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="260" />
+            <location filename="../../gui/main_window.py" line="261" />
             <source>Your own implementation's matrices next to ours, and what went wrong</source>
             <translation>你自己实现的矩阵与我们的并排显示，并指出哪里出了错</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="262" />
+            <location filename="../../gui/main_window.py" line="263" />
             <source>Online softmax (FlashAttention)</source>
             <translation>在线 softmax（FlashAttention）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="263" />
+            <location filename="../../gui/main_window.py" line="264" />
             <source>One head computed tile by tile with a running max and sum: the same numbers without ever holding the n × n scores</source>
             <translation>一个头按块计算，边算边更新最大值和总和：结果完全相同，却从不需要存下整个 n × n 的得分矩阵</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="265" />
+            <location filename="../../gui/main_window.py" line="266" />
             <source>Generate (KV cache)</source>
             <translation>逐词生成（KV 缓存）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="266" />
+            <location filename="../../gui/main_window.py" line="267" />
             <source>The sentence generated one token at a time: keys and values cached, one new row of attention per step</source>
             <translation>一次生成一个词：缓存键和值，每一步只算一行新的注意力</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="270" />
+            <location filename="../../gui/main_window.py" line="271" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="271" />
+            <location filename="../../gui/main_window.py" line="272" />
             <source>Recent &amp;sessions</source>
             <translation>最近的会话(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="273" />
+            <location filename="../../gui/main_window.py" line="274" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="274" />
+            <location filename="../../gui/main_window.py" line="275" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="275" />
+            <location filename="../../gui/main_window.py" line="276" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="276" />
+            <location filename="../../gui/main_window.py" line="277" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="277" />
+            <location filename="../../gui/main_window.py" line="278" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="298" />
+            <location filename="../../gui/main_window.py" line="301" />
             <source>(none yet)</source>
             <translation>(还没有)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="309" />
+            <location filename="../../gui/main_window.py" line="312" />
             <source>Edit a cell</source>
             <translation>修改单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="310" />
+            <location filename="../../gui/main_window.py" line="313" />
             <source>New value for {0}[{1}, {2}] (every later matrix is recomputed):</source>
             <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="321" />
+            <location filename="../../gui/main_window.py" line="324" />
             <source>Compare with my implementation</source>
             <translation>与我的实现比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="322" />
+            <location filename="../../gui/main_window.py" line="325" />
             <source>Dumps (*.npz *.safetensors);;All files (*)</source>
             <translation>转储文件 (*.npz *.safetensors);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="343" />
+            <location filename="../../gui/main_window.py" line="346" />
             <source>Could not save the settings to {0}: {1}. Changes will be forgotten when the app closes.</source>
             <translation>无法将设置保存到 {0}：{1}。关闭应用后，这些更改将会丢失。</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="358" />
+            <location filename="../../gui/main_window.py" line="361" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="362" />
+            <location filename="../../gui/main_window.py" line="365" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="363" />
+            <location filename="../../gui/main_window.py" line="366" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="373" />
+            <location filename="../../gui/main_window.py" line="376" />
             <source>How to read this</source>
             <translation>怎么看这些图</translation>
         </message>
@@ -1730,245 +1730,245 @@ then start Attention Stepper again.</source>
     <context>
         <name>TilesView</name>
         <message>
-            <location filename="../../gui/tiles_view.py" line="301" />
+            <location filename="../../gui/tiles_view.py" line="271" />
             <source>computing {0} tiles…</source>
             <extracomment>The queries of a tile explained one by one, at most (the rest: "… and N more"). More tiles than this are computed on the view's own worker thread (256 tokens with B = 1 are 65,536 tiles, seconds of Python): the window stays live and the last tiles stay shown meanwhile. Beyond this many skipped tiles, the skipped tiles of a query block side by side are crossed out as one. The block sizes a new view starts with (cut to the sentence).</extracomment>
             <translation>正在计算 {0} 个分块……</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="310" />
+            <location filename="../../gui/tiles_view.py" line="280" />
             <source>tile {0} of {1}: query block {2}, key block {3}{4}</source>
             <translation>第 {0} 块（共 {1} 块）：查询块 {2}，键块 {3}{4}</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="312" />
+            <location filename="../../gui/tiles_view.py" line="282" />
             <source> (skipped)</source>
             <translation>（已跳过）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="325" />
+            <location filename="../../gui/tiles_view.py" line="295" />
             <source>&lt;b&gt;This tile&lt;/b&gt; (queries {0}; keys {1}): what the kernel holds</source>
             <translation>&lt;b&gt;这一块&lt;/b&gt;（查询 {0}；键 {1}）：内核手里的数据</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="329" />
+            <location filename="../../gui/tiles_view.py" line="299" />
             <source>skipped, never computed</source>
             <translation>已跳过，从未计算</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="334" />
+            <location filename="../../gui/tiles_view.py" line="304" />
             <source>kept</source>
             <translation>保持不变</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="335" />
-            <location filename="../../gui/tiles_view.py" line="344" />
+            <location filename="../../gui/tiles_view.py" line="305" />
+            <location filename="../../gui/tiles_view.py" line="314" />
             <source>before</source>
             <translation>之前</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="336" />
+            <location filename="../../gui/tiles_view.py" line="306" />
             <source>after: unchanged</source>
             <translation>之后：不变</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="338" />
-            <location filename="../../gui/tiles_view.py" line="470" />
+            <location filename="../../gui/tiles_view.py" line="308" />
+            <location filename="../../gui/tiles_view.py" line="440" />
             <source>scores</source>
             <translation>得分</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="346" />
+            <location filename="../../gui/tiles_view.py" line="316" />
             <source>after</source>
             <translation>之后</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="351" />
+            <location filename="../../gui/tiles_view.py" line="321" />
             <source>not yet</source>
             <translation>还没算到</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="359" />
+            <location filename="../../gui/tiles_view.py" line="329" />
             <source>the usual pass: all {0} × {1} at once</source>
             <translation>普通计算：一次算出全部 {0} × {1}</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="368" />
+            <location filename="../../gui/tiles_view.py" line="338" />
             <source>the usual pass</source>
             <translation>普通计算</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="379" />
+            <location filename="../../gui/tiles_view.py" line="349" />
             <source>&lt;b&gt;Tile {0} of {1}&lt;/b&gt;: the queries {2} ({3}) against the keys {4} ({5}).</source>
             <translation>&lt;b&gt;第 {0} 块（共 {1} 块）&lt;/b&gt;：查询 {2}（{3}）对键 {4}（{5}）。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="383" />
+            <location filename="../../gui/tiles_view.py" line="353" />
             <source>Skipped: {0}. FlashAttention's kernels never compute such a tile; m, ℓ and O stay as they were.</source>
             <translation>跳过：{0}。FlashAttention 的内核根本不计算这样的块；m、ℓ 和 O 保持原样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="387" />
+            <location filename="../../gui/tiles_view.py" line="357" />
             <source>The kernel computes this tile of scores (S = Q Kᵀ, scaled, biased and masked as in the usual pass) and P = e^(S − m) with each row's new maximum m (not yet divided by any sum); then the tile is thrown away.</source>
             <translation>内核算出这一块得分（S = Q Kᵀ，和普通计算一样做缩放、加偏置、加掩码），再用每一行新的最大值 m 算出 P = e^(S − m)（还没有除以任何总和）；然后这一块就被丢掉。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="393" />
+            <location filename="../../gui/tiles_view.py" line="363" />
             <source>… and {0} more queries, each the same way.</source>
             <translation>……其余 {0} 个查询也都这样处理。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="397" />
+            <location filename="../../gui/tiles_view.py" line="367" />
             <source>&lt;b&gt;End of query block {0}&lt;/b&gt;: every key block has been seen, so O / ℓ gives {1} of head_output, the same numbers as softmax(S)·V of the usual pass.</source>
             <translation>&lt;b&gt;查询块 {0} 结束&lt;/b&gt;：所有键块都看过了，所以 O / ℓ 就是 head_output 的{1}，和普通计算的 softmax(S)·V 数字完全一样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="406" />
+            <location filename="../../gui/tiles_view.py" line="376" />
             <source>{0}: every key of this tile is masked for this query, so its m, ℓ and O stay as they were.</source>
             <translation>{0}：这一块里的键对这个查询全都被掩码遮住，所以它的 m、ℓ 和 O 保持原样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="409" />
+            <location filename="../../gui/tiles_view.py" line="379" />
             <source>{0}: the first keys this query sees. m = {1} (the largest score of the tile), e^(m_old − m) = e^(−∞) = 0 (there is nothing before to keep), ℓ = Σ e^(s − m) = {2}, and O = PV.</source>
             <translation>{0}：这个查询第一次看到键。m = {1}（这一块里最大的得分），e^(m_old − m) = e^(−∞) = 0（之前没有要保留的东西），ℓ = Σ e^(s − m) = {2}，O = PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="413" />
+            <location filename="../../gui/tiles_view.py" line="383" />
             <source>{0}: the new row maximum {1} is larger than {2}, so the sum and the output so far are multiplied by e^({7}) = {3}: ℓ = {3} × {4} + {5} = {6}, and O = {3} × O + PV.</source>
             <translation>{0}：新的行最大值 {1} 比 {2} 大，所以到目前为止的总和与输出都要乘以 e^({7}) = {3}：ℓ = {3} × {4} + {5} = {6}，O = {3} × O + PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="418" />
+            <location filename="../../gui/tiles_view.py" line="388" />
             <source>{0}: the row maximum stays {1} (no score of this tile is larger), so nothing is rescaled (e^0 = 1): ℓ = {2} + {3} = {4}, and O = O + PV.</source>
             <translation>{0}：行最大值仍是 {1}（这一块里没有更大的得分），所以不用重新缩放（e^0 = 1）：ℓ = {2} + {3} = {4}，O = O + PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="424" />
+            <location filename="../../gui/tiles_view.py" line="394" />
             <source>row {0}</source>
             <translation>第 {0} 行</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="425" />
+            <location filename="../../gui/tiles_view.py" line="395" />
             <source>rows {0}–{1}</source>
             <translation>第 {0}–{1} 行</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="429" />
+            <location filename="../../gui/tiles_view.py" line="399" />
             <source>column {0}</source>
             <translation>第 {0} 列</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="430" />
+            <location filename="../../gui/tiles_view.py" line="400" />
             <source>columns {0}–{1}</source>
             <translation>第 {0}–{1} 列</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="435" />
+            <location filename="../../gui/tiles_view.py" line="405" />
             <source>every key of it comes after every query of it (above the diagonal, hidden by the causal mask)</source>
             <translation>它的每个键都排在它的每个查询后面（在对角线上方，被因果掩码遮住）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="438" />
+            <location filename="../../gui/tiles_view.py" line="408" />
             <source>all of its keys are outside the sliding window of every query of it</source>
             <translation>它的所有键都在每个查询的滑动窗口之外</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="439" />
+            <location filename="../../gui/tiles_view.py" line="409" />
             <source>all of its keys are padding tokens</source>
             <translation>它的所有键都是填充词</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="444" />
+            <location filename="../../gui/tiles_view.py" line="414" />
             <source>Check: O / ℓ of the tiles equals head_output of the usual pass, max |difference| = {0}. The full {1} × {2} matrix of scores was never held: at most one tile, B_r × B_c × 8 = {3} × {4} × 8 = {5} bytes, against {1} × {2} × 8 = {6} bytes; {7} of {8} tiles computed, {9} skipped.</source>
             <translation>检验：分块算出的 O / ℓ 等于普通计算的 head_output，最大 |差值| = {0}。完整的 {1} × {2} 得分矩阵从来没有存下来过：同一时刻最多只有一块，B_r × B_c × 8 = {3} × {4} × 8 = {5} 字节，而整个矩阵要 {1} × {2} × 8 = {6} 字节；{8} 块中计算了 {7} 块，跳过 {9} 块。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="452" />
+            <location filename="../../gui/tiles_view.py" line="422" />
             <source>FlashAttention computes the same attention in another order: the queries in blocks of B_r rows, the keys in blocks of B_c, one tile of scores at a time. Each query keeps a running maximum m, a running sum ℓ and a partial output O; when a larger score appears, what came before is multiplied by e^(m_old − m_new). At the end O / ℓ is softmax(S)·V, and the n × m scores never existed at once.</source>
             <translation>FlashAttention 用另一种顺序算出同样的注意力：把查询分块，每块 B_r 行，把键分块，每块 B_c 个，一次只算一块得分。每个查询一边算一边记住当前最大值 m、当前总和 ℓ 和部分输出 O；一旦出现更大的得分，之前的结果就乘以 e^(m_old − m_new)。最后 O / ℓ 就是 softmax(S)·V，而 n × m 的得分从来没有同时存在过。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="456" />
+            <location filename="../../gui/tiles_view.py" line="426" />
             <source>Head</source>
             <translation>头</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="457" />
+            <location filename="../../gui/tiles_view.py" line="427" />
             <source>B_r</source>
             <translation>B_r</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="458" />
+            <location filename="../../gui/tiles_view.py" line="428" />
             <source>B_c</source>
             <translation>B_c</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="459" />
+            <location filename="../../gui/tiles_view.py" line="429" />
             <source>The head to compute tile by tile (follows the head chosen in the Steps tab)</source>
             <translation>要分块计算的头（跟随“步骤”页里选中的头）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="460" />
+            <location filename="../../gui/tiles_view.py" line="430" />
             <source>B_r: queries per block, 1 to the number of tokens</source>
             <translation>B_r：每块的查询数，从 1 到词数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="461" />
+            <location filename="../../gui/tiles_view.py" line="431" />
             <source>B_c: keys per block, 1 to the number of keys</source>
             <translation>B_c：每块的键数，从 1 到键的个数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="462" />
+            <location filename="../../gui/tiles_view.py" line="432" />
             <source>First tile</source>
             <translation>第一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="462" />
+            <location filename="../../gui/tiles_view.py" line="432" />
             <source>Previous tile</source>
             <translation>上一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="463" />
+            <location filename="../../gui/tiles_view.py" line="433" />
             <source>Play / pause: the next tile automatically</source>
             <translation>播放 / 暂停：自动进入下一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="463" />
+            <location filename="../../gui/tiles_view.py" line="433" />
             <source>Next tile</source>
             <translation>下一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="464" />
+            <location filename="../../gui/tiles_view.py" line="434" />
             <source>Last tile</source>
             <translation>最后一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="464" />
+            <location filename="../../gui/tiles_view.py" line="434" />
             <source>Seconds per tile while playing</source>
             <translation>播放时每一块停留的秒数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="464" />
+            <location filename="../../gui/tiles_view.py" line="434" />
             <source> s/tile</source>
             <translation> 秒/块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="471" />
+            <location filename="../../gui/tiles_view.py" line="441" />
             <source>weights</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="472" />
+            <location filename="../../gui/tiles_view.py" line="442" />
             <source>Show the usual pass's scores or its softmax weights</source>
             <translation>显示普通计算的得分，或者它的 softmax 权重</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="474" />
+            <location filename="../../gui/tiles_view.py" line="444" />
             <source>Then O = rescale · O_old + PV  and  ℓ = rescale · ℓ_old + rowsum(P), with rescale = e^(m_old − m)</source>
             <translation>然后 O = rescale · O_old + PV，ℓ = rescale · ℓ_old + rowsum(P)，其中 rescale = e^(m_old − m)</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="475" />
+            <location filename="../../gui/tiles_view.py" line="445" />
             <source>&lt;b&gt;The usual pass&lt;/b&gt; (the current tile outlined, skipped tiles crossed out)</source>
             <translation>&lt;b&gt;普通计算&lt;/b&gt;（框出当前块，跳过的块打叉）</translation>
         </message>
@@ -2154,6 +2154,109 @@ then start Attention Stepper again.</source>
             <location filename="../../gui/variants_group.py" line="164" />
             <source>Subtract m·|t − s| from each head's scores, a slope m of its own per head (BLOOM, MPT): no position is added to the vectors.</source>
             <translation>从每个头的得分里减去 m·|t − s|，每个头有自己的斜率 m（BLOOM、MPT）：向量上不加位置编码。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ViewActions</name>
+        <message>
+            <location filename="../../gui/view_actions.py" line="136" />
+            <source>Zoom {0}%</source>
+            <translation>显示比例 {0}%</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="161" />
+            <source>Zoom &amp;in</source>
+            <translation>放大(&amp;I)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="161" />
+            <source>Make every text larger: numbers, labels, explanation and controls (Ctrl+=)</source>
+            <translation>把所有文字放大：数字、标签、说明和控件（Ctrl+=）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="163" />
+            <source>Zoom &amp;out</source>
+            <translation>缩小(&amp;O)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="163" />
+            <source>Make every text smaller (Ctrl+−)</source>
+            <translation>把所有文字缩小（Ctrl+−）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="164" />
+            <source>Actual si&amp;ze</source>
+            <translation>实际大小(&amp;Z)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="164" />
+            <source>Every text at its usual size (Ctrl+0)</source>
+            <translation>所有文字恢复原来的大小（Ctrl+0）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="165" />
+            <source>F&amp;ull screen</source>
+            <translation>全屏(&amp;U)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="165" />
+            <source>Use the whole screen (F11)</source>
+            <translation>占满整个屏幕（F11）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="166" />
+            <source>Pr&amp;esentation</source>
+            <translation>演示模式(&amp;E)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="167" />
+            <source>For a projector: one head large with big numbers, the controls out of the way; choose it again to go back</source>
+            <translation>用于投影：放大显示一个头，数字更大，控件暂时收起；再选一次即可恢复</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="169" />
+            <source>&amp;Linear (0–1)</source>
+            <translation>线性（0–1）(&amp;L)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="170" />
+            <source>Dark is 0 and yellow is 1, the same for every row</source>
+            <translation>深色为 0，黄色为 1，每一行都一样</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="171" />
+            <source>Per &amp;row</source>
+            <translation>按行(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="172" />
+            <source>Each row scaled to its own maximum, so 200 tokens are not a solid block</source>
+            <translation>每一行按它自己的最大值缩放，这样 200 个词元也不会糊成一片</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="173" />
+            <source>Lo&amp;garithmic</source>
+            <translation>对数(&amp;G)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="174" />
+            <source>Colours by powers of ten from 0.0001 to 1: small weights are told apart too</source>
+            <translation>按 10 的幂着色，从 0.0001 到 1：很小的权重也能分清</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="180" />
+            <source>&amp;Colour scale</source>
+            <translation>颜色刻度(&amp;C)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="181" />
+            <source>How the attention weights are coloured (Steps, journey and head statistics)</source>
+            <translation>注意力权重的着色方式（用于步骤、词元之旅和头统计）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/view_actions.py" line="183" />
+            <source>The size of every text: View → Zoom in (Ctrl+=), Zoom out (Ctrl+−), Actual size (Ctrl+0)</source>
+            <translation>所有文字的显示比例：视图 → 放大（Ctrl+=）、缩小（Ctrl+−）、实际大小（Ctrl+0）</translation>
         </message>
     </context>
     <context>
