@@ -57,7 +57,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.controls = ControlsPanel(model)
         self.step_bar = StepBar(model)
         self.step_view = StepView(model)
-        #: "Show me" and Play fill each step's result in (Esc shows it all).
+        # "Show me" and Play fill each step's result in (Esc shows it all).
         self.animation = StepAnimation(model, self.step_view, self.step_bar.navigator.speed.value, self)
         self.step_bar.navigator.set_animation(self.animation)
         self.explanation = ExplanationPane(model)

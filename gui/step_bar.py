@@ -155,7 +155,7 @@ class Navigator(Retranslating, QWidget):
         self.speed.setSingleStep(0.2)
         self.speed.setValue(1.5)
         layout.addWidget(self.speed)
-        #: Fills the current step's result in (gui/step_animation.py); shown once an animation is attached.
+        # Fills the current step's result in (gui/step_animation.py); shown once an animation is attached.
         self.show_me_button = QToolButton(self)
         self.show_me_button.hide()
         layout.addWidget(self.show_me_button)
