@@ -259,7 +259,8 @@ class Tour(QObject):
                 "number lit.")),
             (self.tr("7 · Concat: the heads side by side"), self.tr(
                 "Each head read the sentence in its own way. Their results for 爱 (and every other token) are "
-                "simply placed next to each other, head 1 first; nothing is computed here. The number of heads is set here.")),
+                "simply placed next to each other, head 1 first; nothing is computed here. The number of heads "
+                "is set here.")),
             (self.tr("8 · Output: back to the model's width"), self.tr(
                 "W_O blends what the heads found into one vector per token, as wide as the word vectors were: "
                 "爱 now carries what it learnt from its neighbours. Press Play to watch the whole computation "
@@ -315,7 +316,10 @@ class Tour(QObject):
         outline.raise_()
 
     def _card_place(self, beside: QRect | None) -> QPoint:
-        """Right of the panel if there is room, else below, above or left of it, else over its corner; inside the window."""
+        """Right of the panel if there is room, else below, above or left of it, else over its corner.
+
+        Always inside the window, below the menu bar.
+        """
         area = self.window.rect().adjusted(GAP, window_top(self.window), -GAP, -GAP)
         size = self.card.size()
         if beside is None or beside.isEmpty():  # the offer: the top right of the panels

@@ -2168,47 +2168,47 @@ then start Attention Stepper again.</source>
             <translation>7 · 拼接：各个头并排放</translation>
         </message>
         <message>
-            <location filename="../../gui/tour.py" line="263" />
+            <location filename="../../gui/tour.py" line="264" />
             <source>8 · Output: back to the model's width</source>
             <translation>8 · 输出：回到模型的宽度</translation>
         </message>
         <message>
-            <location filename="../../gui/tour.py" line="264" />
+            <location filename="../../gui/tour.py" line="265" />
             <source>W_O blends what the heads found into one vector per token, as wide as the word vectors were: 爱 now carries what it learnt from its neighbours. Press Play to watch the whole computation again, step by step.</source>
             <translation>W_O 把各个头的发现融合成每个词元一个向量，宽度与词向量相同：现在的“爱”带上了它从上下文中得到的信息。点播放按钮，再一步一步看一遍整个计算。</translation>
         </message>
         <message>
-            <location filename="../../gui/tour.py" line="277" />
+            <location filename="../../gui/tour.py" line="278" />
             <source>{0} of {1}</source>
             <translation>第 {0} 站，共 {1} 站</translation>
         </message>
         <message>
-            <location filename="../../gui/tour.py" line="280" />
+            <location filename="../../gui/tour.py" line="281" />
             <source>Back</source>
             <translation>上一步</translation>
         </message>
         <message>
-            <location filename="../../gui/tour.py" line="281" />
+            <location filename="../../gui/tour.py" line="282" />
             <source>Not now</source>
             <translation>以后再说</translation>
         </message>
         <message>
-            <location filename="../../gui/tour.py" line="281" />
+            <location filename="../../gui/tour.py" line="282" />
             <source>Skip tour</source>
             <translation>跳过导览</translation>
         </message>
         <message>
-            <location filename="../../gui/tour.py" line="283" />
+            <location filename="../../gui/tour.py" line="284" />
             <source>Start the tour</source>
             <translation>开始导览</translation>
         </message>
         <message>
-            <location filename="../../gui/tour.py" line="285" />
+            <location filename="../../gui/tour.py" line="286" />
             <source>Finish</source>
             <translation>完成</translation>
         </message>
         <message>
-            <location filename="../../gui/tour.py" line="285" />
+            <location filename="../../gui/tour.py" line="286" />
             <source>Next</source>
             <translation>下一步</translation>
         </message>

@@ -170,3 +170,28 @@ def test_set_revealed_refuses_nonsense(panel):
     assert panel.hidden_cells() == {(1, 0), (1, 1), (1, 2)}
     panel.set_revealed(None)
     assert not panel.hidden_cells()
+
+
+def test_cells_still_to_come_are_painted_blank_and_shown_again_after(panel, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor
+
+    from attention_stepper.gui.heatmap.reveal import VEIL_FILL
+    from panel_checks import graphics_view, view_box
+
+    panel.set_matrix(np.array([[-2.0, 2.0], [2.0, -2.0]]), ["a", "b"], ["x", "y"], "m", show_values=False)
+    view, box = graphics_view(panel), view_box(panel)
+
+    def colour_at(row, col):
+        qtbot.wait(1)
+        image = view.grab().toImage()
+        # A point near a cell's corner, away from the numbers and the grid lines.
+        point = view.mapFromScene(box.mapViewToScene(QPointF(col - 0.3, row - 0.3)))
+        return QColor(image.pixel(point.x(), point.y()))
+
+    before = [colour_at(row, col) for row, col in ((0, 0), (1, 1))]
+    panel.set_revealed(1)
+    assert colour_at(0, 0) == before[0], "the revealed cell keeps its colour"
+    assert colour_at(1, 1) == VEIL_FILL, "a cell still to come is blank"
+    panel.set_revealed(None)
+    assert colour_at(1, 1) == before[1]
