@@ -377,7 +377,7 @@ class MainWindow(Retranslating, QMainWindow):
             "word vectors and weights: it shows how attention computes, not what a trained model has learnt.</p>"
         ).format(__version__))
 
-    def start_tour(self, offer: bool = False):
+    def start_tour(self, offer: bool = False) -> "Tour":  # noqa: F821 (imported when first needed)
         """Help → Guided tour: walk through the steps from the first; ``offer``: first ask (the first run's)."""
         from .tour import Tour
 
