@@ -21,7 +21,7 @@ from .fonts import apply_app_font
 from .i18n import install_language, system_language
 from .main_window import MainWindow
 from .model import AttentionModel
-from .settings import load_parameters, restore_view
+from .settings import load_parameters, restore_view, tour_due
 from .settings_store import APPLICATION, ORGANIZATION, SettingsStore, refuse_pickled_values
 
 #: The exit status after Ctrl-C.
@@ -86,6 +86,8 @@ def main() -> int:
     install_excepthook(window)
     undo = quit_on_interrupt(app, window)
     window.show()
+    if tour_due(settings):  # the first run: offer the guided tour (a card over the window, never modal)
+        window.start_tour(offer=True)
     try:
         return app.exec()
     finally:

@@ -39,6 +39,7 @@ from .presets import PresetMenu
 from .scaling_lab import ScalingLab
 from .sessions import SessionActions
 from .settings_store import SettingsStore
+from .step_animation import StepAnimation
 from .step_bar import StepBar
 from .step_view import StepView, follows_tokens, matrix_title
 from .tiles_view import TilesView
@@ -58,6 +59,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.controls = ControlsPanel(model)
         self.step_bar = StepBar(model)
         self.step_view = StepView(model)
+        # "Show me" and Play fill each step's result in (Esc shows it all).
+        self.animation = StepAnimation(model, self.step_view, self.step_bar.navigator.speed.value, self)
+        self.step_bar.navigator.set_animation(self.animation)
         self.explanation = ExplanationPane(model)
         self.exporter = Exporter(model, self.step_view, self, settings)
         self.sessions = SessionActions(model, self, settings)
@@ -156,6 +160,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.play_action = self._action(navigator.toggle_play, Qt.Key.Key_Space)
         self.all_heads_action = self._action(lambda: self.model.set_head(None), "Ctrl+Shift+A")  # Ctrl+0: actual size
         self.how_to_action = self._action(self.show_how_to_read, "F1")
+        self.tour_action = self._action(self.start_tour)
+        self.tour = None  # the guided tour (gui/tour.py), made when first started
         self.about_action = self._action(self.show_about)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
@@ -205,6 +211,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.language_menu.addAction(action)
         self.help_menu = menus.addMenu("")
         self.help_menu.addAction(self.how_to_action)
+        self.help_menu.addAction(self.tour_action)
         self.help_menu.addAction(self.about_action)
 
     def retranslate(self) -> None:
@@ -243,6 +250,8 @@ class MainWindow(Retranslating, QMainWindow):
             self.play_action: (self.tr("Play / &pause"), ""),
             self.all_heads_action: (self.tr("&All heads"), self.tr("Show every head side by side")),
             self.how_to_action: (self.tr("&How to read this"), ""),
+            self.tour_action: (self.tr("&Guided tour"), self.tr(
+                "Follow the word 爱 through every step, with the panel and the control each step is about")),
             self.about_action: (self.tr("&About Attention Stepper"), ""),
         }
         for action, (text, tip) in texts.items():
@@ -370,6 +379,15 @@ class MainWindow(Retranslating, QMainWindow):
             "<p>The numbers come from a NumPy reference implementation with random, seeded "
             "word vectors and weights: it shows how attention computes, not what a trained model has learnt.</p>"
         ).format(__version__))
+
+    def start_tour(self, offer: bool = False) -> "Tour":  # noqa: F821 (imported when first needed)
+        """Help → Guided tour: walk through the steps from the first; ``offer``: first ask (the first run's)."""
+        from .tour import Tour
+
+        if self.tour is None:
+            self.tour = Tour(self)
+        self.tour.start(offer=offer)
+        return self.tour
 
     def show_how_to_read(self) -> None:
         dialog = QDialog(self)

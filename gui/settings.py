@@ -88,3 +88,17 @@ def restore_view(store: SettingsStore, model: AttentionModel) -> None:
     head = store.integer("view/head", -1)
     if 0 <= head < model.parameters.heads:
         model.set_head(head)
+
+
+#: Set once the guided tour was offered or taken: the first run (no such key) offers it.
+TOUR_SEEN = "tour/seen"
+
+
+def tour_due(store: SettingsStore) -> bool:
+    """Whether this is the first run: the settings say nothing of the guided tour yet."""
+    return not store.flag(TOUR_SEEN, False)
+
+
+def mark_tour_seen(store: SettingsStore) -> None:
+    """Remember that the tour was offered; written with the other settings (when the window closes)."""
+    store.set(TOUR_SEEN, True)

@@ -155,6 +155,12 @@ class Navigator(Retranslating, QWidget):
         self.speed.setSingleStep(0.2)
         self.speed.setValue(1.5)
         layout.addWidget(self.speed)
+        # Fills the current step's result in (gui/step_animation.py); shown once an animation is attached.
+        self.show_me_button = QToolButton(self)
+        self.show_me_button.hide()
+        layout.addWidget(self.show_me_button)
+        self.animation = None
+        self._playing = False
         self.retranslate()
         self._icon_playing: bool | None = None  # the state the play button's icon shows
         self.timer = QTimer(self)
@@ -175,10 +181,25 @@ class Navigator(Retranslating, QWidget):
         self.last_button.setToolTip(self.tr("Last step (End)"))
         self.speed.setSuffix(self.tr(" s/step"))
         self.speed.setToolTip(self.tr("Seconds per step while playing"))
+        self.show_me_button.setText(self.tr("Show me"))
+        self.show_me_button.setToolTip(self.tr(
+            "Fill this step's result in cell by cell, lighting the cells each number comes from (Esc shows it all)"))
+
+    def set_animation(self, animation) -> None:
+        """Animate each step while playing, and show the "Show me" button (a StepAnimation).
+
+        Playing then fills the current step in, shows the whole result for
+        the seconds per step, moves on and fills the next one; the last step
+        is filled and playing stops.
+        """
+        self.animation = animation
+        animation.finished.connect(self._fill_ended)
+        self.show_me_button.clicked.connect(lambda _checked=False: animation.start())
+        self.show_me_button.show()
 
     @property
     def playing(self) -> bool:
-        return self.timer.isActive()
+        return self._playing
 
     def toggle_play(self) -> None:
         if self.playing:
@@ -189,18 +210,40 @@ class Navigator(Retranslating, QWidget):
     def play(self) -> None:
         if self.model.step_index == len(self.model.steps) - 1:
             self.model.first()  # playing from the end starts over
-        self.timer.start(int(self.speed.value() * 1000))
+        self._playing = True
+        if self.animation is None or not self.animation.start():
+            self.timer.start(int(self.speed.value() * 1000))
         self._sync()
 
     def pause(self) -> None:
+        self._playing = False
         self.timer.stop()
+        if self.animation is not None:
+            self.animation.stop()
         self._sync()
 
     def _advance(self) -> None:
+        if self.animation is not None:
+            moved = self.model.next()  # a step change ends the fill still running (and _fill_ended restarts me)
+            self.timer.stop()
+            if not moved:
+                self.pause()
+            elif not self.animation.start():
+                self._fill_ended()
+            return
         if not self.model.next():
             self.pause()
         elif self.model.step_index == len(self.model.steps) - 1:
             self.pause()
+
+    def _fill_ended(self) -> None:
+        """A step's fill ended while playing: show its whole result for a step's time, then move on."""
+        if not self._playing:
+            return
+        if self.model.step_index == len(self.model.steps) - 1:
+            self.pause()
+        else:
+            self.timer.start(int(self.speed.value() * 1000))
 
     def _sync(self) -> None:
         index, count = self.model.step_index, len(self.model.steps)

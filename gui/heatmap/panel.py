@@ -32,6 +32,7 @@ from .colour_bar import ColourBar
 from .levels import KINDS, MAX_TEXT_CELLS, SCALES, Shown, gap_styles, shown_values
 from .marks import Cell, CellMarks
 from .pointing import Pointing
+from .reveal import Revealing
 from ..fonts import cjk_font
 from .style import BACKGROUND, FOREGROUND, PanelFonts, colour_table
 from .title import Title
@@ -51,7 +52,7 @@ TOOLTIPS = {
 }
 
 
-class MatrixPanel(Pointing, QWidget):
+class MatrixPanel(Revealing, Pointing, QWidget):
     """A labelled heatmap of one matrix, with a colour bar, hover text and optional cell values.
 
     Showing: ``set_matrix`` (the matrix, its labels, title and kind); read back
@@ -79,6 +80,9 @@ class MatrixPanel(Pointing, QWidget):
     Colours: ``set_scale("linear" | "row" | "log")`` colours a probability matrix 0…1, each row to
     its own largest weight, or logarithmically (10⁻⁴…1); the colour bar's caption says which.
     Signed matrices are always centred on 0. ``scale()`` reads it back.
+
+    Filling in: ``set_revealed(count, by="cell" | "row")`` draws all but the first cells or rows blank
+    (the step animation's; reveal.py), ``set_revealed(None)`` shows all.
 
     Size: ``set_zoom(factor)`` scales every text of the panel (axis labels, title, numbers in the
     cells, colour bar, block labels); ``zoom()`` and ``fonts()`` read it back.
@@ -162,6 +166,7 @@ class MatrixPanel(Pointing, QWidget):
         for depth, item in ((-10, self._backdrop), (0, self._image), (10, self._values), (20, self._overlay)):
             item.setZValue(depth)
             box.addItem(item, ignoreBounds=True)
+        self._init_reveal()  # set_revealed: the cells still to come drawn blank (reveal.py)
 
         self._bar = ColourBar(cjk_font(fonts.small))
         plot.layout.addItem(self._bar, 2, 5)  # beside the view box, the same height
@@ -233,6 +238,7 @@ class MatrixPanel(Pointing, QWidget):
             self._shape = (rows, cols)
             self._gap_reasons = None
             self._reset_view()
+            self._sync_veil()
         self._overlay.set_shape(rows, cols)
         self._left.set_labels(row_labels)
         self._top.set_labels(column_labels)

@@ -4,7 +4,7 @@
     <context>
         <name>BusyIndicator</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="280" />
+            <location filename="../../gui/step_bar.py" line="323" />
             <source>Computing… the panels show the last result until the new one is ready</source>
             <translation>正在计算……新结果就绪之前，面板显示上一次的结果</translation>
         </message>
@@ -547,17 +547,17 @@ Your work is still open; you can go on.</source>
     <context>
         <name>HeadSelector</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="238" />
+            <location filename="../../gui/step_bar.py" line="281" />
             <source>Show all heads side by side, or one head large</source>
             <translation>并排显示所有头,或者放大显示一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="249" />
+            <location filename="../../gui/step_bar.py" line="292" />
             <source>All heads</source>
             <translation>全部头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="253" />
+            <location filename="../../gui/step_bar.py" line="296" />
             <source>Head {0}</source>
             <translation>第 {0} 个头</translation>
         </message>
@@ -641,338 +641,348 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../gui/main_window.py" line="212" />
+            <location filename="../../gui/main_window.py" line="219" />
             <source>Attention Stepper</source>
             <extracomment>Each tab's page by the name the screenshot command's --tab gives it (cli.SCREENSHOT_TABS).</extracomment>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="214" />
+            <location filename="../../gui/main_window.py" line="221" />
             <source>&amp;Export all matrices…</source>
             <translation>导出全部矩阵(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="215" />
+            <location filename="../../gui/main_window.py" line="222" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
             <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="216" />
+            <location filename="../../gui/main_window.py" line="223" />
             <source>Export this &amp;step as CSV…</source>
             <translation>把这一步导出为 CSV(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="217" />
+            <location filename="../../gui/main_window.py" line="224" />
             <source>Write the matrices of the current step as CSV files</source>
             <translation>把当前这一步的矩阵写成 CSV 文件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="218" />
+            <location filename="../../gui/main_window.py" line="225" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
             <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="219" />
+            <location filename="../../gui/main_window.py" line="226" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
             <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="220" />
+            <location filename="../../gui/main_window.py" line="227" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
             <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="221" />
+            <location filename="../../gui/main_window.py" line="228" />
             <source>Save all panels of the current step as PNG or SVG</source>
             <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="222" />
+            <location filename="../../gui/main_window.py" line="229" />
             <source>&amp;Copy matrix</source>
             <translation>复制矩阵(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="223" />
+            <location filename="../../gui/main_window.py" line="230" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
             <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="224" />
+            <location filename="../../gui/main_window.py" line="231" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="224" />
+            <location filename="../../gui/main_window.py" line="231" />
             <source>Quit Attention Stepper</source>
             <translation>退出本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="225" />
+            <location filename="../../gui/main_window.py" line="232" />
             <source>&amp;Open weights…</source>
             <translation>打开权重(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="226" />
+            <location filename="../../gui/main_window.py" line="233" />
             <source>Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)</source>
             <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O(本程序的格式,或 PyTorch MultiheadAttention 的格式)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="227" />
+            <location filename="../../gui/main_window.py" line="234" />
             <source>Save &amp;weights…</source>
             <translation>保存权重(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="228" />
+            <location filename="../../gui/main_window.py" line="235" />
             <source>Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)</source>
             <translation>把当前权重存为 .npz,可选本程序的格式或 PyTorch 的格式(后者要求 d_k = d_v = d_model / h)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="229" />
+            <location filename="../../gui/main_window.py" line="236" />
             <source>&amp;Reset to random weights</source>
             <translation>重置为随机权重(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="230" />
+            <location filename="../../gui/main_window.py" line="237" />
             <source>Go back to the seeded random weights (from a real model: of the same sizes)</source>
             <translation>回到由种子生成的随机权重(从真实模型回来时保持同样的尺寸)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="231" />
+            <location filename="../../gui/main_window.py" line="238" />
             <source>&amp;Open session…</source>
             <translation>打开会话(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="232" />
+            <location filename="../../gui/main_window.py" line="239" />
             <source>Open a saved session: sentence, parameters, weights and edited cells</source>
             <translation>打开保存过的会话:句子、参数、权重和改过的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="233" />
+            <location filename="../../gui/main_window.py" line="240" />
             <source>&amp;Save session…</source>
             <translation>保存会话(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="234" />
+            <location filename="../../gui/main_window.py" line="241" />
             <source>Save the sentence, every parameter, the weights and edited cells in one file</source>
             <translation>把句子、所有参数、权重和改过的单元格保存到一个文件里</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="235" />
+            <location filename="../../gui/main_window.py" line="242" />
             <source>&amp;Compare with my implementation…</source>
             <translation>与我的实现比较(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="236" />
+            <location filename="../../gui/main_window.py" line="243" />
             <source>Open a dump of your own attention code's x, weights and intermediates and see where it differs</source>
             <translation>打开你自己的注意力代码保存的 x、权重和中间结果，看看哪里不同</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="237" />
+            <location filename="../../gui/main_window.py" line="244" />
             <source>&amp;Reset edited cells</source>
             <translation>还原改过的单元格(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="238" />
+            <location filename="../../gui/main_window.py" line="245" />
             <source>Return every cell you typed over (marked with an orange corner) to its value</source>
             <translation>把你改过的每个单元格(右上角有橙色标记)恢复原值</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="239" />
+            <location filename="../../gui/main_window.py" line="246" />
             <source>&amp;Next step</source>
             <translation>下一步(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="240" />
+            <location filename="../../gui/main_window.py" line="247" />
             <source>&amp;Previous step</source>
             <translation>上一步(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="241" />
+            <location filename="../../gui/main_window.py" line="248" />
             <source>&amp;First step</source>
             <translation>第一步(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="242" />
+            <location filename="../../gui/main_window.py" line="249" />
             <source>&amp;Last step</source>
             <translation>最后一步(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="243" />
+            <location filename="../../gui/main_window.py" line="250" />
             <source>Play / &amp;pause</source>
             <translation>播放 / 暂停(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="244" />
+            <location filename="../../gui/main_window.py" line="251" />
             <source>&amp;All heads</source>
             <translation>全部头(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="244" />
+            <location filename="../../gui/main_window.py" line="251" />
             <source>Show every head side by side</source>
             <translation>并排显示每一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="245" />
+            <location filename="../../gui/main_window.py" line="252" />
             <source>&amp;How to read this</source>
             <translation>怎么看这些图(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="246" />
+            <location filename="../../gui/main_window.py" line="253" />
+            <source>&amp;Guided tour</source>
+            <translation>导览(&amp;G)</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="254" />
+            <source>Follow the word 爱 through every step, with the panel and the control each step is about</source>
+            <translation>跟着“爱”这个词走完每一步，并指出每一步要看的面板和可以试的控件</translation>
+        </message>
+        <message>
+            <location filename="../../gui/main_window.py" line="255" />
             <source>&amp;About Attention Stepper</source>
             <translation>关于本程序(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="252" />
+            <location filename="../../gui/main_window.py" line="261" />
             <source>Steps</source>
             <translation>分步</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="253" />
+            <location filename="../../gui/main_window.py" line="262" />
             <source>A token's journey</source>
             <translation>一个词的旅程</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="254" />
+            <location filename="../../gui/main_window.py" line="263" />
             <source>Head statistics</source>
             <translation>各头统计</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="255" />
+            <location filename="../../gui/main_window.py" line="264" />
             <source>Scaling lab: why √d_k</source>
             <translation>缩放实验室:为什么除以 √d_k</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="256" />
+            <location filename="../../gui/main_window.py" line="265" />
             <source>Compare</source>
             <translation>比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="257" />
+            <location filename="../../gui/main_window.py" line="266" />
             <source>Walk through the computation one step at a time</source>
             <translation>一步一步地走完整个计算</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="258" />
+            <location filename="../../gui/main_window.py" line="267" />
             <source>One token through one head: dot products, softmax, weighted sum</source>
             <translation>跟着一个词走过一个头:点积、softmax、加权求和</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="259" />
+            <location filename="../../gui/main_window.py" line="268" />
             <source>Compare all heads: their attention, entropy and distance</source>
             <translation>比较所有的头:注意力、熵和距离</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="260" />
+            <location filename="../../gui/main_window.py" line="269" />
             <source>Entropy and largest weight against d_k, with and without scaling</source>
             <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="261" />
+            <location filename="../../gui/main_window.py" line="270" />
             <source>Your own implementation's matrices next to ours, and what went wrong</source>
             <translation>你自己实现的矩阵与我们的并排显示，并指出哪里出了错</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="263" />
+            <location filename="../../gui/main_window.py" line="272" />
             <source>Online softmax (FlashAttention)</source>
             <translation>在线 softmax（FlashAttention）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="264" />
+            <location filename="../../gui/main_window.py" line="273" />
             <source>One head computed tile by tile with a running max and sum: the same numbers without ever holding the n × n scores</source>
             <translation>一个头按块计算，边算边更新最大值和总和：结果完全相同，却从不需要存下整个 n × n 的得分矩阵</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="266" />
+            <location filename="../../gui/main_window.py" line="275" />
             <source>Generate (KV cache)</source>
             <translation>逐词生成（KV 缓存）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="267" />
+            <location filename="../../gui/main_window.py" line="276" />
             <source>The sentence generated one token at a time: keys and values cached, one new row of attention per step</source>
             <translation>一次生成一个词：缓存键和值，每一步只算一行新的注意力</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="271" />
+            <location filename="../../gui/main_window.py" line="280" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="272" />
+            <location filename="../../gui/main_window.py" line="281" />
             <source>Recent &amp;sessions</source>
             <translation>最近的会话(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="274" />
+            <location filename="../../gui/main_window.py" line="283" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="275" />
+            <location filename="../../gui/main_window.py" line="284" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="276" />
+            <location filename="../../gui/main_window.py" line="285" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="277" />
+            <location filename="../../gui/main_window.py" line="286" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="278" />
+            <location filename="../../gui/main_window.py" line="287" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="301" />
+            <location filename="../../gui/main_window.py" line="310" />
             <source>(none yet)</source>
             <translation>(还没有)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="312" />
+            <location filename="../../gui/main_window.py" line="321" />
             <source>Edit a cell</source>
             <translation>修改单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="313" />
+            <location filename="../../gui/main_window.py" line="322" />
             <source>New value for {0}[{1}, {2}] (every later matrix is recomputed):</source>
             <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="324" />
+            <location filename="../../gui/main_window.py" line="333" />
             <source>Compare with my implementation</source>
             <translation>与我的实现比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="325" />
+            <location filename="../../gui/main_window.py" line="334" />
             <source>Dumps (*.npz *.safetensors);;All files (*)</source>
             <translation>转储文件 (*.npz *.safetensors);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="346" />
+            <location filename="../../gui/main_window.py" line="355" />
             <source>Could not save the settings to {0}: {1}. Changes will be forgotten when the app closes.</source>
             <translation>无法将设置保存到 {0}：{1}。关闭应用后，这些更改将会丢失。</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="361" />
+            <location filename="../../gui/main_window.py" line="370" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="365" />
+            <location filename="../../gui/main_window.py" line="374" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="366" />
+            <location filename="../../gui/main_window.py" line="375" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="376" />
+            <location filename="../../gui/main_window.py" line="394" />
             <source>How to read this</source>
             <translation>怎么看这些图</translation>
         </message>
@@ -1040,13 +1050,13 @@ Your work is still open; you can go on.</source>
             <translation>(第 {0} 行,第 {1} 列)</translation>
         </message>
         <message>
-            <location filename="../../gui/heatmap/panel.py" line="299" />
+            <location filename="../../gui/heatmap/panel.py" line="305" />
             <source>each row ÷ its largest</source>
             <extracomment>The zoom factors set_zoom accepts. Text for the cell under the mouse, e.g. "scores₁[爱, 机器] = 0.4187 (row 2, column 3)"; "" on leaving. The cell pointed at changed (row, column): the one under the mouse, else the selected one; (−1, −1): none. Row and column (0-based) of a clicked cell. A cell of an editable panel was double-clicked, or Enter pressed on it (row, column): the person wants to type a value. A label on an axis was clicked: ("row", index) on the left axis, ("column", index) on the top one.</extracomment>
             <translation>每行按本行最大值缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/heatmap/panel.py" line="300" />
+            <location filename="../../gui/heatmap/panel.py" line="306" />
             <source>logarithmic</source>
             <translation>对数刻度</translation>
         </message>
@@ -1169,39 +1179,49 @@ then start Attention Stepper again.</source>
     <context>
         <name>Navigator</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="171" />
+            <location filename="../../gui/step_bar.py" line="177" />
             <source>First step (Home)</source>
             <translation>第一步 (Home)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="172" />
+            <location filename="../../gui/step_bar.py" line="178" />
             <source>Previous step (←)</source>
             <translation>上一步 (←)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="173" />
+            <location filename="../../gui/step_bar.py" line="179" />
             <source>Play / pause (Space): step forward automatically</source>
             <translation>播放 / 暂停(空格):自动一步步往前走</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="174" />
+            <location filename="../../gui/step_bar.py" line="180" />
             <source>Next step (→)</source>
             <translation>下一步 (→)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="175" />
+            <location filename="../../gui/step_bar.py" line="181" />
             <source>Last step (End)</source>
             <translation>最后一步 (End)</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="176" />
+            <location filename="../../gui/step_bar.py" line="182" />
             <source> s/step</source>
             <translation> 秒/步</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="177" />
+            <location filename="../../gui/step_bar.py" line="183" />
             <source>Seconds per step while playing</source>
             <translation>播放时每一步停留的秒数</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="184" />
+            <source>Show me</source>
+            <translation>演示</translation>
+        </message>
+        <message>
+            <location filename="../../gui/step_bar.py" line="186" />
+            <source>Fill this step's result in cell by cell, lighting the cells each number comes from (Esc shows it all)</source>
+            <translation>逐格填出这一步的结果，同时点亮每个数由哪些格子算出（按 Esc 立即显示全部）</translation>
         </message>
     </context>
     <context>
@@ -2073,6 +2093,134 @@ then start Attention Stepper again.</source>
             <location filename="../../gui/controls.py" line="316" />
             <source>How the sentence is split into tokens. jieba segments Chinese into words, so 我爱机器学习 becomes 我 / 爱 / 机器 / 学习 without typing spaces.</source>
             <translation>句子怎样切分成词。jieba 会把中文切成词语,不用输入空格,我爱机器学习 就会变成 我 / 爱 / 机器 / 学习。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Tour</name>
+        <message>
+            <location filename="../../gui/tour.py" line="231" />
+            <source>Take the guided tour?</source>
+            <translation>要看看导览吗？</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="232" />
+            <source>In a few clicks, follow the word 爱 of the sentence “我 爱 机器 学习” (I love machine learning) through the eight steps of multi-head self-attention, from its word vector to the layer's output. Each stop outlines the panel to look at and the control to try. Help → Guided tour brings it back at any time.</source>
+            <translation>只需点几下，就能跟着句子“我 爱 机器 学习”中的“爱”走完多头自注意力的八个步骤：从它的词向量一直到这一层的输出。每一站都会框出要看的面板和可以动手试的控件。随时可以从“帮助 → 导览”再次打开。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="236" />
+            <source>1 · Embed: each word becomes a row</source>
+            <translation>1 · 嵌入：每个词变成一行</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="237" />
+            <source>The sentence is cut into four tokens, and each one is looked up as a row of numbers, its word vector. Stacked, the rows are the matrix X; 爱 is the second row, outlined in every panel. Type another sentence here and X changes with it.</source>
+            <translation>句子被切成四个词元，每个词元查出一行数字，也就是它的词向量。把这些行叠起来就是矩阵 X；“爱”是第二行，在每个面板里都用框标了出来。在这里输入别的句子，X 会随之改变。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="240" />
+            <source>2 · Project: a query, a key and a value</source>
+            <translation>2 · 投影：查询、键和值</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="241" />
+            <source>Three matrix products turn every row of X into three new vectors per head: a query (what 爱 is looking for), a key (what the other words can find it by) and a value (what it hands on). d_k sets how long queries and keys are.</source>
+            <translation>三次矩阵乘法让 X 的每一行在每个头里得到三个新向量：查询（“爱”想找什么）、键（别的词凭什么找到它）和值（它要传递的内容）。d_k 决定查询和键有多长。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="244" />
+            <source>3 · Scores: every query against every key</source>
+            <translation>3 · 分数：每个查询对每个键</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="245" />
+            <source>Row 爱 of QKᵀ holds the dot product of 爱's query with each word's key: the larger it is, the better they match. K is transposed so that one matrix product pairs every query with every key. Point at any cell to light the row and the column it is made of.</source>
+            <translation>QKᵀ 中“爱”这一行是“爱”的查询与每个词的键的点积：越大，两者越匹配。把 K 转置，一次矩阵乘法就能让每个查询与每个键配对。指向任意一格，就会点亮算出它的那一行和那一列。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="248" />
+            <source>4 · Scale: divide by √d_k</source>
+            <translation>4 · 缩放：除以 √d_k</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="249" />
+            <source>Dot products of long vectors grow large, and the next step would then give almost all of 爱's attention to a single word. Dividing by √d_k keeps the numbers moderate. Tick this box to leave the division out and watch the weights harden.</source>
+            <translation>长向量的点积会变得很大，下一步就会把“爱”几乎全部的注意力都给某一个词。除以 √d_k 让这些数保持适中。勾选这个框可以去掉这次除法，看看权重如何变得生硬。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="252" />
+            <source>5 · Softmax: scores become shares</source>
+            <translation>5 · softmax：分数变成份额</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="253" />
+            <source>Softmax turns each row into positive weights that add up to 1: how 爱 shares its attention among 我, 爱, 机器 and 学习. Every head has weights of its own; choose one head here to see it large.</source>
+            <translation>softmax 把每一行变成加起来等于 1 的正权重：“爱”怎样把注意力分给“我”“爱”“机器”和“学习”。每个头都有自己的权重；在这里选一个头，就能放大查看。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="256" />
+            <source>6 · Weighted sum: mix the values</source>
+            <translation>6 · 加权求和：混合值向量</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="257" />
+            <source>爱's new vector is a blend of every word's value, each in proportion to the weight 爱 gives it. Press Show me to watch the result being filled in, with the weights and values behind each number lit.</source>
+            <translation>“爱”的新向量是所有词的值向量的混合，每个词按“爱”给它的权重占一份。点“演示”，看结果一格一格填出来，每个数背后的权重和值都会被点亮。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="260" />
+            <source>7 · Concat: the heads side by side</source>
+            <translation>7 · 拼接：各个头并排放</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="261" />
+            <source>Each head read the sentence in its own way. Their results for 爱 (and every other token) are simply placed next to each other, head 1 first; nothing is computed here. The number of heads is set here.</source>
+            <translation>每个头都以自己的方式读这个句子。它们为“爱”（以及其他每个词元）得出的结果只是并排放在一起，头 1 在最前；这里什么也不计算。头的个数在这里设置。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="264" />
+            <source>8 · Output: back to the model's width</source>
+            <translation>8 · 输出：回到模型的宽度</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="265" />
+            <source>W_O blends what the heads found into one vector per token, as wide as the word vectors were: 爱 now carries what it learnt from its neighbours. Press Play to watch the whole computation again, step by step.</source>
+            <translation>W_O 把各个头的发现融合成每个词元一个向量，宽度与词向量相同：现在的“爱”带上了它从上下文中得到的信息。点播放按钮，再一步一步看一遍整个计算。</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="278" />
+            <source>{0} of {1}</source>
+            <translation>第 {0} 站，共 {1} 站</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="281" />
+            <source>Back</source>
+            <translation>上一步</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="282" />
+            <source>Not now</source>
+            <translation>以后再说</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="282" />
+            <source>Skip tour</source>
+            <translation>跳过导览</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="284" />
+            <source>Start the tour</source>
+            <translation>开始导览</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="286" />
+            <source>Finish</source>
+            <translation>完成</translation>
+        </message>
+        <message>
+            <location filename="../../gui/tour.py" line="286" />
+            <source>Next</source>
+            <translation>下一步</translation>
         </message>
     </context>
     <context>
