@@ -19,7 +19,7 @@ from attention_stepper.core.cell_arithmetic import cell_arithmetic
 
 from .i18n import Retranslating, core_text
 
-#: Lines of text the strip has room for: the formula (wrapped once when long) and two notes.
+# Lines of text the strip has room for: the formula (wrapped once when long) and two notes.
 LINES = 4
 
 
@@ -76,8 +76,12 @@ class ArithmeticView(Retranslating, QWidget):
     def _show(self) -> None:
         if self._cell is None:
             self._lines = []
-            self.label.setText(f"<span style='color:#666'>{html.escape(self._hint())}</span>")
+            self.label.setTextFormat(Qt.TextFormat.PlainText)
+            self.label.setStyleSheet("color: #666;")
+            self.label.setText(self._hint())
             return
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setStyleSheet("")
         try:
             self._lines = cell_arithmetic(*self._cell, translate=core_text)
         except ValueError:  # a cell the computation does not have (any more): say nothing wrong

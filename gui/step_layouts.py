@@ -95,9 +95,9 @@ def _project_one_head(computation, keys: list[str], head: int) -> list[Slot]:
 def _output_product(keys: list[str]) -> list[Slot]:
     """concat · W_O (+ b_O): W_O above the output, b_O a short row under it, concat left of the output."""
     below = 2 if "b_o" in keys else 1
-    slots = [Slot("w_o", None, 0, 1), Slot("concat", None, below, 0), Slot("output", None, below, 1)]
+    slots = [Slot("concat", None, below, 0), Slot("w_o", None, 0, 1), Slot("output", None, below, 1)]
     if "b_o" in keys:
-        slots.insert(1, Slot("b_o", None, 1, 1))
+        slots.insert(2, Slot("b_o", None, 1, 1))
     return slots
 
 
@@ -113,8 +113,8 @@ def _products(computation, step, heads: list[int]) -> list[Slot] | None:
     for index, head in enumerate(heads):
         line, place = divmod(index, per_line)
         row, column = 2 * line, 2 * place
-        slots += [Slot(right, matrix_head(computation, right, head), row, column + 1, transposed=transposed),
-                  Slot(left, matrix_head(computation, left, head), row + 1, column),
+        slots += [Slot(left, matrix_head(computation, left, head), row + 1, column),
+                  Slot(right, matrix_head(computation, right, head), row, column + 1, transposed=transposed),
                   Slot(result, matrix_head(computation, result, head), row + 1, column + 1)]
     if len({(slot.key, slot.head) for slot in slots}) < len(slots):
         return None  # a key/value head read by several query heads: one panel cannot be in two places

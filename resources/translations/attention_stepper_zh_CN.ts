@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name>ArithmeticView</name>
+        <message>
+            <location filename="../../gui/arithmetic_view.py" line="73" />
+            <source>Point at a cell (or select one and move with the arrow keys): the cells it is computed from light up, and its arithmetic shows here.</source>
+            <translation>指向一个单元格（或选中一个后用方向键移动）：算出它的那些单元格会亮起，它的算式显示在这里。</translation>
+        </message>
+    </context>
+    <context>
         <name>BusyIndicator</name>
         <message>
             <location filename="../../gui/step_bar.py" line="280" />
@@ -12,158 +20,158 @@
     <context>
         <name>CompareView</name>
         <message>
-            <location filename="../../gui/compare_view.py" line="219" />
+            <location filename="../../gui/compare_view.py" line="217" />
             <source>yours: {0}</source>
             <extracomment>The lesson step that computes each dumped array (q, k, v → project; weights → softmax…). The lesson step of the first divergence ("" when everything matches or no dump is open). The person pressed "Open a dump…" (the main window asks for the file).</extracomment>
             <translation>你的：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="219" />
+            <location filename="../../gui/compare_view.py" line="217" />
             <source>ours: {0}</source>
             <translation>我们的：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="220" />
+            <location filename="../../gui/compare_view.py" line="218" />
             <source>yours − ours</source>
             <translation>你的 − 我们的</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="228" />
+            <location filename="../../gui/compare_view.py" line="226" />
             <source>Open a dump…</source>
             <translation>打开转储文件…</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="229" />
+            <location filename="../../gui/compare_view.py" line="227" />
             <source>Compare the intermediates of your own attention code with ours</source>
             <translation>把你自己的注意力代码的中间结果与我们的逐步比较</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="230" />
+            <location filename="../../gui/compare_view.py" line="228" />
             <source>Step:</source>
             <translation>步骤：</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="231" />
+            <location filename="../../gui/compare_view.py" line="229" />
             <source>Head:</source>
             <translation>头：</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="233" />
+            <location filename="../../gui/compare_view.py" line="231" />
             <source>Step</source>
             <translation>步骤</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="233" />
+            <location filename="../../gui/compare_view.py" line="231" />
             <source>Max abs error</source>
             <translation>最大绝对误差</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="233" />
+            <location filename="../../gui/compare_view.py" line="231" />
             <source>Max rel error</source>
             <translation>最大相对误差</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="233" />
+            <location filename="../../gui/compare_view.py" line="231" />
             <source>Worst cell</source>
             <translation>误差最大的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="234" />
+            <location filename="../../gui/compare_view.py" line="232" />
             <source>Match</source>
             <translation>一致</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="234" />
+            <location filename="../../gui/compare_view.py" line="232" />
             <source>Yours / ours there</source>
             <translation>该处：你的 / 我们的</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="237" />
+            <location filename="../../gui/compare_view.py" line="235" />
             <source>Could not use this dump: {0}</source>
             <translation>无法使用这个转储文件：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="240" />
+            <location filename="../../gui/compare_view.py" line="238" />
             <source>Save x, the weights and the intermediates of your own attention code with numpy.savez (q, k, v, scores, weights, output…), then open the file: each step is compared with ours and the known mistakes are tried to explain the first difference.</source>
             <translation>用 numpy.savez 保存 x、权重以及你自己的注意力代码的中间结果（q、k、v、scores、weights、output…），再打开这个文件：每一步都会与我们的结果比较，并逐一尝试已知的错误，找出第一处差异的原因。</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="244" />
+            <location filename="../../gui/compare_view.py" line="242" />
             <source>{0}: {1} (tolerance {2} + {3}·|ours|)</source>
             <translation>{0}：{1}（容差 {2} + {3}·|我们的|）</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="254" />
+            <location filename="../../gui/compare_view.py" line="252" />
             <source>All steps match.</source>
             <translation>所有步骤都一致。</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="256" />
+            <location filename="../../gui/compare_view.py" line="254" />
             <source>First divergence: {0} (the step marked red on the step bar)</source>
             <translation>第一处差异：{0}（步骤栏上标红的那一步）</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="272" />
+            <location filename="../../gui/compare_view.py" line="270" />
             <source>all heads {0}</source>
             <translation>全部头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="273" />
+            <location filename="../../gui/compare_view.py" line="271" />
             <source>key/value head {0} {1}</source>
             <translation>键/值头 {0} {1}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="273" />
+            <location filename="../../gui/compare_view.py" line="271" />
             <source>head {0} {1}</source>
             <translation>头 {0} {1}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="278" />
+            <location filename="../../gui/compare_view.py" line="276" />
             <source>{0} tokens</source>
             <translation>{0} 个词</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="278" />
+            <location filename="../../gui/compare_view.py" line="276" />
             <source>heads {0}</source>
             <translation>头数 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="280" />
+            <location filename="../../gui/compare_view.py" line="278" />
             <source>key/value heads {0}</source>
             <translation>键/值头数 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="283" />
+            <location filename="../../gui/compare_view.py" line="281" />
             <source>cross-attention ({0} memory tokens)</source>
             <translation>交叉注意力（{0} 个记忆词）</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="284" />
+            <location filename="../../gui/compare_view.py" line="282" />
             <source>biases</source>
             <translation>偏置</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="284" />
+            <location filename="../../gui/compare_view.py" line="282" />
             <source>causal</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="285" />
+            <location filename="../../gui/compare_view.py" line="283" />
             <source>window {0}</source>
             <translation>窗口 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="287" />
+            <location filename="../../gui/compare_view.py" line="285" />
             <source>unscaled</source>
             <translation>不缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="288" />
+            <location filename="../../gui/compare_view.py" line="286" />
             <source>scale {0}</source>
             <translation>缩放 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="291" />
+            <location filename="../../gui/compare_view.py" line="289" />
             <source>, </source>
             <translation>，</translation>
         </message>
@@ -1074,66 +1082,66 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>ModelActions</name>
         <message>
-            <location filename="../../gui/model_actions.py" line="75" />
+            <location filename="../../gui/model_actions.py" line="77" />
             <source>Open &amp;model…</source>
             <extracomment>The controls whose value a model decides: greyed out while one is shown.</extracomment>
             <translation>打开模型(&amp;M)…</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="76" />
+            <location filename="../../gui/model_actions.py" line="78" />
             <source>Show a real model's layer: a local Hugging Face folder with config.json, model.safetensors and tokenizer.json (BERT, RoBERTa, GPT-2, Llama, Qwen2, Mistral)</source>
             <translation>显示真实模型的某一层:本地的 Hugging Face 模型文件夹,内含 config.json、model.safetensors 和 tokenizer.json(BERT、RoBERTa、GPT-2、Llama、Qwen2、Mistral)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="80" />
+            <location filename="../../gui/model_actions.py" line="82" />
             <source>&amp;Try a real model</source>
             <translation>试试真实模型(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="81" />
+            <location filename="../../gui/model_actions.py" line="83" />
             <source>Open all-MiniLM-L6-v2 (installed from PyPI) at a head that looks at the previous token</source>
             <translation>打开从 PyPI 安装的 all-MiniLM-L6-v2,显示一个关注前一个词的注意力头</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="83" />
+            <location filename="../../gui/model_actions.py" line="85" />
             <source>&amp;Layer</source>
             <translation>层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="84" />
+            <location filename="../../gui/model_actions.py" line="86" />
             <source>The model's layer whose attention is shown, counted from 0 as in transformers; X is what this layer receives from the layers before it</source>
             <translation>显示其注意力的模型层,与 transformers 一样从 0 开始计数;X 是这一层从前面各层接收到的输入</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="89" />
+            <location filename="../../gui/model_actions.py" line="91" />
             <source>{0}, layer {1} — Attention Stepper</source>
             <translation>{0},第 {1} 层 — 注意力分步演示</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="106" />
+            <location filename="../../gui/model_actions.py" line="108" />
             <source>Attention Stepper</source>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="114" />
+            <location filename="../../gui/model_actions.py" line="116" />
             <source>Real model: {0} ({1}) · layer {2} of 0–{3}</source>
             <translation>真实模型:{0}({1})· 第 {2} 层(共 0–{3} 层)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="116" />
+            <location filename="../../gui/model_actions.py" line="118" />
             <source>{0}
 File → Reset to random weights goes back to seeded weights</source>
             <translation>{0}
 文件 → 重置为随机权重 可回到由种子生成的权重</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="137" />
-            <location filename="../../gui/model_actions.py" line="181" />
+            <location filename="../../gui/model_actions.py" line="138" />
+            <location filename="../../gui/model_actions.py" line="182" />
             <source>Open model</source>
             <translation>打开模型</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="144" />
+            <location filename="../../gui/model_actions.py" line="145" />
             <source>Reading a Hugging Face model needs the optional packages safetensors and tokenizers. Install them with:
 
 {0}
@@ -1146,17 +1154,17 @@ then start Attention Stepper again.</source>
 然后重新启动 Attention Stepper。</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="149" />
+            <location filename="../../gui/model_actions.py" line="150" />
             <source>Open a Hugging Face model folder</source>
             <translation>打开 Hugging Face 模型文件夹</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="164" />
+            <location filename="../../gui/model_actions.py" line="165" />
             <source>Could not open {0}: {1}</source>
             <translation>无法打开 {0}:{1}</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="166" />
+            <location filename="../../gui/model_actions.py" line="167" />
             <source>Opened {0}</source>
             <translation>已打开 {0}</translation>
         </message>
@@ -1215,7 +1223,7 @@ then start Attention Stepper again.</source>
     <context>
         <name>PanelTitles</name>
         <message>
-            <location filename="../../gui/panel_titles.py" line="38" />
+            <location filename="../../gui/panel_titles.py" line="43" />
             <source>{0} (heads {1}–{2})</source>
             <extracomment>The gap (heatmap.levels.GAPS) of each code of Computation.mask_reasons(): a −∞ cell no mask hides overflowed.</extracomment>
             <translation>{0}（头 {1}–{2}）</translation>
@@ -1706,18 +1714,18 @@ then start Attention Stepper again.</source>
     <context>
         <name>StepView</name>
         <message>
-            <location filename="../../gui/step_view.py" line="287" />
+            <location filename="../../gui/step_view.py" line="210" />
             <source>head {0}</source>
-            <extracomment>Weight matrices are shown per head only when one head is chosen (all heads would be too many panels). A bias is one row: its panel is short (the title, the labels and one row of cells). More matrices than this for one head are laid out in two rows. Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column). A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column). A token's label was clicked on an axis: the token's index (0-based).</extracomment>
+            <extracomment>A bias is one row: its panel is short (the title, the labels and one row of cells). Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column). A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column). A token's label was clicked on an axis: the token's index (0-based).</extracomment>
             <translation>头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/step_view.py" line="328" />
+            <location filename="../../gui/step_view.py" line="253" />
             <source>Choose one head to see its W_Q, W_K and W_V and its biases as well.</source>
             <translation>选择一个头，就能同时看到它的 W_Q、W_K、W_V 和偏置。</translation>
         </message>
         <message>
-            <location filename="../../gui/step_view.py" line="330" />
+            <location filename="../../gui/step_view.py" line="255" />
             <source>Choose one head to see its W_Q, W_K and W_V as well.</source>
             <translation>选择一个头,就能同时看到它的 W_Q、W_K 和 W_V。</translation>
         </message>
@@ -1725,240 +1733,240 @@ then start Attention Stepper again.</source>
     <context>
         <name>TilesView</name>
         <message>
-            <location filename="../../gui/tiles_view.py" line="286" />
+            <location filename="../../gui/tiles_view.py" line="284" />
             <source>tile {0} of {1}: query block {2}, key block {3}{4}</source>
             <extracomment>The queries of a tile explained one by one, at most (the rest: "… and N more"). Beyond this many skipped tiles, the skipped tiles of a query block side by side are crossed out as one. The block sizes a new view starts with (cut to the sentence).</extracomment>
             <translation>第 {0} 块（共 {1} 块）：查询块 {2}，键块 {3}{4}</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="288" />
+            <location filename="../../gui/tiles_view.py" line="286" />
             <source> (skipped)</source>
             <translation>（已跳过）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="301" />
+            <location filename="../../gui/tiles_view.py" line="299" />
             <source>&lt;b&gt;This tile&lt;/b&gt; (queries {0}; keys {1}): what the kernel holds</source>
             <translation>&lt;b&gt;这一块&lt;/b&gt;（查询 {0}；键 {1}）：内核手里的数据</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="305" />
+            <location filename="../../gui/tiles_view.py" line="303" />
             <source>skipped, never computed</source>
             <translation>已跳过，从未计算</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="310" />
+            <location filename="../../gui/tiles_view.py" line="308" />
             <source>kept</source>
             <translation>保持不变</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="311" />
-            <location filename="../../gui/tiles_view.py" line="320" />
+            <location filename="../../gui/tiles_view.py" line="309" />
+            <location filename="../../gui/tiles_view.py" line="318" />
             <source>before</source>
             <translation>之前</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="312" />
+            <location filename="../../gui/tiles_view.py" line="310" />
             <source>after: unchanged</source>
             <translation>之后：不变</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="314" />
-            <location filename="../../gui/tiles_view.py" line="446" />
+            <location filename="../../gui/tiles_view.py" line="312" />
+            <location filename="../../gui/tiles_view.py" line="444" />
             <source>scores</source>
             <translation>得分</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="322" />
+            <location filename="../../gui/tiles_view.py" line="320" />
             <source>after</source>
             <translation>之后</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="327" />
+            <location filename="../../gui/tiles_view.py" line="325" />
             <source>not yet</source>
             <translation>还没算到</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="335" />
+            <location filename="../../gui/tiles_view.py" line="333" />
             <source>the usual pass: all {0} × {1} at once</source>
             <translation>普通计算：一次算出全部 {0} × {1}</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="344" />
+            <location filename="../../gui/tiles_view.py" line="342" />
             <source>the usual pass</source>
             <translation>普通计算</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="355" />
+            <location filename="../../gui/tiles_view.py" line="353" />
             <source>&lt;b&gt;Tile {0} of {1}&lt;/b&gt;: the queries {2} ({3}) against the keys {4} ({5}).</source>
             <translation>&lt;b&gt;第 {0} 块（共 {1} 块）&lt;/b&gt;：查询 {2}（{3}）对键 {4}（{5}）。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="359" />
+            <location filename="../../gui/tiles_view.py" line="357" />
             <source>Skipped: {0}. FlashAttention's kernels never compute such a tile; m, ℓ and O stay as they were.</source>
             <translation>跳过：{0}。FlashAttention 的内核根本不计算这样的块；m、ℓ 和 O 保持原样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="363" />
+            <location filename="../../gui/tiles_view.py" line="361" />
             <source>The kernel computes this tile of scores (S = Q Kᵀ, scaled, biased and masked as in the usual pass) and P = e^(S − m) with each row's new maximum m (not yet divided by any sum); then the tile is thrown away.</source>
             <translation>内核算出这一块得分（S = Q Kᵀ，和普通计算一样做缩放、加偏置、加掩码），再用每一行新的最大值 m 算出 P = e^(S − m)（还没有除以任何总和）；然后这一块就被丢掉。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="369" />
+            <location filename="../../gui/tiles_view.py" line="367" />
             <source>… and {0} more queries, each the same way.</source>
             <translation>……其余 {0} 个查询也都这样处理。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="373" />
+            <location filename="../../gui/tiles_view.py" line="371" />
             <source>&lt;b&gt;End of query block {0}&lt;/b&gt;: every key block has been seen, so O / ℓ gives {1} of head_output, the same numbers as softmax(S)·V of the usual pass.</source>
             <translation>&lt;b&gt;查询块 {0} 结束&lt;/b&gt;：所有键块都看过了，所以 O / ℓ 就是 head_output 的{1}，和普通计算的 softmax(S)·V 数字完全一样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="382" />
+            <location filename="../../gui/tiles_view.py" line="380" />
             <source>{0}: every key of this tile is masked for this query, so its m, ℓ and O stay as they were.</source>
             <translation>{0}：这一块里的键对这个查询全都被掩码遮住，所以它的 m、ℓ 和 O 保持原样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="385" />
+            <location filename="../../gui/tiles_view.py" line="383" />
             <source>{0}: the first keys this query sees. m = {1} (the largest score of the tile), e^(m_old − m) = e^(−∞) = 0 (there is nothing before to keep), ℓ = Σ e^(s − m) = {2}, and O = PV.</source>
             <translation>{0}：这个查询第一次看到键。m = {1}（这一块里最大的得分），e^(m_old − m) = e^(−∞) = 0（之前没有要保留的东西），ℓ = Σ e^(s − m) = {2}，O = PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="389" />
+            <location filename="../../gui/tiles_view.py" line="387" />
             <source>{0}: the new row maximum {1} is larger than {2}, so the sum and the output so far are multiplied by e^({7}) = {3}: ℓ = {3} × {4} + {5} = {6}, and O = {3} × O + PV.</source>
             <translation>{0}：新的行最大值 {1} 比 {2} 大，所以到目前为止的总和与输出都要乘以 e^({7}) = {3}：ℓ = {3} × {4} + {5} = {6}，O = {3} × O + PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="394" />
+            <location filename="../../gui/tiles_view.py" line="392" />
             <source>{0}: the row maximum stays {1} (no score of this tile is larger), so nothing is rescaled (e^0 = 1): ℓ = {2} + {3} = {4}, and O = O + PV.</source>
             <translation>{0}：行最大值仍是 {1}（这一块里没有更大的得分），所以不用重新缩放（e^0 = 1）：ℓ = {2} + {3} = {4}，O = O + PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="400" />
+            <location filename="../../gui/tiles_view.py" line="398" />
             <source>row {0}</source>
             <translation>第 {0} 行</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="401" />
+            <location filename="../../gui/tiles_view.py" line="399" />
             <source>rows {0}–{1}</source>
             <translation>第 {0}–{1} 行</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="405" />
+            <location filename="../../gui/tiles_view.py" line="403" />
             <source>column {0}</source>
             <translation>第 {0} 列</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="406" />
+            <location filename="../../gui/tiles_view.py" line="404" />
             <source>columns {0}–{1}</source>
             <translation>第 {0}–{1} 列</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="411" />
+            <location filename="../../gui/tiles_view.py" line="409" />
             <source>every key of it comes after every query of it (above the diagonal, hidden by the causal mask)</source>
             <translation>它的每个键都排在它的每个查询后面（在对角线上方，被因果掩码遮住）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="414" />
+            <location filename="../../gui/tiles_view.py" line="412" />
             <source>all of its keys are outside the sliding window of every query of it</source>
             <translation>它的所有键都在每个查询的滑动窗口之外</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="415" />
+            <location filename="../../gui/tiles_view.py" line="413" />
             <source>all of its keys are padding tokens</source>
             <translation>它的所有键都是填充词</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="420" />
+            <location filename="../../gui/tiles_view.py" line="418" />
             <source>Check: O / ℓ of the tiles equals head_output of the usual pass, max |difference| = {0}. The full {1} × {2} matrix of scores was never held: at most one tile, B_r × B_c × 8 = {3} × {4} × 8 = {5} bytes, against {1} × {2} × 8 = {6} bytes; {7} of {8} tiles computed, {9} skipped.</source>
             <translation>检验：分块算出的 O / ℓ 等于普通计算的 head_output，最大 |差值| = {0}。完整的 {1} × {2} 得分矩阵从来没有存下来过：同一时刻最多只有一块，B_r × B_c × 8 = {3} × {4} × 8 = {5} 字节，而整个矩阵要 {1} × {2} × 8 = {6} 字节；{8} 块中计算了 {7} 块，跳过 {9} 块。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="428" />
+            <location filename="../../gui/tiles_view.py" line="426" />
             <source>FlashAttention computes the same attention in another order: the queries in blocks of B_r rows, the keys in blocks of B_c, one tile of scores at a time. Each query keeps a running maximum m, a running sum ℓ and a partial output O; when a larger score appears, what came before is multiplied by e^(m_old − m_new). At the end O / ℓ is softmax(S)·V, and the n × m scores never existed at once.</source>
             <translation>FlashAttention 用另一种顺序算出同样的注意力：把查询分块，每块 B_r 行，把键分块，每块 B_c 个，一次只算一块得分。每个查询一边算一边记住当前最大值 m、当前总和 ℓ 和部分输出 O；一旦出现更大的得分，之前的结果就乘以 e^(m_old − m_new)。最后 O / ℓ 就是 softmax(S)·V，而 n × m 的得分从来没有同时存在过。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="432" />
+            <location filename="../../gui/tiles_view.py" line="430" />
             <source>Head</source>
             <translation>头</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="433" />
+            <location filename="../../gui/tiles_view.py" line="431" />
             <source>B_r</source>
             <translation>B_r</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="434" />
+            <location filename="../../gui/tiles_view.py" line="432" />
             <source>B_c</source>
             <translation>B_c</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="435" />
+            <location filename="../../gui/tiles_view.py" line="433" />
             <source>The head to compute tile by tile (follows the head chosen in the Steps tab)</source>
             <translation>要分块计算的头（跟随“步骤”页里选中的头）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="436" />
+            <location filename="../../gui/tiles_view.py" line="434" />
             <source>B_r: queries per block, 1 to the number of tokens</source>
             <translation>B_r：每块的查询数，从 1 到词数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="437" />
+            <location filename="../../gui/tiles_view.py" line="435" />
             <source>B_c: keys per block, 1 to the number of keys</source>
             <translation>B_c：每块的键数，从 1 到键的个数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="438" />
+            <location filename="../../gui/tiles_view.py" line="436" />
             <source>First tile</source>
             <translation>第一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="438" />
+            <location filename="../../gui/tiles_view.py" line="436" />
             <source>Previous tile</source>
             <translation>上一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="439" />
+            <location filename="../../gui/tiles_view.py" line="437" />
             <source>Play / pause: the next tile automatically</source>
             <translation>播放 / 暂停：自动进入下一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="439" />
+            <location filename="../../gui/tiles_view.py" line="437" />
             <source>Next tile</source>
             <translation>下一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="440" />
+            <location filename="../../gui/tiles_view.py" line="438" />
             <source>Last tile</source>
             <translation>最后一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="440" />
+            <location filename="../../gui/tiles_view.py" line="438" />
             <source>Seconds per tile while playing</source>
             <translation>播放时每一块停留的秒数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="440" />
+            <location filename="../../gui/tiles_view.py" line="438" />
             <source> s/tile</source>
             <translation> 秒/块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="447" />
+            <location filename="../../gui/tiles_view.py" line="445" />
             <source>weights</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="448" />
+            <location filename="../../gui/tiles_view.py" line="446" />
             <source>Show the usual pass's scores or its softmax weights</source>
             <translation>显示普通计算的得分，或者它的 softmax 权重</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="450" />
+            <location filename="../../gui/tiles_view.py" line="448" />
             <source>Then O = rescale · O_old + PV  and  ℓ = rescale · ℓ_old + rowsum(P), with rescale = e^(m_old − m)</source>
             <translation>然后 O = rescale · O_old + PV，ℓ = rescale · ℓ_old + rowsum(P)，其中 rescale = e^(m_old − m)</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="451" />
+            <location filename="../../gui/tiles_view.py" line="449" />
             <source>&lt;b&gt;The usual pass&lt;/b&gt; (the current tile outlined, skipped tiles crossed out)</source>
             <translation>&lt;b&gt;普通计算&lt;/b&gt;（框出当前块，跳过的块打叉）</translation>
         </message>
