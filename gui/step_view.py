@@ -21,7 +21,7 @@ import numpy as np
 
 from attention_stepper.core.formulas import subscript
 from attention_stepper.core.matrices import matrix_info
-from attention_stepper.core.provenance import lit_by
+from attention_stepper.core.provenance import Cells, lit_by, rope_pair
 
 from .arithmetic_view import ArithmeticView
 from .heatmap import MatrixPanel
@@ -337,6 +337,9 @@ class StepView(Retranslating, QWidget):
             groups = lit_by(computation, step.key, slot.key, slot.head, row, column)
         except ValueError:  # a matrix the step neither computes nor reads (RoPE's angle table)
             groups = ()
+        if step.key == "rope" and slot.key in step.outputs:  # and the angle its pair turned by, in the θ table
+            pair = rope_pair(column, computation.parameters.d_k, computation.parameters.rope)[2]
+            groups = (*groups, Cells("rope_angles", None, (row,), (pair,)))
         for shown, panel in self._shown:
             cells = [(group.columns, group.rows) if shown.transposed else (group.rows, group.columns)
                      for group in groups if group.key == shown.key and group.head == shown.head]
