@@ -108,7 +108,7 @@ def _products(computation, step, heads: list[int]) -> list[Slot] | None:
     left, right = step.inputs
     result = step.outputs[0]
     transposed = PRODUCT_STEPS[step.key]
-    per_line = len(heads) if len(heads) <= PRODUCTS_PER_LINE else PRODUCTS_PER_LINE
+    per_line = min(len(heads), PRODUCTS_PER_LINE)
     slots = []
     for index, head in enumerate(heads):
         line, place = divmod(index, per_line)

@@ -30,7 +30,7 @@ from .i18n import Retranslating
 from .mask_legend import MaskLegend
 from .model import AttentionModel, Change
 from .panel_titles import gap_reasons, mask_gaps, panel_title
-from .step_layouts import PER_HEAD_WEIGHTS, Slot, layout_slots, step_keys  # noqa: F401 (step_keys: re-exported)
+from .step_layouts import PER_HEAD_WEIGHTS, Slot, layout_slots
 
 MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT = 134, 130
 #: A bias is one row: its panel is short (the title, the labels and one row of cells).
