@@ -306,3 +306,40 @@ def test_the_screenshot_command_refuses_a_cell_that_is_not_the_result_s(tmp_path
     assert_refused(result, *phrases)
     assert not out.exists()
 
+
+
+@pytest.mark.parametrize("options", [
+    {"causal": True, "bias": True},
+    {"rope": "half", "heads": 4, "kv_heads": 2, "alibi": True, "causal": True, "window": 2},
+    {"memory": "猫 吃 鱼", "bias": True, "heads": 3},
+], ids=["causal-bias", "llama-like", "cross-attention"])
+def test_every_panel_of_every_step_lights_what_the_core_names_there_and_nothing_else(view, options):
+    """A sweep: the first and last cell of every panel, every step, all heads and one head."""
+    from attention_stepper.core.provenance import lit_by
+
+    view = view("embed", None, **options)
+    model = view.model
+    for step in model.computation.steps:
+        model.go_to(step.key)
+        for head in (None, 1):
+            model.set_head(head)
+            for key, matrix_head, panel in view.panels():
+                if key == "rope_angles":
+                    continue  # the angle table is read by no step's provenance
+                rows, columns = panel.matrix().shape
+                for row, column in ((0, 0), (rows - 1, columns - 1)):
+                    panel.hover_cell(row, column)
+                    cell = (column, row) if view.is_transposed(key, matrix_head) else (row, column)
+                    expected = {}
+                    for group in lit_by(model.computation, step.key, key, matrix_head, *cell):
+                        if (group.key, group.head) in {(k, h) for k, h, _ in view.panels()}:
+                            groups = cells(group.rows, group.columns)
+                            if view.is_transposed(group.key, group.head):
+                                groups = {(c, r) for r, c in groups}
+                            expected[(group.key, group.head)] = expected.get((group.key, group.head), set()) | groups
+                    shown = {name: lit_cells for name, lit_cells in lit(view).items() if name[0] != "rope_angles"}
+                    assert shown == {name: lit_cells for name, lit_cells in expected.items() if lit_cells}, \
+                        (step.key, head, key, matrix_head, cell)
+                    assert view.arithmetic.lines() == arithmetic(view, key, matrix_head, *cell)
+                panel.hover_cell(-1, -1)
+                assert lit(view) == {}
