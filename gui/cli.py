@@ -19,7 +19,7 @@ from attention_stepper.core import __version__
 from attention_stepper.core.lesson import LESSON_KEYS
 
 from . import compare_command
-from .arguments import add_computation_arguments, block_sizes, head_number, position_number
+from .arguments import add_computation_arguments, block_sizes, cell_position, head_number, position_number
 from .export_command import Stopped, run_export
 from .screenshot import run_screenshot
 from .usage_error import UsageError
@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     screenshot.add_argument("--size", default="1280x800", metavar="WxH", help="window size (default 1280x800)")
     screenshot.add_argument("--head", type=head_number, default=None, metavar="N",
                             help="show head N (1-based) large; default: all heads side by side")
+    screenshot.add_argument("--cell", type=cell_position, metavar="ROW,COL",
+                            help="point at cell ROW,COL (1-based) of the step's result (of --head): the picture "
+                            "shows the cells it is computed from lit and its arithmetic")
     compare_command.add_parser(commands)
     return parser
 

@@ -23,8 +23,13 @@ from .heatmap.levels import GAPS
 _REASON_GAPS = np.array([GAPS.index("overflow"), *(GAPS.index(reason) for reason in MASK_REASONS)], dtype=np.int8)
 
 
-def panel_title(computation: Computation, key: str, head: int | None, shape: tuple[int, ...]) -> str:
-    """The title of matrix ``key`` (of ``head``, 0-based, or shared) as the step view shows it, with its shape."""
+def panel_title(computation: Computation, key: str, head: int | None, shape: tuple[int, ...],
+                transposed: bool = False) -> str:
+    """The title of matrix ``key`` (of ``head``, 0-based, or shared) as the step view shows it, with its shape.
+
+    ``transposed``: the panel shows the matrix transposed, and its title says so: K₁ᵀ, K′₁ᵀ,
+    K₁ᵀ = K_kv₁ᵀ (``shape`` is then the transposed one).
+    """
     p = computation.parameters
     info = matrix_info(key)
     i = "" if head is None else subscript(head + 1)
@@ -58,6 +63,8 @@ def panel_title(computation: Computation, key: str, head: int | None, shape: tup
         title += f" + b_{key[-1].upper()}"
     elif p.bias and key == "output":
         title += " + b_O"
+    if transposed:
+        title = " = ".join(f"{name}ᵀ" for name in title.split(" = "))
     return f"{title}  ({'×'.join(map(str, shape))})"
 
 

@@ -70,6 +70,9 @@ def run_screenshot(args) -> int:
         raise UsageError(f"the {args.step} step exists only with {option}")
     if args.head is not None and not 1 <= args.head <= parameters.heads:
         raise UsageError(f"--head must be from 1 to {parameters.heads} (the number of heads); got {args.head}")
+    cell = getattr(args, "cell", None)
+    if cell is not None:
+        check_cell(computation, args.tab, args.step, cell)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -94,6 +97,8 @@ def run_screenshot(args) -> int:
     window.tabs.setCurrentWidget(page)
     window.show()
     app.processEvents()
+    if cell is not None:
+        point_at(window, *cell)
     if args.tab in ("tiles", "generate"):
         page.last()  # by default the whole computation done: every tile, or the whole sentence generated
         if args.position is not None:
@@ -114,6 +119,22 @@ def run_screenshot(args) -> int:
     shown = f"step {args.step}" if args.tab == "steps" else f"tab {args.tab}"
     print(f"wrote {path} ({width}x{height}, {shown})")
     return 0
+
+
+def check_cell(computation, tab: str, step: str | None, cell: tuple[int, int]) -> None:
+    """Refuse a --cell that is not a cell of the step's result (1-based), or given for another tab."""
+    if tab != "steps":
+        raise UsageError("--cell is for the steps tab (--step STEP)")
+    key = next(s for s in computation.steps if s.key == step).outputs[0]
+    rows, columns = computation.matrix(key, 0 if computation.is_per_head(key) else None).shape
+    if not (cell[0] <= rows and cell[1] <= columns):
+        raise UsageError(f"--cell must be within the {step} step's result, {rows}×{columns} (rows 1 to {rows}, "
+                         f"columns 1 to {columns}); got {cell[0]},{cell[1]}")
+
+
+def point_at(window, row: int, column: int) -> None:
+    """Select cell (row, column) (1-based) of the step's result panel, as a click does: its sources light up."""
+    window.step_view.result_panel().select_cell(row - 1, column - 1)
 
 
 def _wait_for_workers(window, app) -> None:

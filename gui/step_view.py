@@ -1,18 +1,18 @@
-"""The current step's matrices as heatmap panels.
+"""The current step's matrices as heatmap panels, and where every number in them comes from.
 
-Inputs first, then outputs. With all heads shown, per-head matrices get one
-row per head and shared ones (X, concat, W_O…) span the rows; a key/value
-head shared by several query heads spans their rows. With one head chosen,
-that head's matrices fill one row. Biases are a short row under their
-weights (b_Q under W_Q, b_O under W_O). RoPE's step shows its angle table
-beside q and k. Panels are kept in a pool and reused, so stepping and
-editing never create graphics items afresh. Under the panels, a note says
-what the chosen view hides and a legend tells the masks' hatches apart.
+Where each panel goes is gui/step_layouts.py's (a product as a product: Kᵀ
+above the scores, Q to their left). Panels are kept in a pool and reused, so
+stepping and editing never create graphics items afresh.
+
+Pointing at a cell (the mouse, or the keyboard's selected cell) lights the
+cells of the other panels it is computed from, or, for an input, the cells
+it feeds (core.provenance.lit_by), and the strip under the panels
+(ArithmeticView) writes its arithmetic out with its numbers. Under that, a
+note says what the chosen view hides and a legend tells the masks' hatches
+apart.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
@@ -20,34 +20,22 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 import numpy as np
 
 from attention_stepper.core.formulas import subscript
-from attention_stepper.core.matrices import WEIGHT_NAMES, matrix_info
+from attention_stepper.core.matrices import matrix_info
+from attention_stepper.core.provenance import Cells, lit_by, rope_pair
 
+from .arithmetic_view import ArithmeticView
 from .heatmap import MatrixPanel
 from .heatmap.levels import GAPS
 from .i18n import Retranslating
 from .mask_legend import MaskLegend
 from .model import AttentionModel, Change
 from .panel_titles import gap_reasons, mask_gaps, panel_title
+from .step_layouts import PER_HEAD_WEIGHTS, Slot, layout_slots
 
-#: Weight matrices are shown per head only when one head is chosen (all heads would be too many panels).
-_PER_HEAD_WEIGHTS = frozenset(key for key in WEIGHT_NAMES if matrix_info(key).per_head)
 MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT = 134, 130
 #: A bias is one row: its panel is short (the title, the labels and one row of cells).
 BIAS_PANEL_HEIGHT, BIAS_PANEL_MAX_HEIGHT = 76, 96
 ANGLES_PANEL_WIDTH = 120
-#: More matrices than this for one head are laid out in two rows.
-MAX_COLUMNS = 4
-
-
-@dataclass(frozen=True)
-class Slot:
-    """One panel's place: which matrix, which head (None for shared ones), where in the grid."""
-
-    key: str
-    head: int | None
-    row: int
-    column: int
-    row_span: int = 1
 
 
 def is_sentence_axis(computation, axis: str) -> bool:
@@ -63,94 +51,6 @@ def follows_tokens(computation, key: str) -> bool:
 def matrix_title(key: str, head: int | None, shape: tuple[int, ...]) -> str:
     title = matrix_info(key).title.format(i="" if head is None else subscript(head + 1))
     return f"{title}  ({'×'.join(map(str, shape))})"
-
-
-def _matrix_head(computation, key: str, head: int) -> int | None:
-    """Which of matrix ``key``'s matrices query head ``head`` reads: its own, its key/value head's, or None."""
-    matrix = matrix_info(key)
-    if not matrix.per_head:
-        return None
-    if matrix.heads == "kv_heads":
-        return head // (computation.parameters.heads // computation.parameters.kv_head_count)
-    return head
-
-
-def _column(computation, key: str, column: int, heads: list[int], first_row: int = 0) -> list[Slot]:
-    """One column of the all-heads grid: a row per head; a key/value head spans the rows of the heads sharing it."""
-    matrix = matrix_info(key)
-    if not matrix.per_head:
-        return [Slot(key, None, first_row, column, len(heads))]
-    if matrix.heads == "kv_heads":
-        group = len(heads) // computation.parameters.kv_head_count
-        return [Slot(key, shared, first_row + shared * group, column, group)
-                for shared in range(computation.parameters.kv_head_count)]
-    return [Slot(key, head, first_row + row, column) for row, head in enumerate(heads)]
-
-
-def step_keys(model: AttentionModel) -> list[str]:
-    """The matrices the current step shows: its inputs (with RoPE's angle table) and outputs."""
-    step = model.step
-    inputs = list(step.inputs)
-    if step.key == "rope" and "rope_angles" in model.computation.available:
-        inputs.append("rope_angles")
-    keys = inputs + list(step.outputs)
-    if model.head is None:
-        keys = [key for key in keys if key not in _PER_HEAD_WEIGHTS]
-    return keys
-
-
-def _project_one_head(computation, keys: list[str], head: int) -> list[Slot]:
-    """One head's projections: X (and the memory) on the left, and a column per Q, K, V: W, then b, then the product."""
-    sources = [key for key in ("embed", "memory") if key in keys]
-    product_row = 2 if any(matrix_info(key).rows == "bias" for key in keys) else 1
-    slots = [Slot(key, None, 0, column, product_row + 1) for column, key in enumerate(sources)]
-    for column, name in enumerate("qkv", start=len(sources)):
-        for row, key in ((0, f"w_{name}"), (1, f"b_{name}"), (product_row, name)):
-            if key in keys:
-                slots.append(Slot(key, _matrix_head(computation, key, head), row, column))
-    return slots
-
-
-def _output_with_bias(rows: int) -> list[Slot]:
-    """concat · W_O + b_O: b_O a short row under W_O, the others spanning the rows (one per head, or one)."""
-    return [Slot("concat", None, 0, 0, rows + 1), Slot("w_o", None, 0, 1, rows), Slot("b_o", None, rows, 1),
-            Slot("output", None, 0, 2, rows + 1)]
-
-
-def layout_slots(model: AttentionModel) -> list[Slot]:
-    """Where each matrix of the current step goes (a pure function of the model's state)."""
-    computation = model.computation
-    step = model.step
-    keys = step_keys(model)
-    heads = list(range(computation.parameters.heads)) if model.head is None else [model.head]
-    slots = []
-    if step.key == "output" and "b_o" in keys:
-        return _output_with_bias(len(heads))
-    if model.head is not None and step.key == "project":
-        return _project_one_head(computation, keys, model.head)
-    if model.head is None and step.key == "project":
-        # The split made visible: each packed product X·[W₁ | W₂ | …] (one matmul for all heads) on
-        # top, its head blocks outlined, and below it the per-head pieces Q_i, K_i, V_i it splits into.
-        sources = [key for key in ("embed", "memory") if key in keys]
-        for column, key in enumerate(sources):
-            slots.append(Slot(key, None, 0, column, 1 + len(heads)))
-        for column, key in enumerate(("q", "k", "v"), start=len(sources)):
-            slots.append(Slot(f"packed_{key}", None, 0, column))
-            slots.extend(_column(computation, key, column, heads, first_row=1))
-        return slots
-    if model.head is not None and len(keys) > MAX_COLUMNS:
-        # One head with many matrices (RoPE: Q, K, θ, Q′, K′): inputs above, outputs below.
-        outputs = [key for key in keys if key in step.outputs]
-        for row, row_keys in enumerate(([key for key in keys if key not in outputs], outputs)):
-            slots.extend(Slot(key, _matrix_head(computation, key, model.head), row, column)
-                         for column, key in enumerate(row_keys))
-        return slots
-    if model.head is not None:
-        return [Slot(key, _matrix_head(computation, key, model.head), 0, column) for column, key in enumerate(keys)]
-    slots = []
-    for column, key in enumerate(keys):
-        slots.extend(_column(computation, key, column, heads))
-    return slots
 
 
 class StepView(Retranslating, QWidget):
@@ -171,7 +71,7 @@ class StepView(Retranslating, QWidget):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(2, 2, 2, 2)
         self.grid.setSpacing(4)
-        self._pool: dict[tuple[str, int | None], MatrixPanel] = {}
+        self._pool: dict[tuple[str, int | None, bool], MatrixPanel] = {}
         self._places: dict[MatrixPanel, tuple[int, int, int, int]] = {}
         self._shown: list[tuple[Slot, MatrixPanel]] = []
         self.selected: tuple[str, int | None] | None = None
@@ -180,6 +80,10 @@ class StepView(Retranslating, QWidget):
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555;")
         self.legend = MaskLegend(self)
+        self.arithmetic = ArithmeticView(self)
+        self._pointer: MatrixPanel | None = None  # the panel whose cell was last pointed at
+        self._refreshing = False
+        self._pointed_cell: tuple[str, int | None, int, int] | None = None
         self._slots: list[Slot] = []
         self._mask_gaps: tuple[np.ndarray, set[str]] | None = None  # the masks' kinds, worked out once a refresh
         model.changed.connect(self._model_changed)
@@ -191,10 +95,24 @@ class StepView(Retranslating, QWidget):
         return [(slot.key, slot.head, panel) for slot, panel in self._shown]
 
     def panel(self, key: str, head: int | None = None) -> MatrixPanel:
+        return self._panel_and_slot(key, head)[0]
+
+    def is_transposed(self, key: str, head: int | None = None) -> bool:
+        """Whether the panel of matrix ``key`` (``head``) shows it transposed (Kᵀ at the scores step)."""
+        return self._panel_and_slot(key, head)[1].transposed
+
+    def _panel_and_slot(self, key: str, head: int | None) -> tuple[MatrixPanel, Slot]:
         for slot, panel in self._shown:
             if slot.key == key and slot.head == head:
-                return panel
+                return panel, slot
         raise KeyError(f"no panel for {key!r} head {head} at step {self.model.step.key!r}")
+
+    def result_panel(self, head: int | None = None) -> MatrixPanel:
+        """The panel of the step's (first) result: of head ``head`` (0-based; the chosen one, else head 0)."""
+        key = self.model.step.outputs[0]
+        if not self.model.computation.is_per_head(key):
+            return self.panel(key)
+        return self.panel(key, head if head is not None else self.model.head or 0)
 
     def current_matrix(self) -> tuple[str, int | None]:
         """The matrix that Copy and Export-this-panel act on: the last clicked one, else the step's first output."""
@@ -207,13 +125,13 @@ class StepView(Retranslating, QWidget):
         return key, None
 
     # --- updating ---------------------------------------------------------------
-    def _panel_for(self, key: str, head: int | None) -> MatrixPanel:
-        """The panel that shows matrix ``key`` of ``head``: one per role, kept and reused.
+    def _panel_for(self, key: str, head: int | None, transposed: bool = False) -> MatrixPanel:
+        """The panel that shows matrix ``key`` of ``head`` (transposed or not): one per role, kept and reused.
 
         Keeping a panel in the same role means a parameter change only swaps its
         data; its title, colour map and grid place stay, so nothing is laid out again.
         """
-        panel = self._pool.get((key, head))
+        panel = self._pool.get((key, head, transposed))
         if panel is None:
             panel = MatrixPanel(self)
             if key == "rope_angles":  # a narrow table beside four panels: keep RoPE's step within the window
@@ -224,17 +142,17 @@ class StepView(Retranslating, QWidget):
             else:
                 panel.setMinimumSize(MIN_PANEL_WIDTH, MIN_PANEL_HEIGHT)
             panel.hovered.connect(self.hovered)
-            panel.cellClicked.connect(lambda row, column, clicked=panel: self._clicked(clicked, row, column))
-            panel.cellDoubleClicked.connect(
-                lambda row, column, k=key, h=head: self.editRequested.emit(k, -1 if h is None else h, row, column))
-            panel.set_editable(matrix_info(key).editable)
-            panel.labelClicked.connect(lambda axis, index, k=key: self._label_clicked(k, axis, index))
-            self._pool[(key, head)] = panel
+            # A transposed panel's (row, column) is the matrix's (column, row): signals speak of the matrix.
+            flip = (lambda row, column: (column, row)) if transposed else (lambda row, column: (row, column))
+            panel.cellClicked.connect(lambda row, column, clicked=panel: self._clicked(clicked, *flip(row, column)))
+            panel.cellDoubleClicked.connect(lambda row, column, k=key, h=head: self.editRequested.emit(
+                k, -1 if h is None else h, *flip(row, column)))
+            panel.set_editable(matrix_info(key).editable and not transposed)
+            axes = {"row": "column", "column": "row"} if transposed else {"row": "row", "column": "column"}
+            panel.labelClicked.connect(lambda axis, index, k=key: self._label_clicked(k, axes[axis], index))
+            panel.currentCellChanged.connect(lambda row, column, pointed=panel: self._pointed(pointed, row, column))
+            self._pool[(key, head, transposed)] = panel
         return panel
-
-    def _model_changed(self, change: Change) -> None:
-        if change.computation or change.step or change.head:  # the panels show all three
-            self.refresh()
 
     def _model_changed(self, change: Change) -> None:
         if change.computation or change.step or change.head:  # the panels show all three
@@ -246,7 +164,8 @@ class StepView(Retranslating, QWidget):
         # Place the panels first, then give them their matrices: a panel that moves or changes size
         # lays itself out for its new size, and only once (given its matrix first, it was laid
         # out at the old size and again at the new one).
-        placed = [(slot, self._panel_for(slot.key, slot.head)) for slot in slots]
+        self._refreshing = True  # panels given new matrices may say their pointed cell went: re-pointed at the end
+        placed = [(slot, self._panel_for(slot.key, slot.head, slot.transposed)) for slot in slots]
         places = {panel: (slot.row, slot.column, slot.row_span, 1) for slot, panel in placed}
         appearing = []
         for panel in self._pool.values():
@@ -278,18 +197,24 @@ class StepView(Retranslating, QWidget):
             if slot.key not in labels:
                 labels[slot.key] = computation.labels(slot.key)
             rows, columns = labels[slot.key]
-            panel.set_matrix(matrix, rows, columns, panel_title(computation, slot.key, slot.head, matrix.shape),
+            if slot.transposed:
+                matrix, rows, columns = matrix.T, columns, rows
+            panel.set_matrix(matrix, rows, columns, panel_title(computation, slot.key, slot.head, matrix.shape,
+                                                                transposed=slot.transposed),
                              kind=matrix_info(slot.key).kind)
             reasons = gap_reasons(computation, slot.key, matrix, masked)
             panel.set_gap_reasons(reasons)
             if reasons is not None or matrix.dtype != np.float64:
                 gaps |= self._gaps_of(matrix, reasons, masked if slot.key == "masked" else None)
+            blocks = [] if slot.transposed else computation.head_blocks(slot.key)
             panel.set_block_outlines([(first, width, self.tr("head {0}").format(head + 1)) for head, (first, width)
-                                      in enumerate(computation.head_blocks(slot.key))])
+                                      in enumerate(blocks)])
             if matrix_info(slot.key).editable:
                 panel.set_marked_cells(computation.edited_cells(slot.key, slot.head))
-            panel.highlight_row(self.followed_token if follows_tokens(computation, slot.key) else None)
+            panel.highlight_row(self._followed_row(slot))
             self._shown.append((slot, panel))
+        self._refreshing = False
+        self._repoint()
         self._update_legend(gaps)
         for panel in appearing:
             panel.flush_scene()
@@ -323,7 +248,7 @@ class StepView(Retranslating, QWidget):
         """A hint under the panels when the chosen view hides something (re-set on language change)."""
         self._slots = layout_slots(self.model) if slots is None else slots
         note = ""
-        if self.model.head is None and any(key in _PER_HEAD_WEIGHTS for key in self.model.step.inputs):
+        if self.model.head is None and any(key in PER_HEAD_WEIGHTS for key in self.model.step.inputs):
             if self.model.parameters.bias and self.model.step.key == "project":
                 note = self.tr("Choose one head to see its W_Q, W_K and W_V and its biases as well.")
             else:
@@ -335,8 +260,8 @@ class StepView(Retranslating, QWidget):
     def _place_footer(self) -> None:
         """The note and the legend in the rows under the panels (only those that have something to say)."""
         below = max((slot.row + slot.row_span for slot in self._slots), default=0)
-        shown = [widget for widget in (self.note, self.legend) if not widget.isHidden()]
-        for widget in (self.note, self.legend):
+        shown = [widget for widget in (self.arithmetic, self.note, self.legend) if not widget.isHidden()]
+        for widget in (self.arithmetic, self.note, self.legend):
             index = self.grid.indexOf(widget)
             place = (below + shown.index(widget), 0) if widget in shown else None
             if index >= 0 and (place is None or self.grid.getItemPosition(index)[:2] != place):
@@ -355,7 +280,13 @@ class StepView(Retranslating, QWidget):
         """Outline token ``token``'s row (0-based) in every panel whose rows are tokens; None clears."""
         self.followed_token = token
         for slot, panel in self._shown:
-            panel.highlight_row(token if follows_tokens(self.model.computation, slot.key) else None)
+            panel.highlight_row(self._followed_row(slot))
+
+    def _followed_row(self, slot: Slot) -> int | None:
+        """The row the followed token outlines on this panel (none on a transposed one: its rows are not tokens)."""
+        if slot.transposed or not follows_tokens(self.model.computation, slot.key):
+            return None
+        return self.followed_token
 
     def _clicked(self, clicked: MatrixPanel, row: int, column: int) -> None:
         for slot, panel in self._shown:
@@ -363,3 +294,58 @@ class StepView(Retranslating, QWidget):
                 self.selected = (slot.key, slot.head)
                 self.cellClicked.emit(slot.key, -1 if slot.head is None else slot.head, row, column)
                 return
+
+    # --- where a number comes from ------------------------------------------------
+    def _pointed(self, panel: MatrixPanel, row: int, column: int) -> None:
+        """A panel's pointed-at cell changed: light what it is made of (or feeds) and write its arithmetic."""
+        if self._refreshing:
+            return
+        if row >= 0:
+            self._pointer = panel
+            self._light(panel, row, column)
+        elif panel is self._pointer or self._pointer is None:
+            self._pointer = None
+            self._repoint()
+
+    def _repoint(self) -> None:
+        """Light again for the cell pointed at now (after a refresh, or when the pointer left a panel): the last
+        panel pointed at if it still has a cell, else any shown panel's selected cell; clear when there is none."""
+        shown = [panel for _, panel in self._shown]
+        candidates = ([self._pointer] if self._pointer in shown else []) + shown
+        for panel in candidates:
+            if panel.current_cell() is not None:
+                self._pointer = panel
+                self._light(panel, *panel.current_cell())
+                return
+        self._pointer = self._pointed_cell = None
+        for _, panel in self._shown:
+            panel.clear_lit_cells()
+        self.arithmetic.clear()
+
+    def pointed_cell(self) -> tuple[str, int | None, int, int] | None:
+        """(matrix key, head, row, column) of the cell whose provenance is lit (the matrix's, not the panel's)."""
+        return self._pointed_cell
+
+    def _light(self, pointed: MatrixPanel, row: int, column: int) -> None:
+        slot = next((slot for slot, panel in self._shown if panel is pointed), None)
+        if slot is None:
+            return
+        if slot.transposed:
+            row, column = column, row
+        computation, step = self.model.computation, self.model.step
+        try:
+            groups = lit_by(computation, step.key, slot.key, slot.head, row, column)
+        except ValueError:  # a matrix the step neither computes nor reads (RoPE's angle table)
+            groups = ()
+        if step.key == "rope" and slot.key in step.outputs:  # and the angle its pair turned by, in the θ table
+            pair = rope_pair(column, computation.parameters.d_k, computation.parameters.rope)[2]
+            groups = (*groups, Cells("rope_angles", None, (row,), (pair,)))
+        for shown, panel in self._shown:
+            cells = [(group.columns, group.rows) if shown.transposed else (group.rows, group.columns)
+                     for group in groups if group.key == shown.key and group.head == shown.head]
+            panel.set_lit_cells(cells)
+        self._pointed_cell = (slot.key, slot.head, row, column)
+        if slot.key == "rope_angles":
+            self.arithmetic.clear()
+        else:
+            self.arithmetic.show_cell(computation, slot.key, slot.head, row, column)

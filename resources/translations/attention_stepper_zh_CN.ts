@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name>ArithmeticView</name>
+        <message>
+            <location filename="../../gui/arithmetic_view.py" line="73" />
+            <source>Point at a cell (or select one and move with the arrow keys): the cells it is computed from light up, and its arithmetic shows here.</source>
+            <translation>指向一个单元格（或选中一个后用方向键移动）：算出它的那些单元格会亮起，它的算式显示在这里。</translation>
+        </message>
+    </context>
+    <context>
         <name>BusyIndicator</name>
         <message>
             <location filename="../../gui/step_bar.py" line="323" />
@@ -1240,7 +1248,7 @@ then start Attention Stepper again.</source>
     <context>
         <name>PanelTitles</name>
         <message>
-            <location filename="../../gui/panel_titles.py" line="38" />
+            <location filename="../../gui/panel_titles.py" line="43" />
             <source>{0} (heads {1}–{2})</source>
             <extracomment>The gap (heatmap.levels.GAPS) of each code of Computation.mask_reasons(): a −∞ cell no mask hides overflowed.</extracomment>
             <translation>{0}（头 {1}–{2}）</translation>
@@ -1731,18 +1739,18 @@ then start Attention Stepper again.</source>
     <context>
         <name>StepView</name>
         <message>
-            <location filename="../../gui/step_view.py" line="287" />
+            <location filename="../../gui/step_view.py" line="210" />
             <source>head {0}</source>
-            <extracomment>Weight matrices are shown per head only when one head is chosen (all heads would be too many panels). A bias is one row: its panel is short (the title, the labels and one row of cells). More matrices than this for one head are laid out in two rows. Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column). A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column). A token's label was clicked on an axis: the token's index (0-based).</extracomment>
+            <extracomment>A bias is one row: its panel is short (the title, the labels and one row of cells). Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column). A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column). A token's label was clicked on an axis: the token's index (0-based).</extracomment>
             <translation>头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/step_view.py" line="328" />
+            <location filename="../../gui/step_view.py" line="253" />
             <source>Choose one head to see its W_Q, W_K and W_V and its biases as well.</source>
             <translation>选择一个头，就能同时看到它的 W_Q、W_K、W_V 和偏置。</translation>
         </message>
         <message>
-            <location filename="../../gui/step_view.py" line="330" />
+            <location filename="../../gui/step_view.py" line="255" />
             <source>Choose one head to see its W_Q, W_K and W_V as well.</source>
             <translation>选择一个头,就能同时看到它的 W_Q、W_K 和 W_V。</translation>
         </message>

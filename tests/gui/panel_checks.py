@@ -20,7 +20,8 @@ def displayed(matrix: np.ndarray) -> np.ndarray:
 
 
 def assert_panels_show_core(window, parameters: Parameters | None = None) -> None:
-    """Every panel on screen holds exactly the core's matrix for its step and head, with token labels.
+    """Every panel on screen holds exactly the core's matrix for its step and head, with token labels
+    (transposed, labels swapped, on a panel that shows it transposed: Kᵀ at the scores step).
 
     The expected numbers come from a fresh core computation of the parameters,
     not from the window's model, so a model that forgot an edit fails too.
@@ -40,8 +41,10 @@ def assert_panels_show_core(window, parameters: Parameters | None = None) -> Non
     for key, head, panel in panels:
         assert key in keys
         assert head is None or 0 <= head < parameters.heads
-        np.testing.assert_array_equal(shown_image(panel), displayed(expected.matrix(key, head)))
-        rows, columns = expected.labels(key)
+        matrix, (rows, columns) = expected.matrix(key, head), expected.labels(key)
+        if window.step_view.is_transposed(key, head):  # Kᵀ at the scores step: exactly the transposed matrix
+            matrix, rows, columns = matrix.T, columns, rows
+        np.testing.assert_array_equal(shown_image(panel), displayed(matrix))
         assert panel.row_labels() == rows
         assert panel.column_labels() == columns
 
