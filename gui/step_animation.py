@@ -185,7 +185,10 @@ class StepAnimation(QObject):
                         target = self.step_view.panel(source.key, source.head)
                     except KeyError:  # not on screen (W_Q with all heads shown)
                         continue
-                    groups.setdefault(target, {})[(source.rows, source.columns)] = None
+                    # Kᵀ at the scores step: the panel's (row, column) is the matrix's (column, row).
+                    flipped = self.step_view.is_transposed(source.key, source.head)
+                    cells_of = (source.columns, source.rows) if flipped else (source.rows, source.columns)
+                    groups.setdefault(target, {})[cells_of] = None
         for panel in self._lit - groups.keys():
             panel.clear_lit_cells()
         for panel, lit in groups.items():

@@ -21,7 +21,9 @@ def lit_expected(window, step_key, key, head, cells):
         for group in lit_by(window.model.computation, step_key, key, head, row, column):
             expected.setdefault((group.key, group.head), set()).update(group)
     shown = {(k, h) for k, h, _ in window.step_view.panels()}
-    return {place: cells for place, cells in expected.items() if place in shown}
+    # A transposed panel (Kᵀ at the scores step) lights the matrix's (row, column) at its (column, row).
+    return {place: {(c, r) for r, c in cells} if window.step_view.is_transposed(*place) else cells
+            for place, cells in expected.items() if place in shown}
 
 
 def lit_now(window, result_key):
