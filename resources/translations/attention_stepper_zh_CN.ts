@@ -560,52 +560,52 @@ Your work is still open; you can go on.</source>
     <context>
         <name>HeadStatisticsView</name>
         <message>
-            <location filename="../../gui/head_stats.py" line="136" />
+            <location filename="../../gui/head_stats.py" line="156" />
             <source>{0} (K/V {1})</source>
             <translation>{0}（K/V {1}）</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="145" />
+            <location filename="../../gui/head_stats.py" line="165" />
             <source>Cross-attention: the keys are another sentence's tokens, so no distance between a query and a key exists.</source>
             <translation>交叉注意力：键来自另一个句子的词，所以查询和键之间没有距离可言。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="154" />
+            <location filename="../../gui/head_stats.py" line="174" />
             <source>Query heads sharing a key/value head (K/V in the table) compare their own queries with the same keys.</source>
             <translation>共享同一个键/值头（表中的 K/V）的查询头，用各自的查询去比较同一组键。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="157" />
+            <location filename="../../gui/head_stats.py" line="177" />
             <source>Cross-attention: the columns are the memory sentence's tokens; a distance between the two sentences means nothing, so it is left out (—).</source>
             <translation>交叉注意力：各列是记忆句子的词；两个句子之间的距离没有意义，所以不计算（—）。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="160" />
+            <location filename="../../gui/head_stats.py" line="180" />
             <source>NaN: in {0} some scores overflowed, so softmax gave NaN (see the hatched cells on the steps).</source>
             <translation>NaN：在 {0} 下有些得分溢出了，softmax 因此得到 NaN（见各步骤里带斜线的格子）。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="167" />
+            <location filename="../../gui/head_stats.py" line="187" />
             <source>Every head's attention weights side by side: heads with their own W matrices look at the sentence differently. Low entropy means a head focuses on few tokens; the distance says how far away (in tokens) a query looks on average.</source>
             <translation>并排显示每个头的注意力权重:各个头有自己的 W 矩阵,看句子的方式也不同。熵低表示这个头只关注少数几个词;距离表示一个查询平均往多远(以词计)的地方看。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="171" />
+            <location filename="../../gui/head_stats.py" line="191" />
             <source>Head</source>
             <translation>头</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="171" />
+            <location filename="../../gui/head_stats.py" line="191" />
             <source>Mean entropy (nats)</source>
             <translation>平均熵(奈特)</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="171" />
+            <location filename="../../gui/head_stats.py" line="191" />
             <source>Mean distance (tokens)</source>
             <translation>平均距离(词)</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="172" />
+            <location filename="../../gui/head_stats.py" line="192" />
             <source>Most attended token, per query</source>
             <translation>每个查询最关注的词</translation>
         </message>
@@ -1966,68 +1966,79 @@ then start Attention Stepper again.</source>
     <context>
         <name>TokenJourneyView</name>
         <message>
-            <location filename="../../gui/journey_view.py" line="234" />
-            <source>head {0} (choose a head above the panels; with all heads, head 1)</source>
-            <extracomment>Each bar's value is written on it up to this many tokens (beyond, hover the arithmetic or the panels). The person picked another token (0-based).</extracomment>
-            <translation>第 {0} 个头(在面板上方选择头;选“全部头”时显示第 1 个头)</translation>
+            <location filename="../../gui/journey_view.py" line="237" />
+            <location filename="../../gui/journey_view.py" line="330" />
+            <source>Head {0}</source>
+            <extracomment>Each bar's value is written on it up to this many tokens (beyond, hover the arithmetic or the panels). Bars are outlined up to this many tokens; narrower bars are drawn in their colour alone. Pixels between two labels drawn side by side. The person picked another token (0-based).</extracomment>
+            <translation>第 {0} 个头</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="236" />
+            <location filename="../../gui/journey_view.py" line="312" />
+            <source>head {0} (choose it here or on the Steps tab)</source>
+            <translation>第 {0} 个头（在这里或“分步”标签页上选择）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/journey_view.py" line="314" />
             <source>its keys and values are key/value head {0}'s, shared</source>
             <translation>它的键和值来自共享的第 {0} 个键/值头</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="238" />
+            <location filename="../../gui/journey_view.py" line="316" />
             <source>the keys are the memory sentence's tokens</source>
             <translation>键是记忆句子的词</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="240" />
+            <location filename="../../gui/journey_view.py" line="318" />
             <source>q′ and k′ are turned by RoPE</source>
             <translation>q′ 和 k′ 经过 RoPE 旋转</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="245" />
+            <location filename="../../gui/journey_view.py" line="323" />
             <source>Follow one token through one head: its query is compared with every key (dot products), scaled by √d_k, turned into weights by softmax, and its output is the weighted sum of the value vectors. Click a token on any panel, or pick it here; its row is outlined in every panel.</source>
             <translation>跟着一个词走过一个头:它的查询和每个键比较(点积),除以 √d_k,经 softmax 变成权重,它的输出就是值向量的加权和。在任意面板上点击一个词,或在这里选择;它所在的行会在每个面板里框出来。</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="256" />
+            <location filename="../../gui/journey_view.py" line="327" />
+            <source>The head to follow (choosing a head on the Steps tab chooses it here too)</source>
+            <translation>要跟踪的头（在“分步”标签页上选择的头，这里也会跟着选中）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/journey_view.py" line="338" />
             <source>q·k for every key</source>
             <translation>与每个键的点积 q·k</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="256" />
+            <location filename="../../gui/journey_view.py" line="338" />
             <source>q′·k′ for every key</source>
             <translation>与每个键的点积 q′·k′</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="258" />
+            <location filename="../../gui/journey_view.py" line="340" />
             <source>not scaled</source>
             <translation>不缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="260" />
+            <location filename="../../gui/journey_view.py" line="342" />
             <source>× {0}</source>
             <translation>× {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="264" />
+            <location filename="../../gui/journey_view.py" line="346" />
             <source>{0}, + ALiBi</source>
             <translation>{0}，+ ALiBi</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="265" />
+            <location filename="../../gui/journey_view.py" line="347" />
             <source>{0} (grey: masked)</source>
             <translation>{0}（灰色：已掩码）</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="266" />
+            <location filename="../../gui/journey_view.py" line="348" />
             <source>softmax weights (sum 1)</source>
             <translation>softmax 权重(和为 1)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="248" />
+            <location filename="../../gui/journey_view.py" line="326" />
             <source>The token to follow</source>
             <translation>要跟踪的词</translation>
         </message>
