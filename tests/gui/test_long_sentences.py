@@ -1,8 +1,13 @@
-"""Long sentences: the journey's bar labels thin out at 200 tokens, never overlapping."""
+"""Long sentences: the journey's bar labels and the heatmaps' axis labels thin out at 200 tokens, never overlapping."""
 
 from __future__ import annotations
 
 import itertools
+
+import numpy as np
+from PySide6.QtGui import QFontMetrics
+
+from panel_checks import label_axis
 
 LONG_SENTENCE = " ".join(f"w{i}" for i in range(200))
 
@@ -25,3 +30,20 @@ def test_the_journey_bar_labels_thin_out_at_200_tokens(window, qtbot):
     window.model.set_parameter("sentence", "我 爱 机器 学习")
     window.grab()
     assert [text for _, text in window.journey.charts["dot"].drawn_labels()] == ["我", "爱", "机器", "学习"]
+
+
+def test_heatmap_labels_of_mixed_widths_never_overlap(panel):
+    """The widest label sets the stride, even when it is not among the longest in characters."""
+    narrow = ["".join(letters) for letters in itertools.product("il.", repeat=8)][:120]  # 8 narrow characters
+    wide = [a + b + "学习" for a in "机器深度强化" for b in "我爱你们他她它的了是在有"][:80]  # 4 wide ones
+    labels = [label for pair in zip(wide, narrow) for label in pair] + narrow[80:]
+    count = len(labels)
+    panel.set_matrix(np.full((count, count), 1 / count), labels, labels, "A₁  (200×200)", kind="probability")
+    panel.grab()
+    for orientation in ("top", "left"):
+        shown = label_axis(panel, orientation).shown_labels()
+        assert len(shown) >= 2, orientation
+        assert _overlaps([rect for _, _, rect in shown]) == [], orientation
+    left = label_axis(panel, "left")
+    widest = max(QFontMetrics(left.label_font()).horizontalAdvance(label) for label in labels)
+    assert left.width() >= widest, "the row labels have room for the widest"
