@@ -11,6 +11,7 @@ everything goes worked out once per labels, size and range.
 from __future__ import annotations
 
 import heapq
+import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -147,7 +148,9 @@ class TokenAxis(pg.AxisItem):
         self._labels_version += 1
         self._shown, widest, tallest, advance = measure_labels(tuple(self._labels), self._font)
         if self._vertical:
-            self._extent = QFontMetricsF(self._font).height() * 0.8
+            # A whole line (what a drawn label's box is high), not pyqtgraph's 0.8 of it: at 0.8 rows
+            # 12.4 px apart got labels 13 px high, each box over the next.
+            self._extent = math.ceil(QFontMetricsF(self._font).height())
             size = label_room(widest, DEFAULT_ROOM["left"]) + TEXT_OFFSET if self._labels else 0
         else:
             self._extent = advance
@@ -171,7 +174,7 @@ class TokenAxis(pg.AxisItem):
         self._range = (mn, mx)
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph's name)
-        gap = 2.0 if self._vertical else 6.0
+        gap = 0.5 if self._vertical else 6.0  # a line's height holds its own spacing
         chosen = label_ticks(len(self._labels), minVal, maxVal, size, self._extent, gap)
         if chosen is None:
             return []

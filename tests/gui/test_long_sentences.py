@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from PySide6.QtGui import QFontMetrics
 
 from panel_checks import label_axis
@@ -47,3 +48,17 @@ def test_heatmap_labels_of_mixed_widths_never_overlap(panel):
     left = label_axis(panel, "left")
     widest = max(QFontMetrics(left.label_font()).horizontalAdvance(label) for label in labels)
     assert left.width() >= widest, "the row labels have room for the widest"
+
+
+@pytest.mark.parametrize("tokens", [20, 30, 40, 200])
+def test_heatmap_row_labels_never_overlap_at_any_height(panel, tokens):
+    """Rows a little less than a line apart: every other label, not each box over the next."""
+    labels = [f"w{i}" for i in range(tokens)]
+    panel.set_matrix(np.full((tokens, tokens), 1 / tokens), labels, labels, "A₁", kind="probability")
+    for height in range(220, 560, 7):
+        panel.resize(420, height)
+        panel.grab()
+        for orientation in ("left", "top"):
+            shown = label_axis(panel, orientation).shown_labels()
+            assert shown, (height, orientation)
+            assert _overlaps([rect for _, _, rect in shown]) == [], (height, orientation)
