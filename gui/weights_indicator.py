@@ -26,6 +26,16 @@ from .i18n import Retranslating
 from .model import AttentionModel, Change
 
 
+#: File and model names longer than this many characters are shortened with "…" in the label.
+MAX_NAME_CHARACTERS = 40
+#: The least room the label asks of the status bar, in pixels.
+MINIMUM_WIDTH = 120
+
+
+def _shortened(name: str) -> str:
+    return name if len(name) <= MAX_NAME_CHARACTERS else name[: MAX_NAME_CHARACTERS - 1] + "…"
+
+
 class WeightsIndicator(Retranslating, QLabel):
     """A status-bar label naming the weights in use (seeded, a loaded file, a real model) and their edits."""
 
@@ -33,6 +43,9 @@ class WeightsIndicator(Retranslating, QLabel):
         super().__init__(parent)
         self.model = model
         self._remembered: tuple[Weights, str] | None = None  # the last loaded weights and their file's name
+        # A long file name must not widen the window (a label's minimum is its whole text): it is
+        # shortened in the label (whole in the tooltip), and the label may be cut in a narrow window.
+        self.setMinimumWidth(MINIMUM_WIDTH)
         model.changed.connect(self._model_changed)
         self.retranslate()
 
@@ -59,12 +72,13 @@ class WeightsIndicator(Retranslating, QLabel):
         parameters = self.model.parameters
         name = self.loaded_name()
         if parameters.checkpoint is not None:
-            source = self.tr("{0}, layer {1}").format(Path(parameters.checkpoint).name, parameters.layer)
-            tip = self.tr("The weights of a real model's layer (File → Reset to random weights goes back)")
+            source = self.tr("{0}, layer {1}").format(_shortened(Path(parameters.checkpoint).name), parameters.layer)
+            tip = parameters.checkpoint + "\n" + self.tr(
+                "The weights of a real model's layer (File → Reset to random weights goes back)")
         elif self.model.custom_weights is not None:
-            source = name if name is not None else self.tr("loaded")
-            tip = self.tr("Weights you loaded; changing a size or the seed replaces them with seeded ones "
-                          "(you are asked first)")
+            source = _shortened(name) if name is not None else self.tr("loaded")
+            tip = ("" if name is None else name + "\n") + self.tr(
+                "Weights you loaded; changing a size or the seed replaces them with seeded ones (you are asked first)")
         else:
             source = self.tr("seeded (seed {0})").format(parameters.seed)
             tip = self.tr("Random weights drawn from the seed: same seed and sizes, same numbers")

@@ -2173,47 +2173,48 @@ then start Attention Stepper again.</source>
     <context>
         <name>WeightsIndicator</name>
         <message>
-            <location filename="../../gui/weights_indicator.py" line="62" />
+            <location filename="../../gui/weights_indicator.py" line="75" />
             <source>{0}, layer {1}</source>
+            <extracomment>File and model names longer than this many characters are shortened with "…" in the label. The least room the label asks of the status bar, in pixels.</extracomment>
             <translation>{0}，第 {1} 层</translation>
         </message>
         <message>
-            <location filename="../../gui/weights_indicator.py" line="63" />
+            <location filename="../../gui/weights_indicator.py" line="77" />
             <source>The weights of a real model's layer (File → Reset to random weights goes back)</source>
             <translation>真实模型某一层的权重（“文件 → 重置为随机权重”可回到随机权重）</translation>
         </message>
         <message>
-            <location filename="../../gui/weights_indicator.py" line="65" />
+            <location filename="../../gui/weights_indicator.py" line="79" />
             <source>loaded</source>
             <translation>已载入</translation>
         </message>
         <message>
-            <location filename="../../gui/weights_indicator.py" line="66" />
+            <location filename="../../gui/weights_indicator.py" line="81" />
             <source>Weights you loaded; changing a size or the seed replaces them with seeded ones (you are asked first)</source>
             <translation>你载入的权重；改变尺寸或种子会把它们换成由种子生成的随机权重（换之前会先问你）</translation>
         </message>
         <message>
-            <location filename="../../gui/weights_indicator.py" line="69" />
+            <location filename="../../gui/weights_indicator.py" line="83" />
             <source>seeded (seed {0})</source>
             <translation>随机（种子 {0}）</translation>
         </message>
         <message>
-            <location filename="../../gui/weights_indicator.py" line="70" />
+            <location filename="../../gui/weights_indicator.py" line="84" />
             <source>Random weights drawn from the seed: same seed and sizes, same numbers</source>
             <translation>由种子生成的随机权重：种子和尺寸相同，数字就相同</translation>
         </message>
         <message>
-            <location filename="../../gui/weights_indicator.py" line="71" />
+            <location filename="../../gui/weights_indicator.py" line="85" />
             <source>Weights: {0}</source>
             <translation>权重：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/weights_indicator.py" line="74" />
+            <location filename="../../gui/weights_indicator.py" line="88" />
             <source>+ {0} edited cells</source>
             <translation>+ {0} 个改过的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/weights_indicator.py" line="75" />
+            <location filename="../../gui/weights_indicator.py" line="89" />
             <source>Cells of W matrices you typed over (Edit → Reset edited cells returns them)</source>
             <translation>你改写过的 W 矩阵单元格（“编辑 → 还原改过的单元格”可还原）</translation>
         </message>

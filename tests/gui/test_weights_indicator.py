@@ -128,3 +128,17 @@ def test_no_question_without_loaded_weights_or_for_a_change_that_keeps_them(wind
     loaded.reset_weights_action.trigger()
     loaded.controls.heads.editor.setValue(5)
     assert asked == [] and loaded.model.parameters.heads == 5
+
+
+def test_a_long_file_name_is_shortened_and_never_widens_the_window(window, tmp_path, qtbot):
+    name = "a_very_long_name_for_the_weights_of_my_first_trained_attention_layer.npz"
+    save_weights(init_weights(d_model=8, heads=2, d_k=4, seed=3), tmp_path / name)
+    qtbot.wait(20)  # the status bar lays itself out
+    window_width, bar_width = window.minimumSizeHint().width(), window.statusBar().minimumSizeHint().width()
+    assert window.exporter.open_weights(tmp_path / name)
+    label = window.weights_indicator
+    assert label.text() == "Weights: a_very_long_name_for_the_weights_of_my_…" and name in label.toolTip()
+    assert window.edit_cell("w_q", 0, 0, 0, 1.5) and label.text().endswith("+ 1 edited cells")
+    qtbot.wait(20)
+    assert window.minimumSizeHint().width() <= window_width
+    assert window.statusBar().minimumSizeHint().width() <= bar_width
