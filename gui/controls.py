@@ -33,6 +33,7 @@ from attention_stepper.core.tokenize import TOKENIZERS, jieba_available
 from .i18n import Retranslating
 from .model import AttentionModel, Change
 from .number_box import WholeNumberEditor
+from .weights_guard import keeps_loaded_weights
 
 #: How long typing must pause before the sentence is recomputed.
 TYPING_DEBOUNCE_MS = 250
@@ -182,6 +183,10 @@ class NumberSpinBox(_ParameterControl):
 
     def _commit(self, value: int) -> None:
         self._pause.stop()
+        if keeps_loaded_weights(self, self.model, {self.name: value}):  # asked, and Cancel: the model's value back
+            with QSignalBlocker(self.editor):
+                self.editor.setValue(getattr(self.model.parameters, self.name))
+            return
         self.model.set_parameter(self.name, value)
 
     def _mark_refused(self, refused: bool) -> None:
@@ -242,11 +247,20 @@ class ValueDimControl(_ParameterControl):
     def _value_changed(self, value: int) -> None:
         self._pause.stop()
         if not self.linked.isChecked():
-            self.model.set_parameter("d_v", value)
+            self._hand_over(value)
 
     def _link_toggled(self, linked: bool) -> None:
         self.editor.setEnabled(not linked)
-        self.model.set_parameter("d_v", None if linked else self.editor.value())
+        self._hand_over(None if linked else self.editor.value())
+
+    def _hand_over(self, d_v: int | None) -> None:
+        if keeps_loaded_weights(self, self.model, {"d_v": d_v}):  # asked, and Cancel: the model's value back
+            with QSignalBlocker(self.editor), QSignalBlocker(self.linked):
+                self.linked.setChecked(self.model.parameters.d_v is None)
+                self.editor.setEnabled(self.model.parameters.d_v is not None)
+                self.editor.setValue(self.model.parameters.value_dim)
+            return
+        self.model.set_parameter("d_v", d_v)
 
     def _mark_refused(self, refused: bool) -> None:
         self.editor.lineEdit().setStyleSheet(REFUSED_STYLE if refused else "")

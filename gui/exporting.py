@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QObject, QPoint, QRect, QSize
+from PySide6.QtCore import QBuffer, QIODevice, QObject, QPoint, QRect, QSize, Signal
 from PySide6.QtGui import QGuiApplication, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -27,6 +27,9 @@ from .step_view import StepView
 
 class Exporter(QObject):
     """The export actions; a QObject so its messages translate under its own name."""
+
+    #: Weights were loaded from a file (the Weights, the file's name): the window says which weights are in use.
+    weightsOpened = Signal(object, str)
 
     def __init__(self, model: AttentionModel, step_view: StepView, parent: QWidget, settings=None):
         super().__init__(parent)
@@ -179,6 +182,7 @@ class Exporter(QObject):
         except (WeightsFileError, ValueError, OSError) as error:
             self._report(title, self.tr("Could not use {0}: {1}").format(path.name, error), True, interactive)
             return False
+        self.weightsOpened.emit(weights, path.name)
         self._remember_folder(path)
         self.last_message = self.tr("Using the weights from {0}").format(path.name)
         return True

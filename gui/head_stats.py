@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 
 from attention_stepper.core.computation import Computation
 from attention_stepper.core.experiments import HeadStatistics, head_statistics
@@ -62,7 +62,14 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
         self.table.setColumnCount(4)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # Every header whole, in any language and font: the number columns fit their header and numbers,
+        # and the last one fills the rest but never gets narrower than its header (_fit_last_column).
+        header = self.table.horizontalHeader()
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(lambda column, _old, _new: column < 3 and self._fit_last_column())
+        self.table.viewport().installEventFilter(self)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.grid_widget)
         splitter.addWidget(self.table)
@@ -86,6 +93,19 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
 
     def table_text(self, row: int, column: int) -> str:
         return self.table.item(row, column).text()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_last_column()
+        return super().eventFilter(watched, event)
+
+    def _fit_last_column(self) -> None:
+        """The last column fills the table's width (as a stretched one would), and holds its header whole."""
+        header = self.table.horizontalHeader()
+        rest = self.table.viewport().width() - sum(header.sectionSize(column) for column in range(3))
+        width = max(header.sectionSizeHint(3), rest)
+        if header.sectionSize(3) != width:
+            header.resizeSection(3, width)
 
     # --- updating ----------------------------------------------------------------------
     def _model_changed(self, change: Change) -> None:
@@ -145,7 +165,7 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
                     item.setToolTip(self.tr("Cross-attention: the keys are another sentence's tokens, "
                                             "so no distance between a query and a key exists."))
                 self.table.setItem(head, column, item)
-        self.table.resizeColumnsToContents()
+        self._fit_last_column()
 
     def _write_note(self, parameters: Parameters) -> None:
         """What the variants change here, in a line under the introduction (hidden when nothing does)."""
@@ -171,6 +191,7 @@ class HeadStatisticsView(RefreshWhenShown, Retranslating, QWidget):
             self.tr("Head"), self.tr("Mean entropy (nats)"), self.tr("Mean distance (tokens)"),
             self.tr("Most attended token, per query"),
         ])
+        self._fit_last_column()
         if self.is_built():
             self.mark_stale()  # the table's head names and the note are written with the numbers
 

@@ -10,7 +10,8 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, QStringListModel, Signal
+from PySide6.QtCore import QRectF, QSignalBlocker, QStringListModel, Signal
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from attention_stepper.core.formulas import subscript
@@ -20,12 +21,57 @@ from .fonts import cjk_font
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
 from .heatmap import MatrixPanel, format_cell
+from .heatmap.levels import elide, label_ticks
 from .model import AttentionModel, Change
 
 BAR_BRUSHES = {"dot": "#1565c0", "scaled": "#6a1b9a", "weights": "#2e7d32"}
 MASKED_BRUSH = "#bdbdbd"
 #: Each bar's value is written on it up to this many tokens (beyond, hover the arithmetic or the panels).
 MAX_BAR_VALUES = 12
+#: Bars are outlined up to this many tokens; narrower bars are drawn in their colour alone.
+MAX_OUTLINED_BARS = 48
+
+
+class _ThinnedLabelAxis(pg.AxisItem):
+    """The tokens under the bars, every k-th one when they do not all fit (200 tokens), never overlapping.
+
+    The ticks hold every label (``setTicks``); the drawing shows every
+    stride-th, the stride worked out from the axis's length in pixels and the
+    widest label (heatmap.levels.label_ticks, as on the panels' axes), so the
+    labels stay readable at any width and sentence length.
+    """
+
+    #: Pixels between two labels drawn side by side.
+    GAP = 6.0
+
+    def __init__(self, orientation: str = "bottom"):
+        super().__init__(orientation)
+        self.setStyle(hideOverlappingLabels=15)  # the first and last token may stick out past the ends a little
+        self._drawn: list[tuple[QRectF, str]] = []
+
+    def drawn_labels(self) -> list[tuple[QRectF, str]]:
+        """The labels drawn at the last paint, with their rectangles (in the axis's coordinates)."""
+        return list(self._drawn)
+
+    def generateDrawSpecs(self, p):  # noqa: N802 (pyqtgraph's name)
+        every = self._tickLevels
+        if not every or not every[0]:
+            return self._remember(super().generateDrawSpecs(p))
+        labels = every[0]
+        metrics = QFontMetricsF(self.style["tickFont"] or p.font())
+        widest = max(metrics.horizontalAdvance(elide(text)) for _, text in labels)
+        low, high = self.range
+        chosen = label_ticks(len(labels), low, high, self.geometry().width(), widest, self.GAP, most=len(labels))
+        indices = [] if chosen is None else chosen[1]
+        self._tickLevels = [[(labels[i][0], elide(labels[i][1])) for i in indices]]
+        try:
+            return self._remember(super().generateDrawSpecs(p))
+        finally:
+            self._tickLevels = every
+
+    def _remember(self, specs):
+        self._drawn = [] if specs is None else [(QRectF(rect), text) for rect, _flags, text in specs[2]]
+        return specs
 
 
 class _BarChart(pg.PlotWidget):
@@ -36,7 +82,7 @@ class _BarChart(pg.PlotWidget):
     """
 
     def __init__(self):
-        super().__init__(background="w")
+        super().__init__(background="w", axisItems={"bottom": _ThinnedLabelAxis()})
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush="#1565c0")
         self.addItem(self.bars)
         self.heights = np.zeros(0)
@@ -53,6 +99,10 @@ class _BarChart(pg.PlotWidget):
             axis.setTextPen("#444444")
             axis.setStyle(tickFont=cjk_font(9))
 
+    def drawn_labels(self) -> list[tuple[QRectF, str]]:
+        """The token labels drawn under the bars at the last paint (thinned when crowded), with their rectangles."""
+        return self.getPlotItem().getAxis("bottom").drawn_labels()
+
     def value_texts(self) -> list[str]:
         """The numbers written on the bars (empty when there are too many bars)."""
         return [item.toPlainText() for item in self._value_items]
@@ -64,7 +114,9 @@ class _BarChart(pg.PlotWidget):
         hidden = np.zeros(count, dtype=bool) if visible is None else ~np.asarray(visible, dtype=bool)
         shown = np.where(hidden | ~np.isfinite(self.heights), 0.0, self.heights)
         brushes = [pg.mkBrush(MASKED_BRUSH if hidden[i] else brush) for i in range(count)]
-        self.bars.setOpts(x=np.arange(count), height=shown, width=0.7, brushes=brushes)
+        # Bars a pixel or two wide would show only their grey outline: no outline beyond MAX_OUTLINED_BARS.
+        pen = pg.getConfigOption("foreground") if count <= MAX_OUTLINED_BARS else None
+        self.bars.setOpts(x=np.arange(count), height=shown, width=0.7, brushes=brushes, pen=pen)
         self.getPlotItem().getAxis("bottom").setTicks([list(enumerate(labels))])
         if y_range is None:
             low, high = min(0.0, float(shown.min(initial=0.0))), max(0.0, float(shown.max(initial=0.0)))
@@ -109,12 +161,17 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
         self._token_list = QStringListModel(self)
         self.chooser.setModel(self._token_list)
         self.chooser.currentIndexChanged.connect(self._chosen)
+        # The journey's own head: it follows the head chosen on the Steps tab, and can be chosen here.
+        self._head = model.head or 0
+        self.head_chooser = QComboBox(self)
+        self.head_chooser.currentIndexChanged.connect(self._head_chosen)
         self.head_label = QLabel(self)
         self.head_label.setWordWrap(True)  # the variants add to it: it must not widen the window
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.chooser)
+        top.addWidget(self.head_chooser)
         top.addWidget(self.head_label, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -122,6 +179,7 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
         # Following the sentence is cheap and other views rely on it (the outlined row);
         # the bars, panels and arithmetic are made and drawn when the tab is shown (see build).
         model.changed.connect(self._model_changed)
+        self._follow_heads()
         self._follow_sentence()
         self.retranslate()
 
@@ -130,7 +188,8 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
         return self._token
 
     def head_shown(self) -> int:
-        return self.model.head or 0
+        """The head followed (0-based): the one chosen here, or on the Steps tab (with all heads, head 1)."""
+        return self._head
 
     def journey(self) -> TokenJourney | None:
         self.ensure_fresh()
@@ -154,10 +213,29 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
 
     # --- updating -------------------------------------------------------------------------
     def _model_changed(self, change: Change) -> None:
+        if change.head:  # a head chosen on the Steps tab is followed here too; all heads: head 1
+            self._head = self.model.head or 0
+        if change.computation or change.head:
+            self._follow_heads()
         if change.computation:
             self._follow_sentence()  # marks the view stale too
         elif change.head:
             self.mark_stale()
+
+    def _head_chosen(self, index: int) -> None:
+        if index >= 0 and index != self._head:
+            self._head = index
+            self.mark_stale()
+
+    def _follow_heads(self) -> None:
+        """One entry per head, and the head followed within them."""
+        heads = self.model.parameters.heads
+        self._head = min(self._head, heads - 1)
+        with QSignalBlocker(self.head_chooser):
+            if self.head_chooser.count() != heads:
+                self.head_chooser.clear()
+                self.head_chooser.addItems([self.tr("Head {0}").format(head + 1) for head in range(heads)])
+            self.head_chooser.setCurrentIndex(self._head)
 
     def _chosen(self, index: int) -> None:
         if index >= 0:
@@ -231,7 +309,7 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
     def _head_text(self, journey: TokenJourney) -> str:
         """Which head is followed, and what of the variants it uses (shared key/value head, memory, RoPE)."""
         parameters = self.model.parameters
-        parts = [self.tr("head {0} (choose a head above the panels; with all heads, head 1)").format(journey.head + 1)]
+        parts = [self.tr("head {0} (choose it here or on the Steps tab)").format(journey.head + 1)]
         if parameters.kv_head_count < parameters.heads:
             parts.append(self.tr("its keys and values are key/value head {0}'s, shared").format(journey.kv_head + 1))
         if parameters.memory is not None:
@@ -246,6 +324,10 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
             "scaled by √d_k, turned into weights by softmax, and its output is the weighted sum of the "
             "value vectors. Click a token on any panel, or pick it here; its row is outlined in every panel."))
         self.chooser.setToolTip(self.tr("The token to follow"))
+        self.head_chooser.setToolTip(self.tr("The head to follow (choosing a head on the Steps tab chooses it here too)"))
+        with QSignalBlocker(self.head_chooser):
+            for head in range(self.head_chooser.count()):
+                self.head_chooser.setItemText(head, self.tr("Head {0}").format(head + 1))
         if self.is_built():
             self._retranslate_titles()
         self.mark_stale()  # the head label is written with the rest

@@ -45,6 +45,7 @@ from .step_view import StepView, follows_tokens, matrix_title
 from .tiles_view import TilesView
 from .view_actions import ViewActions
 from .window_geometry import ControlsScroll, fit_to_screen
+from .weights_indicator import WeightsIndicator
 from .worker import ComputeWorker
 
 
@@ -118,6 +119,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.sizes_label = QLabel()
         self.statusBar().addWidget(self.hover_label, 1)
         self.statusBar().addPermanentWidget(self.sizes_label)
+        self.weights_indicator = WeightsIndicator(model)  # seeded, the loaded file's name, a real model; edits
+        self.exporter.weightsOpened.connect(self.weights_indicator.remember)
+        self.statusBar().addPermanentWidget(self.weights_indicator)
         self.step_view.hovered.connect(self.hover_label.setText)
         model.changed.connect(self._model_changed)
         self._show_sizes()

@@ -23,7 +23,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from attention_stepper.core.experiments import DEFAULT_D_K_VALUES, ScalingCurves, scaling_curves
 
@@ -94,7 +94,7 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
             item = plot.getPlotItem()
             item.setLogMode(x=True, y=False)
             item.showGrid(x=True, y=True, alpha=0.25)
-            item.addLegend(offset=(-10, 10), labelTextColor="#222222", brush=pg.mkBrush(255, 255, 255, 220))
+            _legend_below(item)
             for axis in ("left", "bottom"):
                 item.getAxis(axis).setPen("#444444")
                 item.getAxis(axis).setTextPen("#444444")
@@ -218,3 +218,20 @@ class ScalingLab(RefreshWhenShown, Retranslating, QWidget):
                 legend.addItem(self.lines[f"{kind}_custom"], self.tr("your scale: softmax({0}·QKᵀ)").format(
                     f"{self._curves.custom_scale:g}"))
         entropy.legend.addItem(self.uniform_line, self.tr("even attention (ln n)"))
+        # The same room under both plots, so that their data areas stay side by side at one height.
+        room = max(item.legend.layout.preferredHeight() for item in (entropy, weight))
+        for item in (entropy, weight):
+            item.layout.setRowFixedHeight(4, room)
+
+
+def _legend_below(item: pg.PlotItem) -> pg.LegendItem:
+    """A legend under the plot's d_k axis, outside the data area: anchored inside it (pyqtgraph's
+    ``addLegend``), it hid the unscaled curve where the largest weight climbs to 1 at the top right."""
+    legend = pg.LegendItem(offset=None, colCount=1, labelTextColor="#222222", frame=False)
+    legend.layout.setContentsMargins(0, 0, 0, 0)
+    legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+    item.layout.addItem(legend, 4, 1)  # rows: title, top axis, view box, bottom axis; this one is free
+    item.layout.setAlignment(legend, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    item.layout.setRowStretchFactor(4, 0)
+    item.legend = legend  # where pyqtgraph keeps a plot's legend (addLegend sets it too)
+    return legend

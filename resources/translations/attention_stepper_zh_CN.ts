@@ -179,72 +179,72 @@
     <context>
         <name>ControlsPanel</name>
         <message>
-            <location filename="../../gui/controls.py" line="365" />
+            <location filename="../../gui/controls.py" line="379" />
             <source>&amp;Sentence</source>
             <translation>句子(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="366" />
+            <location filename="../../gui/controls.py" line="380" />
             <source>&amp;Tokens</source>
             <translation>分词(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="367" />
+            <location filename="../../gui/controls.py" line="381" />
             <source>&amp;Heads h</source>
             <translation>头数 h(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="371" />
+            <location filename="../../gui/controls.py" line="385" />
             <source>S&amp;eed</source>
             <translation>随机种子(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="373" />
+            <location filename="../../gui/controls.py" line="387" />
             <source>Number of attention heads h. Each head has its own W_Q, W_K and W_V (default {0}).</source>
             <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="375" />
+            <location filename="../../gui/controls.py" line="389" />
             <source>Width of each word vector: the columns of X and of the output (default {0}).</source>
             <translation>每个词向量的维度:X 和输出的列数(默认 {0})。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="377" />
+            <location filename="../../gui/controls.py" line="391" />
             <source>Width of queries and keys; the scores are divided by √d_k (default {0}). Free: not tied to d_model / h.</source>
             <translation>查询和键的维度;得分要除以 √d_k(默认 {0})。可以自由设置,不必等于 d_model / h。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="379" />
+            <location filename="../../gui/controls.py" line="393" />
             <source>Seed of the random word vectors and weights: same seed, same numbers.</source>
             <translation>随机词向量和权重的种子:种子相同,数字就相同。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="380" />
+            <location filename="../../gui/controls.py" line="394" />
             <source>Causal mask</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="382" />
+            <location filename="../../gui/controls.py" line="396" />
             <source>Hide later tokens: each token attends only to itself and earlier tokens (as in GPT).</source>
             <translation>遮住后面的词:每个词只能关注它自己和它前面的词(GPT 就是这样)。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="383" />
+            <location filename="../../gui/controls.py" line="397" />
             <source>Positional encoding</source>
             <translation>位置编码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="385" />
+            <location filename="../../gui/controls.py" line="399" />
             <source>Add the sinusoidal position pattern to X, so that word order matters.</source>
             <translation>给 X 加上正弦位置编码,让词的顺序产生影响。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="386" />
+            <location filename="../../gui/controls.py" line="400" />
             <source>Skip the ÷√d_k scaling</source>
             <translation>跳过 ÷√d_k 缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="388" />
+            <location filename="../../gui/controls.py" line="402" />
             <source>An experiment: leave the scores unscaled and watch softmax saturate as d_k grows (see the scaling lab). Export records it in the manifest.</source>
             <translation>一个小实验:不缩放得分,看 d_k 变大时 softmax 怎样饱和(见“缩放实验室”)。导出时会记录在 manifest 里。</translation>
         </message>
@@ -430,124 +430,124 @@ Your work is still open; you can go on.</source>
     <context>
         <name>Exporter</name>
         <message>
-            <location filename="../../gui/exporting.py" line="59" />
+            <location filename="../../gui/exporting.py" line="62" />
             <source>Replace folder?</source>
-            <extracomment>The last message shown to the person (tests read it instead of a dialog).</extracomment>
+            <extracomment>Weights were loaded from a file (the Weights, the file's name): the window says which weights are in use. The last message shown to the person (tests read it instead of a dialog).</extracomment>
             <translation>替换文件夹?</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="60" />
+            <location filename="../../gui/exporting.py" line="63" />
             <source>{0} holds an earlier export. Replace it with this one?</source>
             <translation>{0} 里是之前的一次导出。要用这次的导出替换它吗？</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="67" />
+            <location filename="../../gui/exporting.py" line="70" />
             <source>Folder (*)</source>
             <translation>文件夹 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="77" />
+            <location filename="../../gui/exporting.py" line="80" />
             <source>{0} is not empty and is not an earlier export ({1}); nothing was written. Choose a new or empty folder.</source>
             <translation>{0} 不是空的，也不是之前的导出（{1}），什么都没有写入。请选择一个新的或空的文件夹。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="82" />
+            <location filename="../../gui/exporting.py" line="85" />
             <source>{0} is not empty; nothing was written.</source>
             <translation>{0} 不是空的;没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="89" />
+            <location filename="../../gui/exporting.py" line="92" />
             <source>Could not export to {0}: {1}.</source>
             <translation>无法导出到 {0}：{1}。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="91" />
+            <location filename="../../gui/exporting.py" line="94" />
             <source>The unfinished folder {0} could not be removed; delete it yourself.</source>
             <translation>未完成的文件夹 {0} 无法删除，请自行删除。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="94" />
+            <location filename="../../gui/exporting.py" line="97" />
             <source>The earlier folder is now {0} and the new export took its name {1}; swap them back by hand.</source>
             <translation>之前的文件夹现在位于 {0}，新的导出占用了它的名字 {1}；请手动把它们换回来。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="99" />
+            <location filename="../../gui/exporting.py" line="102" />
             <source>Could not export to {0}: {1}. Nothing was written.</source>
             <translation>无法导出到 {0}:{1}。没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="103" />
+            <location filename="../../gui/exporting.py" line="106" />
             <source>Exported to {0}</source>
             <translation>已导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="117" />
+            <location filename="../../gui/exporting.py" line="120" />
             <source>Export all matrices</source>
             <translation>导出全部矩阵</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="123" />
+            <location filename="../../gui/exporting.py" line="126" />
             <source>Export this step as CSV</source>
             <translation>把这一步导出为 CSV</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="131" />
+            <location filename="../../gui/exporting.py" line="134" />
             <source>PNG image (*.png);;SVG vector image (*.svg)</source>
             <translation>PNG 图片 (*.png);;SVG 矢量图 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="141" />
-            <location filename="../../gui/exporting.py" line="204" />
+            <location filename="../../gui/exporting.py" line="144" />
+            <location filename="../../gui/exporting.py" line="208" />
             <source>Could not save {0}: {1}. Nothing was written.</source>
             <translation>无法保存 {0}:{1}。没有写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="151" />
+            <location filename="../../gui/exporting.py" line="154" />
             <source>Save panel as picture</source>
             <translation>把面板存为图片</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="156" />
+            <location filename="../../gui/exporting.py" line="159" />
             <source>Save step view as picture</source>
             <translation>把整步视图存为图片</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="166" />
+            <location filename="../../gui/exporting.py" line="169" />
             <source>Open weights</source>
             <translation>打开权重</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="169" />
+            <location filename="../../gui/exporting.py" line="172" />
             <source>Weights (*.npz)</source>
             <translation>权重 (*.npz)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="180" />
+            <location filename="../../gui/exporting.py" line="183" />
             <source>Could not use {0}: {1}</source>
             <translation>无法使用 {0}:{1}</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="183" />
+            <location filename="../../gui/exporting.py" line="187" />
             <source>Using the weights from {0}</source>
             <translation>正在使用 {0} 中的权重</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="189" />
+            <location filename="../../gui/exporting.py" line="193" />
             <source>Save weights</source>
             <translation>保存权重</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="190" />
+            <location filename="../../gui/exporting.py" line="194" />
             <source>Attention Stepper weights (*.npz)</source>
             <translation>Attention Stepper 权重 (*.npz)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="190" />
+            <location filename="../../gui/exporting.py" line="194" />
             <source>PyTorch MultiheadAttention layout (*.npz)</source>
             <translation>PyTorch MultiheadAttention 格式 (*.npz)</translation>
         </message>
         <message>
-            <location filename="../../gui/exporting.py" line="217" />
+            <location filename="../../gui/exporting.py" line="221" />
             <source>Copied {0} to the clipboard</source>
             <translation>已把 {0} 复制到剪贴板</translation>
         </message>
@@ -573,52 +573,52 @@ Your work is still open; you can go on.</source>
     <context>
         <name>HeadStatisticsView</name>
         <message>
-            <location filename="../../gui/head_stats.py" line="136" />
+            <location filename="../../gui/head_stats.py" line="156" />
             <source>{0} (K/V {1})</source>
             <translation>{0}（K/V {1}）</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="145" />
+            <location filename="../../gui/head_stats.py" line="165" />
             <source>Cross-attention: the keys are another sentence's tokens, so no distance between a query and a key exists.</source>
             <translation>交叉注意力：键来自另一个句子的词，所以查询和键之间没有距离可言。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="154" />
+            <location filename="../../gui/head_stats.py" line="174" />
             <source>Query heads sharing a key/value head (K/V in the table) compare their own queries with the same keys.</source>
             <translation>共享同一个键/值头（表中的 K/V）的查询头，用各自的查询去比较同一组键。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="157" />
+            <location filename="../../gui/head_stats.py" line="177" />
             <source>Cross-attention: the columns are the memory sentence's tokens; a distance between the two sentences means nothing, so it is left out (—).</source>
             <translation>交叉注意力：各列是记忆句子的词；两个句子之间的距离没有意义，所以不计算（—）。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="160" />
+            <location filename="../../gui/head_stats.py" line="180" />
             <source>NaN: in {0} some scores overflowed, so softmax gave NaN (see the hatched cells on the steps).</source>
             <translation>NaN：在 {0} 下有些得分溢出了，softmax 因此得到 NaN（见各步骤里带斜线的格子）。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="167" />
+            <location filename="../../gui/head_stats.py" line="187" />
             <source>Every head's attention weights side by side: heads with their own W matrices look at the sentence differently. Low entropy means a head focuses on few tokens; the distance says how far away (in tokens) a query looks on average.</source>
             <translation>并排显示每个头的注意力权重:各个头有自己的 W 矩阵,看句子的方式也不同。熵低表示这个头只关注少数几个词;距离表示一个查询平均往多远(以词计)的地方看。</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="171" />
+            <location filename="../../gui/head_stats.py" line="191" />
             <source>Head</source>
             <translation>头</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="171" />
+            <location filename="../../gui/head_stats.py" line="191" />
             <source>Mean entropy (nats)</source>
             <translation>平均熵(奈特)</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="171" />
+            <location filename="../../gui/head_stats.py" line="191" />
             <source>Mean distance (tokens)</source>
             <translation>平均距离(词)</translation>
         </message>
         <message>
-            <location filename="../../gui/head_stats.py" line="172" />
+            <location filename="../../gui/head_stats.py" line="192" />
             <source>Most attended token, per query</source>
             <translation>每个查询最关注的词</translation>
         </message>
@@ -649,348 +649,348 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../gui/main_window.py" line="219" />
+            <location filename="../../gui/main_window.py" line="223" />
             <source>Attention Stepper</source>
             <extracomment>Each tab's page by the name the screenshot command's --tab gives it (cli.SCREENSHOT_TABS).</extracomment>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="221" />
+            <location filename="../../gui/main_window.py" line="225" />
             <source>&amp;Export all matrices…</source>
             <translation>导出全部矩阵(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="222" />
+            <location filename="../../gui/main_window.py" line="226" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
             <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="223" />
+            <location filename="../../gui/main_window.py" line="227" />
             <source>Export this &amp;step as CSV…</source>
             <translation>把这一步导出为 CSV(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="224" />
+            <location filename="../../gui/main_window.py" line="228" />
             <source>Write the matrices of the current step as CSV files</source>
             <translation>把当前这一步的矩阵写成 CSV 文件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="225" />
+            <location filename="../../gui/main_window.py" line="229" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
             <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="226" />
+            <location filename="../../gui/main_window.py" line="230" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
             <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="227" />
+            <location filename="../../gui/main_window.py" line="231" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
             <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="228" />
+            <location filename="../../gui/main_window.py" line="232" />
             <source>Save all panels of the current step as PNG or SVG</source>
             <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="229" />
+            <location filename="../../gui/main_window.py" line="233" />
             <source>&amp;Copy matrix</source>
             <translation>复制矩阵(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="230" />
+            <location filename="../../gui/main_window.py" line="234" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
             <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="231" />
+            <location filename="../../gui/main_window.py" line="235" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="231" />
+            <location filename="../../gui/main_window.py" line="235" />
             <source>Quit Attention Stepper</source>
             <translation>退出本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="232" />
+            <location filename="../../gui/main_window.py" line="236" />
             <source>&amp;Open weights…</source>
             <translation>打开权重(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="233" />
+            <location filename="../../gui/main_window.py" line="237" />
             <source>Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)</source>
             <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O(本程序的格式,或 PyTorch MultiheadAttention 的格式)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="234" />
+            <location filename="../../gui/main_window.py" line="238" />
             <source>Save &amp;weights…</source>
             <translation>保存权重(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="235" />
+            <location filename="../../gui/main_window.py" line="239" />
             <source>Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)</source>
             <translation>把当前权重存为 .npz,可选本程序的格式或 PyTorch 的格式(后者要求 d_k = d_v = d_model / h)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="236" />
+            <location filename="../../gui/main_window.py" line="240" />
             <source>&amp;Reset to random weights</source>
             <translation>重置为随机权重(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="237" />
+            <location filename="../../gui/main_window.py" line="241" />
             <source>Go back to the seeded random weights (from a real model: of the same sizes)</source>
             <translation>回到由种子生成的随机权重(从真实模型回来时保持同样的尺寸)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="238" />
+            <location filename="../../gui/main_window.py" line="242" />
             <source>&amp;Open session…</source>
             <translation>打开会话(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="239" />
+            <location filename="../../gui/main_window.py" line="243" />
             <source>Open a saved session: sentence, parameters, weights and edited cells</source>
             <translation>打开保存过的会话:句子、参数、权重和改过的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="240" />
+            <location filename="../../gui/main_window.py" line="244" />
             <source>&amp;Save session…</source>
             <translation>保存会话(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="241" />
+            <location filename="../../gui/main_window.py" line="245" />
             <source>Save the sentence, every parameter, the weights and edited cells in one file</source>
             <translation>把句子、所有参数、权重和改过的单元格保存到一个文件里</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="242" />
+            <location filename="../../gui/main_window.py" line="246" />
             <source>&amp;Compare with my implementation…</source>
             <translation>与我的实现比较(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="243" />
+            <location filename="../../gui/main_window.py" line="247" />
             <source>Open a dump of your own attention code's x, weights and intermediates and see where it differs</source>
             <translation>打开你自己的注意力代码保存的 x、权重和中间结果，看看哪里不同</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="244" />
+            <location filename="../../gui/main_window.py" line="248" />
             <source>&amp;Reset edited cells</source>
             <translation>还原改过的单元格(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="245" />
+            <location filename="../../gui/main_window.py" line="249" />
             <source>Return every cell you typed over (marked with an orange corner) to its value</source>
             <translation>把你改过的每个单元格(右上角有橙色标记)恢复原值</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="246" />
+            <location filename="../../gui/main_window.py" line="250" />
             <source>&amp;Next step</source>
             <translation>下一步(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="247" />
+            <location filename="../../gui/main_window.py" line="251" />
             <source>&amp;Previous step</source>
             <translation>上一步(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="248" />
+            <location filename="../../gui/main_window.py" line="252" />
             <source>&amp;First step</source>
             <translation>第一步(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="249" />
+            <location filename="../../gui/main_window.py" line="253" />
             <source>&amp;Last step</source>
             <translation>最后一步(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="250" />
+            <location filename="../../gui/main_window.py" line="254" />
             <source>Play / &amp;pause</source>
             <translation>播放 / 暂停(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="251" />
+            <location filename="../../gui/main_window.py" line="255" />
             <source>&amp;All heads</source>
             <translation>全部头(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="251" />
+            <location filename="../../gui/main_window.py" line="255" />
             <source>Show every head side by side</source>
             <translation>并排显示每一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="252" />
+            <location filename="../../gui/main_window.py" line="256" />
             <source>&amp;How to read this</source>
             <translation>怎么看这些图(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="253" />
+            <location filename="../../gui/main_window.py" line="257" />
             <source>&amp;Guided tour</source>
             <translation>导览(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="254" />
+            <location filename="../../gui/main_window.py" line="258" />
             <source>Follow the word 爱 through every step, with the panel and the control each step is about</source>
             <translation>跟着“爱”这个词走完每一步，并指出每一步要看的面板和可以试的控件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="255" />
+            <location filename="../../gui/main_window.py" line="259" />
             <source>&amp;About Attention Stepper</source>
             <translation>关于本程序(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="261" />
+            <location filename="../../gui/main_window.py" line="265" />
             <source>Steps</source>
             <translation>分步</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="262" />
+            <location filename="../../gui/main_window.py" line="266" />
             <source>A token's journey</source>
             <translation>一个词的旅程</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="263" />
+            <location filename="../../gui/main_window.py" line="267" />
             <source>Head statistics</source>
             <translation>各头统计</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="264" />
+            <location filename="../../gui/main_window.py" line="268" />
             <source>Scaling lab: why √d_k</source>
             <translation>缩放实验室:为什么除以 √d_k</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="265" />
+            <location filename="../../gui/main_window.py" line="269" />
             <source>Compare</source>
             <translation>比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="266" />
+            <location filename="../../gui/main_window.py" line="270" />
             <source>Walk through the computation one step at a time</source>
             <translation>一步一步地走完整个计算</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="267" />
+            <location filename="../../gui/main_window.py" line="271" />
             <source>One token through one head: dot products, softmax, weighted sum</source>
             <translation>跟着一个词走过一个头:点积、softmax、加权求和</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="268" />
+            <location filename="../../gui/main_window.py" line="272" />
             <source>Compare all heads: their attention, entropy and distance</source>
             <translation>比较所有的头:注意力、熵和距离</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="269" />
+            <location filename="../../gui/main_window.py" line="273" />
             <source>Entropy and largest weight against d_k, with and without scaling</source>
             <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="270" />
+            <location filename="../../gui/main_window.py" line="274" />
             <source>Your own implementation's matrices next to ours, and what went wrong</source>
             <translation>你自己实现的矩阵与我们的并排显示，并指出哪里出了错</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="272" />
+            <location filename="../../gui/main_window.py" line="276" />
             <source>Online softmax (FlashAttention)</source>
             <translation>在线 softmax（FlashAttention）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="273" />
+            <location filename="../../gui/main_window.py" line="277" />
             <source>One head computed tile by tile with a running max and sum: the same numbers without ever holding the n × n scores</source>
             <translation>一个头按块计算，边算边更新最大值和总和：结果完全相同，却从不需要存下整个 n × n 的得分矩阵</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="275" />
+            <location filename="../../gui/main_window.py" line="279" />
             <source>Generate (KV cache)</source>
             <translation>逐词生成（KV 缓存）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="276" />
+            <location filename="../../gui/main_window.py" line="280" />
             <source>The sentence generated one token at a time: keys and values cached, one new row of attention per step</source>
             <translation>一次生成一个词：缓存键和值，每一步只算一行新的注意力</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="280" />
+            <location filename="../../gui/main_window.py" line="284" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="281" />
+            <location filename="../../gui/main_window.py" line="285" />
             <source>Recent &amp;sessions</source>
             <translation>最近的会话(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="283" />
+            <location filename="../../gui/main_window.py" line="287" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="284" />
+            <location filename="../../gui/main_window.py" line="288" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="285" />
+            <location filename="../../gui/main_window.py" line="289" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="286" />
+            <location filename="../../gui/main_window.py" line="290" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="287" />
+            <location filename="../../gui/main_window.py" line="291" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="310" />
+            <location filename="../../gui/main_window.py" line="314" />
             <source>(none yet)</source>
             <translation>(还没有)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="321" />
+            <location filename="../../gui/main_window.py" line="325" />
             <source>Edit a cell</source>
             <translation>修改单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="322" />
+            <location filename="../../gui/main_window.py" line="326" />
             <source>New value for {0}[{1}, {2}] (every later matrix is recomputed):</source>
             <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="333" />
+            <location filename="../../gui/main_window.py" line="337" />
             <source>Compare with my implementation</source>
             <translation>与我的实现比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="334" />
+            <location filename="../../gui/main_window.py" line="338" />
             <source>Dumps (*.npz *.safetensors);;All files (*)</source>
             <translation>转储文件 (*.npz *.safetensors);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="355" />
+            <location filename="../../gui/main_window.py" line="359" />
             <source>Could not save the settings to {0}: {1}. Changes will be forgotten when the app closes.</source>
             <translation>无法将设置保存到 {0}：{1}。关闭应用后，这些更改将会丢失。</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="370" />
+            <location filename="../../gui/main_window.py" line="374" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="374" />
+            <location filename="../../gui/main_window.py" line="378" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="375" />
+            <location filename="../../gui/main_window.py" line="379" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="394" />
+            <location filename="../../gui/main_window.py" line="398" />
             <source>How to read this</source>
             <translation>怎么看这些图</translation>
         </message>
@@ -1235,12 +1235,12 @@ then start Attention Stepper again.</source>
     <context>
         <name>NumberSpinBox</name>
         <message>
-            <location filename="../../gui/controls.py" line="181" />
+            <location filename="../../gui/controls.py" line="182" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="209" />
+            <location filename="../../gui/controls.py" line="214" />
             <source>{0} takes whole numbers from {1} to {2} (digits 0–9); that key was not taken.</source>
             <translation>{0} 只接受 {1} 到 {2} 的整数（数字 0–9）；刚才的按键没有被接受。</translation>
         </message>
@@ -1637,18 +1637,18 @@ then start Attention Stepper again.</source>
     <context>
         <name>SentenceEdit</name>
         <message>
-            <location filename="../../gui/controls.py" line="126" />
+            <location filename="../../gui/controls.py" line="127" />
             <source>Type a sentence, e.g. 我 爱 机器 学习 or 猫吃鱼</source>
             <extracomment>How long typing must pause before the sentence is recomputed. How long typing in a number box must pause before the number is committed (Enter commits at once). The text colour of a value the model refused. Emitted when the debounced text has been handed to the model.</extracomment>
             <translation>输入一个句子,例如 我 爱 机器 学习 或 猫吃鱼</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="128" />
+            <location filename="../../gui/controls.py" line="129" />
             <source>The text to attend over. Words are split at spaces; Chinese typed without any spaces is split into single characters. At most {0} tokens.</source>
             <translation>要做注意力计算的文本。按空格切分词语;完全不带空格的中文会按单个汉字切分。最多 {0} 个词。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="151" />
+            <location filename="../../gui/controls.py" line="152" />
             <source>The sentence box holds at most {0} characters; the rest was not taken.</source>
             <translation>句子输入框最多容纳 {0} 个字符，超出的部分未被接收。</translation>
         </message>
@@ -2004,68 +2004,79 @@ then start Attention Stepper again.</source>
     <context>
         <name>TokenJourneyView</name>
         <message>
-            <location filename="../../gui/journey_view.py" line="234" />
-            <source>head {0} (choose a head above the panels; with all heads, head 1)</source>
-            <extracomment>Each bar's value is written on it up to this many tokens (beyond, hover the arithmetic or the panels). The person picked another token (0-based).</extracomment>
-            <translation>第 {0} 个头(在面板上方选择头;选“全部头”时显示第 1 个头)</translation>
+            <location filename="../../gui/journey_view.py" line="237" />
+            <location filename="../../gui/journey_view.py" line="330" />
+            <source>Head {0}</source>
+            <extracomment>Each bar's value is written on it up to this many tokens (beyond, hover the arithmetic or the panels). Bars are outlined up to this many tokens; narrower bars are drawn in their colour alone. Pixels between two labels drawn side by side. The person picked another token (0-based).</extracomment>
+            <translation>第 {0} 个头</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="236" />
+            <location filename="../../gui/journey_view.py" line="312" />
+            <source>head {0} (choose it here or on the Steps tab)</source>
+            <translation>第 {0} 个头（在这里或“分步”标签页上选择）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/journey_view.py" line="314" />
             <source>its keys and values are key/value head {0}'s, shared</source>
             <translation>它的键和值来自共享的第 {0} 个键/值头</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="238" />
+            <location filename="../../gui/journey_view.py" line="316" />
             <source>the keys are the memory sentence's tokens</source>
             <translation>键是记忆句子的词</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="240" />
+            <location filename="../../gui/journey_view.py" line="318" />
             <source>q′ and k′ are turned by RoPE</source>
             <translation>q′ 和 k′ 经过 RoPE 旋转</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="245" />
+            <location filename="../../gui/journey_view.py" line="323" />
             <source>Follow one token through one head: its query is compared with every key (dot products), scaled by √d_k, turned into weights by softmax, and its output is the weighted sum of the value vectors. Click a token on any panel, or pick it here; its row is outlined in every panel.</source>
             <translation>跟着一个词走过一个头:它的查询和每个键比较(点积),除以 √d_k,经 softmax 变成权重,它的输出就是值向量的加权和。在任意面板上点击一个词,或在这里选择;它所在的行会在每个面板里框出来。</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="256" />
+            <location filename="../../gui/journey_view.py" line="327" />
+            <source>The head to follow (choosing a head on the Steps tab chooses it here too)</source>
+            <translation>要跟踪的头（在“分步”标签页上选择的头，这里也会跟着选中）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/journey_view.py" line="338" />
             <source>q·k for every key</source>
             <translation>与每个键的点积 q·k</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="256" />
+            <location filename="../../gui/journey_view.py" line="338" />
             <source>q′·k′ for every key</source>
             <translation>与每个键的点积 q′·k′</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="258" />
+            <location filename="../../gui/journey_view.py" line="340" />
             <source>not scaled</source>
             <translation>不缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="260" />
+            <location filename="../../gui/journey_view.py" line="342" />
             <source>× {0}</source>
             <translation>× {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="264" />
+            <location filename="../../gui/journey_view.py" line="346" />
             <source>{0}, + ALiBi</source>
             <translation>{0}，+ ALiBi</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="265" />
+            <location filename="../../gui/journey_view.py" line="347" />
             <source>{0} (grey: masked)</source>
             <translation>{0}（灰色：已掩码）</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="266" />
+            <location filename="../../gui/journey_view.py" line="348" />
             <source>softmax weights (sum 1)</source>
             <translation>softmax 权重(和为 1)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="248" />
+            <location filename="../../gui/journey_view.py" line="326" />
             <source>The token to follow</source>
             <translation>要跟踪的词</translation>
         </message>
@@ -2073,32 +2084,32 @@ then start Attention Stepper again.</source>
     <context>
         <name>TokenizerChoice</name>
         <message>
-            <location filename="../../gui/controls.py" line="305" />
+            <location filename="../../gui/controls.py" line="319" />
             <source>White space (default)</source>
             <translation>按空格(默认)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="306" />
+            <location filename="../../gui/controls.py" line="320" />
             <source>Characters (每个汉字一个词)</source>
             <translation>按字(每个汉字一个词)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="307" />
+            <location filename="../../gui/controls.py" line="321" />
             <source>jieba word segmentation</source>
             <translation>jieba 分词</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="309" />
+            <location filename="../../gui/controls.py" line="323" />
             <source>Install the optional package: pip install attention-stepper[zh]</source>
             <translation>请安装可选包:pip install attention-stepper[zh]</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="313" />
+            <location filename="../../gui/controls.py" line="327" />
             <source>{0} (not installed)</source>
             <translation>{0}(未安装)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="316" />
+            <location filename="../../gui/controls.py" line="330" />
             <source>How the sentence is split into tokens. jieba segments Chinese into words, so 我爱机器学习 becomes 我 / 爱 / 机器 / 学习 without typing spaces.</source>
             <translation>句子怎样切分成词。jieba 会把中文切成词语,不用输入空格,我爱机器学习 就会变成 我 / 爱 / 机器 / 学习。</translation>
         </message>
@@ -2234,17 +2245,17 @@ then start Attention Stepper again.</source>
     <context>
         <name>ValueDimControl</name>
         <message>
-            <location filename="../../gui/controls.py" line="238" />
+            <location filename="../../gui/controls.py" line="243" />
             <source>Width of the value vectors (and of each head's output).</source>
             <translation>值向量(也就是每个头输出)的维度。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="239" />
+            <location filename="../../gui/controls.py" line="244" />
             <source>Allowed: {0} to {1}.</source>
             <translation>允许范围:{0} 到 {1}。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="240" />
+            <location filename="../../gui/controls.py" line="245" />
             <source>Keep d_v equal to d_k, as in most Transformers</source>
             <translation>让 d_v 始终等于 d_k,大多数 Transformer 都是这样</translation>
         </message>
@@ -2413,6 +2424,68 @@ then start Attention Stepper again.</source>
             <location filename="../../gui/view_actions.py" line="183" />
             <source>The size of every text: View → Zoom in (Ctrl+=), Zoom out (Ctrl+−), Actual size (Ctrl+0)</source>
             <translation>所有文字的显示比例：视图 → 放大（Ctrl+=）、缩小（Ctrl+−）、实际大小（Ctrl+0）</translation>
+        </message>
+    </context>
+    <context>
+        <name>WeightsGuard</name>
+        <message>
+            <location filename="../../gui/weights_guard.py" line="39" />
+            <source>Replace the loaded weights?</source>
+            <translation>替换载入的权重？</translation>
+        </message>
+        <message>
+            <location filename="../../gui/weights_guard.py" line="40" />
+            <source>Changing {0} replaces the weights you loaded with seeded random weights. Replace them? (Cancel keeps the loaded weights and the value as it was.)</source>
+            <translation>改变 {0} 会把你载入的权重换成由种子生成的随机权重。要替换吗？（“取消”保留载入的权重和原来的值。）</translation>
+        </message>
+    </context>
+    <context>
+        <name>WeightsIndicator</name>
+        <message>
+            <location filename="../../gui/weights_indicator.py" line="75" />
+            <source>{0}, layer {1}</source>
+            <extracomment>File and model names longer than this many characters are shortened with "…" in the label. The least room the label asks of the status bar, in pixels.</extracomment>
+            <translation>{0}，第 {1} 层</translation>
+        </message>
+        <message>
+            <location filename="../../gui/weights_indicator.py" line="77" />
+            <source>The weights of a real model's layer (File → Reset to random weights goes back)</source>
+            <translation>真实模型某一层的权重（“文件 → 重置为随机权重”可回到随机权重）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/weights_indicator.py" line="79" />
+            <source>loaded</source>
+            <translation>已载入</translation>
+        </message>
+        <message>
+            <location filename="../../gui/weights_indicator.py" line="81" />
+            <source>Weights you loaded; changing a size or the seed replaces them with seeded ones (you are asked first)</source>
+            <translation>你载入的权重；改变尺寸或种子会把它们换成由种子生成的随机权重（换之前会先问你）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/weights_indicator.py" line="83" />
+            <source>seeded (seed {0})</source>
+            <translation>随机（种子 {0}）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/weights_indicator.py" line="84" />
+            <source>Random weights drawn from the seed: same seed and sizes, same numbers</source>
+            <translation>由种子生成的随机权重：种子和尺寸相同，数字就相同</translation>
+        </message>
+        <message>
+            <location filename="../../gui/weights_indicator.py" line="85" />
+            <source>Weights: {0}</source>
+            <translation>权重：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../gui/weights_indicator.py" line="88" />
+            <source>+ {0} edited cells</source>
+            <translation>+ {0} 个改过的单元格</translation>
+        </message>
+        <message>
+            <location filename="../../gui/weights_indicator.py" line="89" />
+            <source>Cells of W matrices you typed over (Edit → Reset edited cells returns them)</source>
+            <translation>你改写过的 W 矩阵单元格（“编辑 → 还原改过的单元格”可还原）</translation>
         </message>
     </context>
     <context>
