@@ -12,158 +12,158 @@
     <context>
         <name>CompareView</name>
         <message>
-            <location filename="../../gui/compare_view.py" line="219" />
+            <location filename="../../gui/compare_view.py" line="217" />
             <source>yours: {0}</source>
             <extracomment>The lesson step that computes each dumped array (q, k, v → project; weights → softmax…). The lesson step of the first divergence ("" when everything matches or no dump is open). The person pressed "Open a dump…" (the main window asks for the file).</extracomment>
             <translation>你的：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="219" />
+            <location filename="../../gui/compare_view.py" line="217" />
             <source>ours: {0}</source>
             <translation>我们的：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="220" />
+            <location filename="../../gui/compare_view.py" line="218" />
             <source>yours − ours</source>
             <translation>你的 − 我们的</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="228" />
+            <location filename="../../gui/compare_view.py" line="226" />
             <source>Open a dump…</source>
             <translation>打开转储文件…</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="229" />
+            <location filename="../../gui/compare_view.py" line="227" />
             <source>Compare the intermediates of your own attention code with ours</source>
             <translation>把你自己的注意力代码的中间结果与我们的逐步比较</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="230" />
+            <location filename="../../gui/compare_view.py" line="228" />
             <source>Step:</source>
             <translation>步骤：</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="231" />
+            <location filename="../../gui/compare_view.py" line="229" />
             <source>Head:</source>
             <translation>头：</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="233" />
+            <location filename="../../gui/compare_view.py" line="231" />
             <source>Step</source>
             <translation>步骤</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="233" />
+            <location filename="../../gui/compare_view.py" line="231" />
             <source>Max abs error</source>
             <translation>最大绝对误差</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="233" />
+            <location filename="../../gui/compare_view.py" line="231" />
             <source>Max rel error</source>
             <translation>最大相对误差</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="233" />
+            <location filename="../../gui/compare_view.py" line="231" />
             <source>Worst cell</source>
             <translation>误差最大的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="234" />
+            <location filename="../../gui/compare_view.py" line="232" />
             <source>Match</source>
             <translation>一致</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="234" />
+            <location filename="../../gui/compare_view.py" line="232" />
             <source>Yours / ours there</source>
             <translation>该处：你的 / 我们的</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="237" />
+            <location filename="../../gui/compare_view.py" line="235" />
             <source>Could not use this dump: {0}</source>
             <translation>无法使用这个转储文件：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="240" />
+            <location filename="../../gui/compare_view.py" line="238" />
             <source>Save x, the weights and the intermediates of your own attention code with numpy.savez (q, k, v, scores, weights, output…), then open the file: each step is compared with ours and the known mistakes are tried to explain the first difference.</source>
             <translation>用 numpy.savez 保存 x、权重以及你自己的注意力代码的中间结果（q、k、v、scores、weights、output…），再打开这个文件：每一步都会与我们的结果比较，并逐一尝试已知的错误，找出第一处差异的原因。</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="244" />
+            <location filename="../../gui/compare_view.py" line="242" />
             <source>{0}: {1} (tolerance {2} + {3}·|ours|)</source>
             <translation>{0}：{1}（容差 {2} + {3}·|我们的|）</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="254" />
+            <location filename="../../gui/compare_view.py" line="252" />
             <source>All steps match.</source>
             <translation>所有步骤都一致。</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="256" />
+            <location filename="../../gui/compare_view.py" line="254" />
             <source>First divergence: {0} (the step marked red on the step bar)</source>
             <translation>第一处差异：{0}（步骤栏上标红的那一步）</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="272" />
+            <location filename="../../gui/compare_view.py" line="270" />
             <source>all heads {0}</source>
             <translation>全部头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="273" />
+            <location filename="../../gui/compare_view.py" line="271" />
             <source>key/value head {0} {1}</source>
             <translation>键/值头 {0} {1}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="273" />
+            <location filename="../../gui/compare_view.py" line="271" />
             <source>head {0} {1}</source>
             <translation>头 {0} {1}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="278" />
+            <location filename="../../gui/compare_view.py" line="276" />
             <source>{0} tokens</source>
             <translation>{0} 个词</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="278" />
+            <location filename="../../gui/compare_view.py" line="276" />
             <source>heads {0}</source>
             <translation>头数 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="280" />
+            <location filename="../../gui/compare_view.py" line="278" />
             <source>key/value heads {0}</source>
             <translation>键/值头数 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="283" />
+            <location filename="../../gui/compare_view.py" line="281" />
             <source>cross-attention ({0} memory tokens)</source>
             <translation>交叉注意力（{0} 个记忆词）</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="284" />
+            <location filename="../../gui/compare_view.py" line="282" />
             <source>biases</source>
             <translation>偏置</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="284" />
+            <location filename="../../gui/compare_view.py" line="282" />
             <source>causal</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="285" />
+            <location filename="../../gui/compare_view.py" line="283" />
             <source>window {0}</source>
             <translation>窗口 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="287" />
+            <location filename="../../gui/compare_view.py" line="285" />
             <source>unscaled</source>
             <translation>不缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="288" />
+            <location filename="../../gui/compare_view.py" line="286" />
             <source>scale {0}</source>
             <translation>缩放 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/compare_view.py" line="291" />
+            <location filename="../../gui/compare_view.py" line="289" />
             <source>, </source>
             <translation>，</translation>
         </message>
@@ -611,6 +611,15 @@ Your work is still open; you can go on.</source>
         </message>
     </context>
     <context>
+        <name>HowToReadWindow</name>
+        <message>
+            <location filename="../../gui/help_window.py" line="43" />
+            <source>How to read this</source>
+            <extracomment>The page of each language; a language without its own page shows the English one.</extracomment>
+            <translation>怎么看这些图</translation>
+        </message>
+    </context>
+    <context>
         <name>KvHeadsChoice</name>
         <message>
             <location filename="../../gui/variant_controls.py" line="142" />
@@ -636,340 +645,335 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../gui/main_window.py" line="211" />
+            <location filename="../../gui/main_window.py" line="207" />
             <source>Attention Stepper</source>
             <extracomment>Each tab's page by the name the screenshot command's --tab gives it (cli.SCREENSHOT_TABS).</extracomment>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="213" />
+            <location filename="../../gui/main_window.py" line="209" />
             <source>&amp;Export all matrices…</source>
             <translation>导出全部矩阵(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="214" />
+            <location filename="../../gui/main_window.py" line="210" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
             <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="215" />
+            <location filename="../../gui/main_window.py" line="211" />
             <source>Export this &amp;step as CSV…</source>
             <translation>把这一步导出为 CSV(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="216" />
+            <location filename="../../gui/main_window.py" line="212" />
             <source>Write the matrices of the current step as CSV files</source>
             <translation>把当前这一步的矩阵写成 CSV 文件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="217" />
+            <location filename="../../gui/main_window.py" line="213" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
             <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="218" />
+            <location filename="../../gui/main_window.py" line="214" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
             <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="219" />
+            <location filename="../../gui/main_window.py" line="215" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
             <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="220" />
+            <location filename="../../gui/main_window.py" line="216" />
             <source>Save all panels of the current step as PNG or SVG</source>
             <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="221" />
+            <location filename="../../gui/main_window.py" line="217" />
             <source>&amp;Copy matrix</source>
             <translation>复制矩阵(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="222" />
+            <location filename="../../gui/main_window.py" line="218" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
             <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="223" />
+            <location filename="../../gui/main_window.py" line="219" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="223" />
+            <location filename="../../gui/main_window.py" line="219" />
             <source>Quit Attention Stepper</source>
             <translation>退出本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="224" />
+            <location filename="../../gui/main_window.py" line="220" />
             <source>&amp;Open weights…</source>
             <translation>打开权重(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="225" />
+            <location filename="../../gui/main_window.py" line="221" />
             <source>Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)</source>
             <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O(本程序的格式,或 PyTorch MultiheadAttention 的格式)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="226" />
+            <location filename="../../gui/main_window.py" line="222" />
             <source>Save &amp;weights…</source>
             <translation>保存权重(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="227" />
+            <location filename="../../gui/main_window.py" line="223" />
             <source>Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)</source>
             <translation>把当前权重存为 .npz,可选本程序的格式或 PyTorch 的格式(后者要求 d_k = d_v = d_model / h)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="228" />
+            <location filename="../../gui/main_window.py" line="224" />
             <source>&amp;Reset to random weights</source>
             <translation>重置为随机权重(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="229" />
+            <location filename="../../gui/main_window.py" line="225" />
             <source>Go back to the seeded random weights (from a real model: of the same sizes)</source>
             <translation>回到由种子生成的随机权重(从真实模型回来时保持同样的尺寸)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="230" />
+            <location filename="../../gui/main_window.py" line="226" />
             <source>&amp;Open session…</source>
             <translation>打开会话(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="231" />
+            <location filename="../../gui/main_window.py" line="227" />
             <source>Open a saved session: sentence, parameters, weights and edited cells</source>
             <translation>打开保存过的会话:句子、参数、权重和改过的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="232" />
+            <location filename="../../gui/main_window.py" line="228" />
             <source>&amp;Save session…</source>
             <translation>保存会话(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="233" />
+            <location filename="../../gui/main_window.py" line="229" />
             <source>Save the sentence, every parameter, the weights and edited cells in one file</source>
             <translation>把句子、所有参数、权重和改过的单元格保存到一个文件里</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="234" />
+            <location filename="../../gui/main_window.py" line="230" />
             <source>&amp;Compare with my implementation…</source>
             <translation>与我的实现比较(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="235" />
+            <location filename="../../gui/main_window.py" line="231" />
             <source>Open a dump of your own attention code's x, weights and intermediates and see where it differs</source>
             <translation>打开你自己的注意力代码保存的 x、权重和中间结果，看看哪里不同</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="236" />
+            <location filename="../../gui/main_window.py" line="232" />
             <source>&amp;Reset edited cells</source>
             <translation>还原改过的单元格(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="237" />
+            <location filename="../../gui/main_window.py" line="233" />
             <source>Return every cell you typed over (marked with an orange corner) to its value</source>
             <translation>把你改过的每个单元格(右上角有橙色标记)恢复原值</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="238" />
+            <location filename="../../gui/main_window.py" line="234" />
             <source>&amp;Next step</source>
             <translation>下一步(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="239" />
+            <location filename="../../gui/main_window.py" line="235" />
             <source>&amp;Previous step</source>
             <translation>上一步(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="240" />
+            <location filename="../../gui/main_window.py" line="236" />
             <source>&amp;First step</source>
             <translation>第一步(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="241" />
+            <location filename="../../gui/main_window.py" line="237" />
             <source>&amp;Last step</source>
             <translation>最后一步(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="242" />
+            <location filename="../../gui/main_window.py" line="238" />
             <source>Play / &amp;pause</source>
             <translation>播放 / 暂停(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="243" />
+            <location filename="../../gui/main_window.py" line="239" />
             <source>&amp;All heads</source>
             <translation>全部头(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="243" />
+            <location filename="../../gui/main_window.py" line="239" />
             <source>Show every head side by side</source>
             <translation>并排显示每一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="244" />
+            <location filename="../../gui/main_window.py" line="240" />
             <source>&amp;How to read this</source>
             <translation>怎么看这些图(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="245" />
+            <location filename="../../gui/main_window.py" line="241" />
             <source>&amp;About Attention Stepper</source>
             <translation>关于本程序(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="251" />
+            <location filename="../../gui/main_window.py" line="247" />
             <source>Steps</source>
             <translation>分步</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="252" />
+            <location filename="../../gui/main_window.py" line="248" />
             <source>A token's journey</source>
             <translation>一个词的旅程</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="253" />
+            <location filename="../../gui/main_window.py" line="249" />
             <source>Head statistics</source>
             <translation>各头统计</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="254" />
+            <location filename="../../gui/main_window.py" line="250" />
             <source>Scaling lab: why √d_k</source>
             <translation>缩放实验室:为什么除以 √d_k</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="255" />
+            <location filename="../../gui/main_window.py" line="251" />
             <source>Compare</source>
             <translation>比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="256" />
+            <location filename="../../gui/main_window.py" line="252" />
             <source>Walk through the computation one step at a time</source>
             <translation>一步一步地走完整个计算</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="257" />
+            <location filename="../../gui/main_window.py" line="253" />
             <source>One token through one head: dot products, softmax, weighted sum</source>
             <translation>跟着一个词走过一个头:点积、softmax、加权求和</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="258" />
+            <location filename="../../gui/main_window.py" line="254" />
             <source>Compare all heads: their attention, entropy and distance</source>
             <translation>比较所有的头:注意力、熵和距离</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="259" />
+            <location filename="../../gui/main_window.py" line="255" />
             <source>Entropy and largest weight against d_k, with and without scaling</source>
             <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="260" />
+            <location filename="../../gui/main_window.py" line="256" />
             <source>Your own implementation's matrices next to ours, and what went wrong</source>
             <translation>你自己实现的矩阵与我们的并排显示，并指出哪里出了错</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="262" />
+            <location filename="../../gui/main_window.py" line="258" />
             <source>Online softmax (FlashAttention)</source>
             <translation>在线 softmax（FlashAttention）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="263" />
+            <location filename="../../gui/main_window.py" line="259" />
             <source>One head computed tile by tile with a running max and sum: the same numbers without ever holding the n × n scores</source>
             <translation>一个头按块计算，边算边更新最大值和总和：结果完全相同，却从不需要存下整个 n × n 的得分矩阵</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="265" />
+            <location filename="../../gui/main_window.py" line="261" />
             <source>Generate (KV cache)</source>
             <translation>逐词生成（KV 缓存）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="266" />
+            <location filename="../../gui/main_window.py" line="262" />
             <source>The sentence generated one token at a time: keys and values cached, one new row of attention per step</source>
             <translation>一次生成一个词：缓存键和值，每一步只算一行新的注意力</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="270" />
+            <location filename="../../gui/main_window.py" line="266" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="271" />
+            <location filename="../../gui/main_window.py" line="267" />
             <source>Recent &amp;sessions</source>
             <translation>最近的会话(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="273" />
+            <location filename="../../gui/main_window.py" line="269" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="274" />
+            <location filename="../../gui/main_window.py" line="270" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="275" />
+            <location filename="../../gui/main_window.py" line="271" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="276" />
+            <location filename="../../gui/main_window.py" line="272" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="277" />
+            <location filename="../../gui/main_window.py" line="273" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="298" />
+            <location filename="../../gui/main_window.py" line="294" />
             <source>(none yet)</source>
             <translation>(还没有)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="309" />
+            <location filename="../../gui/main_window.py" line="305" />
             <source>Edit a cell</source>
             <translation>修改单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="310" />
+            <location filename="../../gui/main_window.py" line="306" />
             <source>New value for {0}[{1}, {2}] (every later matrix is recomputed):</source>
             <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="321" />
+            <location filename="../../gui/main_window.py" line="317" />
             <source>Compare with my implementation</source>
             <translation>与我的实现比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="322" />
+            <location filename="../../gui/main_window.py" line="318" />
             <source>Dumps (*.npz *.safetensors);;All files (*)</source>
             <translation>转储文件 (*.npz *.safetensors);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="343" />
+            <location filename="../../gui/main_window.py" line="339" />
             <source>Could not save the settings to {0}: {1}. Changes will be forgotten when the app closes.</source>
             <translation>无法将设置保存到 {0}：{1}。关闭应用后，这些更改将会丢失。</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="358" />
+            <location filename="../../gui/main_window.py" line="354" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="362" />
+            <location filename="../../gui/main_window.py" line="358" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="363" />
+            <location filename="../../gui/main_window.py" line="359" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
             <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <location filename="../../gui/main_window.py" line="373" />
-            <source>How to read this</source>
-            <translation>怎么看这些图</translation>
         </message>
     </context>
     <context>
@@ -1074,66 +1078,66 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>ModelActions</name>
         <message>
-            <location filename="../../gui/model_actions.py" line="75" />
+            <location filename="../../gui/model_actions.py" line="77" />
             <source>Open &amp;model…</source>
             <extracomment>The controls whose value a model decides: greyed out while one is shown.</extracomment>
             <translation>打开模型(&amp;M)…</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="76" />
+            <location filename="../../gui/model_actions.py" line="78" />
             <source>Show a real model's layer: a local Hugging Face folder with config.json, model.safetensors and tokenizer.json (BERT, RoBERTa, GPT-2, Llama, Qwen2, Mistral)</source>
             <translation>显示真实模型的某一层:本地的 Hugging Face 模型文件夹,内含 config.json、model.safetensors 和 tokenizer.json(BERT、RoBERTa、GPT-2、Llama、Qwen2、Mistral)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="80" />
+            <location filename="../../gui/model_actions.py" line="82" />
             <source>&amp;Try a real model</source>
             <translation>试试真实模型(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="81" />
+            <location filename="../../gui/model_actions.py" line="83" />
             <source>Open all-MiniLM-L6-v2 (installed from PyPI) at a head that looks at the previous token</source>
             <translation>打开从 PyPI 安装的 all-MiniLM-L6-v2,显示一个关注前一个词的注意力头</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="83" />
+            <location filename="../../gui/model_actions.py" line="85" />
             <source>&amp;Layer</source>
             <translation>层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="84" />
+            <location filename="../../gui/model_actions.py" line="86" />
             <source>The model's layer whose attention is shown, counted from 0 as in transformers; X is what this layer receives from the layers before it</source>
             <translation>显示其注意力的模型层,与 transformers 一样从 0 开始计数;X 是这一层从前面各层接收到的输入</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="89" />
+            <location filename="../../gui/model_actions.py" line="91" />
             <source>{0}, layer {1} — Attention Stepper</source>
             <translation>{0},第 {1} 层 — 注意力分步演示</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="106" />
+            <location filename="../../gui/model_actions.py" line="108" />
             <source>Attention Stepper</source>
             <translation>注意力分步演示 (Attention Stepper)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="114" />
+            <location filename="../../gui/model_actions.py" line="116" />
             <source>Real model: {0} ({1}) · layer {2} of 0–{3}</source>
             <translation>真实模型:{0}({1})· 第 {2} 层(共 0–{3} 层)</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="116" />
+            <location filename="../../gui/model_actions.py" line="118" />
             <source>{0}
 File → Reset to random weights goes back to seeded weights</source>
             <translation>{0}
 文件 → 重置为随机权重 可回到由种子生成的权重</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="137" />
-            <location filename="../../gui/model_actions.py" line="181" />
+            <location filename="../../gui/model_actions.py" line="138" />
+            <location filename="../../gui/model_actions.py" line="182" />
             <source>Open model</source>
             <translation>打开模型</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="144" />
+            <location filename="../../gui/model_actions.py" line="145" />
             <source>Reading a Hugging Face model needs the optional packages safetensors and tokenizers. Install them with:
 
 {0}
@@ -1146,17 +1150,17 @@ then start Attention Stepper again.</source>
 然后重新启动 Attention Stepper。</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="149" />
+            <location filename="../../gui/model_actions.py" line="150" />
             <source>Open a Hugging Face model folder</source>
             <translation>打开 Hugging Face 模型文件夹</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="164" />
+            <location filename="../../gui/model_actions.py" line="165" />
             <source>Could not open {0}: {1}</source>
             <translation>无法打开 {0}:{1}</translation>
         </message>
         <message>
-            <location filename="../../gui/model_actions.py" line="166" />
+            <location filename="../../gui/model_actions.py" line="167" />
             <source>Opened {0}</source>
             <translation>已打开 {0}</translation>
         </message>
@@ -1219,6 +1223,11 @@ then start Attention Stepper again.</source>
             <source>{0} (heads {1}–{2})</source>
             <extracomment>The gap (heatmap.levels.GAPS) of each code of Computation.mask_reasons(): a −∞ cell no mask hides overflowed.</extracomment>
             <translation>{0}（头 {1}–{2}）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/panel_titles.py" line="56" />
+            <source>memory M</source>
+            <translation>记忆句子 M</translation>
         </message>
     </context>
     <context>
@@ -1725,240 +1734,240 @@ then start Attention Stepper again.</source>
     <context>
         <name>TilesView</name>
         <message>
-            <location filename="../../gui/tiles_view.py" line="286" />
+            <location filename="../../gui/tiles_view.py" line="284" />
             <source>tile {0} of {1}: query block {2}, key block {3}{4}</source>
             <extracomment>The queries of a tile explained one by one, at most (the rest: "… and N more"). Beyond this many skipped tiles, the skipped tiles of a query block side by side are crossed out as one. The block sizes a new view starts with (cut to the sentence).</extracomment>
             <translation>第 {0} 块（共 {1} 块）：查询块 {2}，键块 {3}{4}</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="288" />
+            <location filename="../../gui/tiles_view.py" line="286" />
             <source> (skipped)</source>
             <translation>（已跳过）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="301" />
+            <location filename="../../gui/tiles_view.py" line="299" />
             <source>&lt;b&gt;This tile&lt;/b&gt; (queries {0}; keys {1}): what the kernel holds</source>
             <translation>&lt;b&gt;这一块&lt;/b&gt;（查询 {0}；键 {1}）：内核手里的数据</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="305" />
+            <location filename="../../gui/tiles_view.py" line="303" />
             <source>skipped, never computed</source>
             <translation>已跳过，从未计算</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="310" />
+            <location filename="../../gui/tiles_view.py" line="308" />
             <source>kept</source>
             <translation>保持不变</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="311" />
-            <location filename="../../gui/tiles_view.py" line="320" />
+            <location filename="../../gui/tiles_view.py" line="309" />
+            <location filename="../../gui/tiles_view.py" line="318" />
             <source>before</source>
             <translation>之前</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="312" />
+            <location filename="../../gui/tiles_view.py" line="310" />
             <source>after: unchanged</source>
             <translation>之后：不变</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="314" />
-            <location filename="../../gui/tiles_view.py" line="446" />
+            <location filename="../../gui/tiles_view.py" line="312" />
+            <location filename="../../gui/tiles_view.py" line="444" />
             <source>scores</source>
             <translation>得分</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="322" />
+            <location filename="../../gui/tiles_view.py" line="320" />
             <source>after</source>
             <translation>之后</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="327" />
+            <location filename="../../gui/tiles_view.py" line="325" />
             <source>not yet</source>
             <translation>还没算到</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="335" />
+            <location filename="../../gui/tiles_view.py" line="333" />
             <source>the usual pass: all {0} × {1} at once</source>
             <translation>普通计算：一次算出全部 {0} × {1}</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="344" />
+            <location filename="../../gui/tiles_view.py" line="342" />
             <source>the usual pass</source>
             <translation>普通计算</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="355" />
+            <location filename="../../gui/tiles_view.py" line="353" />
             <source>&lt;b&gt;Tile {0} of {1}&lt;/b&gt;: the queries {2} ({3}) against the keys {4} ({5}).</source>
             <translation>&lt;b&gt;第 {0} 块（共 {1} 块）&lt;/b&gt;：查询 {2}（{3}）对键 {4}（{5}）。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="359" />
+            <location filename="../../gui/tiles_view.py" line="357" />
             <source>Skipped: {0}. FlashAttention's kernels never compute such a tile; m, ℓ and O stay as they were.</source>
             <translation>跳过：{0}。FlashAttention 的内核根本不计算这样的块；m、ℓ 和 O 保持原样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="363" />
+            <location filename="../../gui/tiles_view.py" line="361" />
             <source>The kernel computes this tile of scores (S = Q Kᵀ, scaled, biased and masked as in the usual pass) and P = e^(S − m) with each row's new maximum m (not yet divided by any sum); then the tile is thrown away.</source>
             <translation>内核算出这一块得分（S = Q Kᵀ，和普通计算一样做缩放、加偏置、加掩码），再用每一行新的最大值 m 算出 P = e^(S − m)（还没有除以任何总和）；然后这一块就被丢掉。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="369" />
+            <location filename="../../gui/tiles_view.py" line="367" />
             <source>… and {0} more queries, each the same way.</source>
             <translation>……其余 {0} 个查询也都这样处理。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="373" />
+            <location filename="../../gui/tiles_view.py" line="371" />
             <source>&lt;b&gt;End of query block {0}&lt;/b&gt;: every key block has been seen, so O / ℓ gives {1} of head_output, the same numbers as softmax(S)·V of the usual pass.</source>
             <translation>&lt;b&gt;查询块 {0} 结束&lt;/b&gt;：所有键块都看过了，所以 O / ℓ 就是 head_output 的{1}，和普通计算的 softmax(S)·V 数字完全一样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="382" />
+            <location filename="../../gui/tiles_view.py" line="380" />
             <source>{0}: every key of this tile is masked for this query, so its m, ℓ and O stay as they were.</source>
             <translation>{0}：这一块里的键对这个查询全都被掩码遮住，所以它的 m、ℓ 和 O 保持原样。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="385" />
+            <location filename="../../gui/tiles_view.py" line="383" />
             <source>{0}: the first keys this query sees. m = {1} (the largest score of the tile), e^(m_old − m) = e^(−∞) = 0 (there is nothing before to keep), ℓ = Σ e^(s − m) = {2}, and O = PV.</source>
             <translation>{0}：这个查询第一次看到键。m = {1}（这一块里最大的得分），e^(m_old − m) = e^(−∞) = 0（之前没有要保留的东西），ℓ = Σ e^(s − m) = {2}，O = PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="389" />
+            <location filename="../../gui/tiles_view.py" line="387" />
             <source>{0}: the new row maximum {1} is larger than {2}, so the sum and the output so far are multiplied by e^({7}) = {3}: ℓ = {3} × {4} + {5} = {6}, and O = {3} × O + PV.</source>
             <translation>{0}：新的行最大值 {1} 比 {2} 大，所以到目前为止的总和与输出都要乘以 e^({7}) = {3}：ℓ = {3} × {4} + {5} = {6}，O = {3} × O + PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="394" />
+            <location filename="../../gui/tiles_view.py" line="392" />
             <source>{0}: the row maximum stays {1} (no score of this tile is larger), so nothing is rescaled (e^0 = 1): ℓ = {2} + {3} = {4}, and O = O + PV.</source>
             <translation>{0}：行最大值仍是 {1}（这一块里没有更大的得分），所以不用重新缩放（e^0 = 1）：ℓ = {2} + {3} = {4}，O = O + PV。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="400" />
+            <location filename="../../gui/tiles_view.py" line="398" />
             <source>row {0}</source>
             <translation>第 {0} 行</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="401" />
+            <location filename="../../gui/tiles_view.py" line="399" />
             <source>rows {0}–{1}</source>
             <translation>第 {0}–{1} 行</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="405" />
+            <location filename="../../gui/tiles_view.py" line="403" />
             <source>column {0}</source>
             <translation>第 {0} 列</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="406" />
+            <location filename="../../gui/tiles_view.py" line="404" />
             <source>columns {0}–{1}</source>
             <translation>第 {0}–{1} 列</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="411" />
+            <location filename="../../gui/tiles_view.py" line="409" />
             <source>every key of it comes after every query of it (above the diagonal, hidden by the causal mask)</source>
             <translation>它的每个键都排在它的每个查询后面（在对角线上方，被因果掩码遮住）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="414" />
+            <location filename="../../gui/tiles_view.py" line="412" />
             <source>all of its keys are outside the sliding window of every query of it</source>
             <translation>它的所有键都在每个查询的滑动窗口之外</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="415" />
+            <location filename="../../gui/tiles_view.py" line="413" />
             <source>all of its keys are padding tokens</source>
             <translation>它的所有键都是填充词</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="420" />
+            <location filename="../../gui/tiles_view.py" line="418" />
             <source>Check: O / ℓ of the tiles equals head_output of the usual pass, max |difference| = {0}. The full {1} × {2} matrix of scores was never held: at most one tile, B_r × B_c × 8 = {3} × {4} × 8 = {5} bytes, against {1} × {2} × 8 = {6} bytes; {7} of {8} tiles computed, {9} skipped.</source>
             <translation>检验：分块算出的 O / ℓ 等于普通计算的 head_output，最大 |差值| = {0}。完整的 {1} × {2} 得分矩阵从来没有存下来过：同一时刻最多只有一块，B_r × B_c × 8 = {3} × {4} × 8 = {5} 字节，而整个矩阵要 {1} × {2} × 8 = {6} 字节；{8} 块中计算了 {7} 块，跳过 {9} 块。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="428" />
+            <location filename="../../gui/tiles_view.py" line="426" />
             <source>FlashAttention computes the same attention in another order: the queries in blocks of B_r rows, the keys in blocks of B_c, one tile of scores at a time. Each query keeps a running maximum m, a running sum ℓ and a partial output O; when a larger score appears, what came before is multiplied by e^(m_old − m_new). At the end O / ℓ is softmax(S)·V, and the n × m scores never existed at once.</source>
             <translation>FlashAttention 用另一种顺序算出同样的注意力：把查询分块，每块 B_r 行，把键分块，每块 B_c 个，一次只算一块得分。每个查询一边算一边记住当前最大值 m、当前总和 ℓ 和部分输出 O；一旦出现更大的得分，之前的结果就乘以 e^(m_old − m_new)。最后 O / ℓ 就是 softmax(S)·V，而 n × m 的得分从来没有同时存在过。</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="432" />
+            <location filename="../../gui/tiles_view.py" line="430" />
             <source>Head</source>
             <translation>头</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="433" />
+            <location filename="../../gui/tiles_view.py" line="431" />
             <source>B_r</source>
             <translation>B_r</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="434" />
+            <location filename="../../gui/tiles_view.py" line="432" />
             <source>B_c</source>
             <translation>B_c</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="435" />
+            <location filename="../../gui/tiles_view.py" line="433" />
             <source>The head to compute tile by tile (follows the head chosen in the Steps tab)</source>
             <translation>要分块计算的头（跟随“步骤”页里选中的头）</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="436" />
+            <location filename="../../gui/tiles_view.py" line="434" />
             <source>B_r: queries per block, 1 to the number of tokens</source>
             <translation>B_r：每块的查询数，从 1 到词数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="437" />
+            <location filename="../../gui/tiles_view.py" line="435" />
             <source>B_c: keys per block, 1 to the number of keys</source>
             <translation>B_c：每块的键数，从 1 到键的个数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="438" />
+            <location filename="../../gui/tiles_view.py" line="436" />
             <source>First tile</source>
             <translation>第一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="438" />
+            <location filename="../../gui/tiles_view.py" line="436" />
             <source>Previous tile</source>
             <translation>上一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="439" />
+            <location filename="../../gui/tiles_view.py" line="437" />
             <source>Play / pause: the next tile automatically</source>
             <translation>播放 / 暂停：自动进入下一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="439" />
+            <location filename="../../gui/tiles_view.py" line="437" />
             <source>Next tile</source>
             <translation>下一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="440" />
+            <location filename="../../gui/tiles_view.py" line="438" />
             <source>Last tile</source>
             <translation>最后一块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="440" />
+            <location filename="../../gui/tiles_view.py" line="438" />
             <source>Seconds per tile while playing</source>
             <translation>播放时每一块停留的秒数</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="440" />
+            <location filename="../../gui/tiles_view.py" line="438" />
             <source> s/tile</source>
             <translation> 秒/块</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="447" />
+            <location filename="../../gui/tiles_view.py" line="445" />
             <source>weights</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="448" />
+            <location filename="../../gui/tiles_view.py" line="446" />
             <source>Show the usual pass's scores or its softmax weights</source>
             <translation>显示普通计算的得分，或者它的 softmax 权重</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="450" />
+            <location filename="../../gui/tiles_view.py" line="448" />
             <source>Then O = rescale · O_old + PV  and  ℓ = rescale · ℓ_old + rowsum(P), with rescale = e^(m_old − m)</source>
             <translation>然后 O = rescale · O_old + PV，ℓ = rescale · ℓ_old + rowsum(P)，其中 rescale = e^(m_old − m)</translation>
         </message>
         <message>
-            <location filename="../../gui/tiles_view.py" line="451" />
+            <location filename="../../gui/tiles_view.py" line="449" />
             <source>&lt;b&gt;The usual pass&lt;/b&gt; (the current tile outlined, skipped tiles crossed out)</source>
             <translation>&lt;b&gt;普通计算&lt;/b&gt;（框出当前块，跳过的块打叉）</translation>
         </message>
@@ -1966,68 +1975,68 @@ then start Attention Stepper again.</source>
     <context>
         <name>TokenJourneyView</name>
         <message>
-            <location filename="../../gui/journey_view.py" line="234" />
+            <location filename="../../gui/journey_view.py" line="235" />
             <source>head {0} (choose a head above the panels; with all heads, head 1)</source>
             <extracomment>Each bar's value is written on it up to this many tokens (beyond, hover the arithmetic or the panels). The person picked another token (0-based).</extracomment>
             <translation>第 {0} 个头(在面板上方选择头;选“全部头”时显示第 1 个头)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="236" />
+            <location filename="../../gui/journey_view.py" line="237" />
             <source>its keys and values are key/value head {0}'s, shared</source>
             <translation>它的键和值来自共享的第 {0} 个键/值头</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="238" />
+            <location filename="../../gui/journey_view.py" line="239" />
             <source>the keys are the memory sentence's tokens</source>
             <translation>键是记忆句子的词</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="240" />
+            <location filename="../../gui/journey_view.py" line="241" />
             <source>q′ and k′ are turned by RoPE</source>
             <translation>q′ 和 k′ 经过 RoPE 旋转</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="245" />
+            <location filename="../../gui/journey_view.py" line="246" />
             <source>Follow one token through one head: its query is compared with every key (dot products), scaled by √d_k, turned into weights by softmax, and its output is the weighted sum of the value vectors. Click a token on any panel, or pick it here; its row is outlined in every panel.</source>
             <translation>跟着一个词走过一个头:它的查询和每个键比较(点积),除以 √d_k,经 softmax 变成权重,它的输出就是值向量的加权和。在任意面板上点击一个词,或在这里选择;它所在的行会在每个面板里框出来。</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="256" />
+            <location filename="../../gui/journey_view.py" line="257" />
             <source>q·k for every key</source>
             <translation>与每个键的点积 q·k</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="256" />
+            <location filename="../../gui/journey_view.py" line="257" />
             <source>q′·k′ for every key</source>
             <translation>与每个键的点积 q′·k′</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="258" />
+            <location filename="../../gui/journey_view.py" line="259" />
             <source>not scaled</source>
             <translation>不缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="260" />
+            <location filename="../../gui/journey_view.py" line="261" />
             <source>× {0}</source>
             <translation>× {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="264" />
+            <location filename="../../gui/journey_view.py" line="265" />
             <source>{0}, + ALiBi</source>
             <translation>{0}，+ ALiBi</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="265" />
+            <location filename="../../gui/journey_view.py" line="266" />
             <source>{0} (grey: masked)</source>
             <translation>{0}（灰色：已掩码）</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="266" />
+            <location filename="../../gui/journey_view.py" line="267" />
             <source>softmax weights (sum 1)</source>
             <translation>softmax 权重(和为 1)</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="248" />
+            <location filename="../../gui/journey_view.py" line="249" />
             <source>The token to follow</source>
             <translation>要跟踪的词</translation>
         </message>
@@ -2041,13 +2050,13 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="306" />
-            <source>Characters (每个汉字一个词)</source>
-            <translation>按字(每个汉字一个词)</translation>
+            <source>Characters (one per CJK character)</source>
+            <translation>按字（每个汉字一个词）</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="307" />
-            <source>jieba word segmentation</source>
-            <translation>jieba 分词</translation>
+            <source>Chinese words (jieba)</source>
+            <translation>中文词语（jieba 分词）</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="309" />
@@ -2258,20 +2267,68 @@ then start Attention Stepper again.</source>
             <translation>W_O 把各个头找到的信息混合成每个词一个 d_model 维的向量,这样结果可以在 Transformer 层里加回 X,各个头的发现也能结合起来。</translation>
         </message>
         <message>
+            <source>X = [x₁; x₂; …; xₙ]</source>
+            <translation>X = [x₁; x₂; …; xₙ]</translation>
+        </message>
+        <message>
+            <source>Qᵢ = X W_Qᵢ,  Kᵢ = X W_Kᵢ,  Vᵢ = X W_Vᵢ</source>
+            <translation>Qᵢ = X W_Qᵢ,  Kᵢ = X W_Kᵢ,  Vᵢ = X W_Vᵢ</translation>
+        </message>
+        <message>
+            <source>q′ₜ = R(t·θ) qₜ,  k′ₛ = R(s·θ) kₛ</source>
+            <translation>q′ₜ = R(t·θ) qₜ,  k′ₛ = R(s·θ) kₛ</translation>
+        </message>
+        <message>
+            <source>K_i = K_kv[⌊i / g⌋],  V_i = V_kv[⌊i / g⌋],  g = h / kv_heads</source>
+            <translation>K_i = K_kv[⌊i / g⌋],  V_i = V_kv[⌊i / g⌋],  g = h / kv_heads</translation>
+        </message>
+        <message>
+            <source>scoresᵢ = Qᵢ Kᵢᵀ</source>
+            <translation>scoresᵢ = Qᵢ Kᵢᵀ</translation>
+        </message>
+        <message>
+            <source>scaledᵢ = scoresᵢ / √d_k</source>
+            <translation>scaledᵢ = scoresᵢ / √d_k</translation>
+        </message>
+        <message>
+            <source>biasedᵢ = scaledᵢ − mᵢ·|t − s|</source>
+            <translation>biasedᵢ = scaledᵢ − mᵢ·|t − s|</translation>
+        </message>
+        <message>
+            <source>maskedᵢ[t, s] = −∞ for s &gt; t, |t − s| ≥ W, s = pad</source>
+            <translation>maskedᵢ[t, s] = −∞，当 s &gt; t、|t − s| ≥ W 或 s 是填充词</translation>
+        </message>
+        <message>
+            <source>Aᵢ = softmax(scaledᵢ)  (row by row)</source>
+            <translation>Aᵢ = softmax(scaledᵢ)（逐行计算）</translation>
+        </message>
+        <message>
+            <source>headᵢ = Aᵢ Vᵢ</source>
+            <translation>headᵢ = Aᵢ Vᵢ</translation>
+        </message>
+        <message>
+            <source>concat = [head₁ | head₂ | … | head_h]</source>
+            <translation>concat = [head₁ | head₂ | … | head_h]</translation>
+        </message>
+        <message>
+            <source>output = concat · W_O</source>
+            <translation>output = concat · W_O</translation>
+        </message>
+        <message>
             <source>({n} tokens × d_model {d_model})</source>
             <translation>({n} 个词 × d_model {d_model})</translation>
         </message>
         <message>
-            <source>all {h} heads at once</source>
-            <translation>{h} 个头一次算完</translation>
+            <source>all {h} heads at once: {product}</source>
+            <translation>{h} 个头一次算完：{product}</translation>
         </message>
         <message>
             <source>with −∞ above the diagonal</source>
             <translation>对角线以上设为 −∞</translation>
         </message>
         <message>
-            <source>each row sums to 1</source>
-            <translation>每行之和为 1</translation>
+            <source>{shape}, each row sums to 1</source>
+            <translation>{shape}，每行之和为 1</translation>
         </message>
         <message>
             <source>(scaling skipped)</source>
@@ -2492,6 +2549,34 @@ then start Attention Stepper again.</source>
         <message>
             <source>every key of this row is hidden: its weights are all 0</source>
             <translation>这一行的键全被遮住：权重全为 0</translation>
+        </message>
+        <message>
+            <source>(masked)</source>
+            <translation>（已掩码）</translation>
+        </message>
+        <message>
+            <source>(masked: outside the window)</source>
+            <translation>（已掩码：窗口之外）</translation>
+        </message>
+        <message>
+            <source>(masked: padding)</source>
+            <translation>（已掩码：填充词）</translation>
+        </message>
+        <message>
+            <source>… {count} more</source>
+            <translation>……还有 {count} 个</translation>
+        </message>
+        <message>
+            <source>… {count} more terms</source>
+            <translation>……还有 {count} 项</translation>
+        </message>
+        <message>
+            <source>… and {count} more weights</source>
+            <translation>……还有 {count} 个权重</translation>
+        </message>
+        <message>
+            <source>{token} may see no key, so every weight is 0</source>
+            <translation>{token} 看不到任何键，所以每个权重都是 0</translation>
         </message>
     </context>
 </TS>
