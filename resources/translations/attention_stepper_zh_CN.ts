@@ -193,22 +193,22 @@
         <message>
             <location filename="../../gui/controls.py" line="373" />
             <source>Number of attention heads h. Each head has its own W_Q, W_K and W_V (default {0}).</source>
-            <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V(默认 {0})。</translation>
+            <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V（默认 {0}）。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="375" />
             <source>Width of each word vector: the columns of X and of the output (default {0}).</source>
-            <translation>每个词向量的维度:X 和输出的列数(默认 {0})。</translation>
+            <translation>每个词向量的维度：X 和输出的列数（默认 {0}）。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="377" />
             <source>Width of queries and keys; the scores are divided by √d_k (default {0}). Free: not tied to d_model / h.</source>
-            <translation>查询和键的维度;得分要除以 √d_k(默认 {0})。可以自由设置,不必等于 d_model / h。</translation>
+            <translation>查询和键的维度；得分要除以 √d_k（默认 {0}）。可以自由设置，不必等于 d_model / h。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="379" />
             <source>Seed of the random word vectors and weights: same seed, same numbers.</source>
-            <translation>随机词向量和权重的种子:种子相同,数字就相同。</translation>
+            <translation>随机词向量和权重的种子：种子相同，数字就相同。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="380" />
@@ -218,7 +218,7 @@
         <message>
             <location filename="../../gui/controls.py" line="382" />
             <source>Hide later tokens: each token attends only to itself and earlier tokens (as in GPT).</source>
-            <translation>遮住后面的词:每个词只能关注它自己和它前面的词(GPT 就是这样)。</translation>
+            <translation>遮住后面的词：每个词只能关注它自己和它前面的词（GPT 就是这样）。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="383" />
@@ -228,7 +228,7 @@
         <message>
             <location filename="../../gui/controls.py" line="385" />
             <source>Add the sinusoidal position pattern to X, so that word order matters.</source>
-            <translation>给 X 加上正弦位置编码,让词的顺序产生影响。</translation>
+            <translation>给 X 加上正弦位置编码，让词的顺序产生影响。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="386" />
@@ -238,7 +238,7 @@
         <message>
             <location filename="../../gui/controls.py" line="388" />
             <source>An experiment: leave the scores unscaled and watch softmax saturate as d_k grows (see the scaling lab). Export records it in the manifest.</source>
-            <translation>一个小实验:不缩放得分,看 d_k 变大时 softmax 怎样饱和(见“缩放实验室”)。导出时会记录在 manifest 里。</translation>
+            <translation>一个小实验：不缩放得分，看 d_k 变大时 softmax 怎样饱和（见“缩放实验室”）。导出时会记录在 manifest 里。</translation>
         </message>
     </context>
     <context>
@@ -398,7 +398,7 @@
 Your work is still open; you can go on.</source>
             <translation>{0}
 
-你的工作仍然保留着,可以继续。</translation>
+你的工作仍然保留着，可以继续。</translation>
         </message>
         <message>
             <location filename="../../gui/errors.py" line="28" />
@@ -411,7 +411,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/explanation.py" line="33" />
             <source>What the current step computes, with the sizes of the matrices right now</source>
-            <translation>当前这一步算的是什么,以及此刻各矩阵的形状</translation>
+            <translation>当前这一步算的是什么，以及此刻各矩阵的形状</translation>
         </message>
     </context>
     <context>
@@ -420,7 +420,7 @@ Your work is still open; you can go on.</source>
             <location filename="../../gui/exporting.py" line="59" />
             <source>Replace folder?</source>
             <extracomment>The last message shown to the person (tests read it instead of a dialog).</extracomment>
-            <translation>替换文件夹?</translation>
+            <translation>替换文件夹？</translation>
         </message>
         <message>
             <location filename="../../gui/exporting.py" line="60" />
@@ -440,7 +440,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/exporting.py" line="82" />
             <source>{0} is not empty; nothing was written.</source>
-            <translation>{0} 不是空的;没有写入任何内容。</translation>
+            <translation>{0} 不是空的；没有写入任何内容。</translation>
         </message>
         <message>
             <location filename="../../gui/exporting.py" line="89" />
@@ -544,7 +544,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/step_bar.py" line="238" />
             <source>Show all heads side by side, or one head large</source>
-            <translation>并排显示所有头,或者放大显示一个头</translation>
+            <translation>并排显示所有头，或者放大显示一个头</translation>
         </message>
         <message>
             <location filename="../../gui/step_bar.py" line="249" />
@@ -587,7 +587,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/head_stats.py" line="167" />
             <source>Every head's attention weights side by side: heads with their own W matrices look at the sentence differently. Low entropy means a head focuses on few tokens; the distance says how far away (in tokens) a query looks on average.</source>
-            <translation>并排显示每个头的注意力权重:各个头有自己的 W 矩阵,看句子的方式也不同。熵低表示这个头只关注少数几个词;距离表示一个查询平均往多远(以词计)的地方看。</translation>
+            <translation>并排显示每个头的注意力权重：各个头有自己的 W 矩阵，看句子的方式也不同。熵低表示这个头只关注少数几个词；距离表示一个查询平均往多远（以词计）的地方看。</translation>
         </message>
         <message>
             <location filename="../../gui/head_stats.py" line="171" />
@@ -597,12 +597,12 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/head_stats.py" line="171" />
             <source>Mean entropy (nats)</source>
-            <translation>平均熵(奈特)</translation>
+            <translation>平均熵（奈特）</translation>
         </message>
         <message>
             <location filename="../../gui/head_stats.py" line="171" />
             <source>Mean distance (tokens)</source>
-            <translation>平均距离(词)</translation>
+            <translation>平均距离（词）</translation>
         </message>
         <message>
             <location filename="../../gui/head_stats.py" line="172" />
@@ -648,7 +648,7 @@ Your work is still open; you can go on.</source>
             <location filename="../../gui/main_window.py" line="207" />
             <source>Attention Stepper</source>
             <extracomment>Each tab's page by the name the screenshot command's --tab gives it (cli.SCREENSHOT_TABS).</extracomment>
-            <translation>注意力分步演示 (Attention Stepper)</translation>
+            <translation>注意力分步演示（Attention Stepper）</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="209" />
@@ -658,7 +658,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/main_window.py" line="210" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
-            <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
+            <translation>把每个矩阵写成 CSV，并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="211" />
@@ -673,17 +673,17 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/main_window.py" line="213" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
-            <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
+            <translation>把面板存为图片（PNG、SVG）(&amp;P)…</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="214" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
-            <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
+            <translation>把选中的面板（点击单元格即可选中）存为 PNG 或 SVG</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="215" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
-            <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
+            <translation>把整步视图存为图片（PNG、SVG）(&amp;V)…</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="216" />
@@ -698,7 +698,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/main_window.py" line="218" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
-            <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
+            <translation>把选中的矩阵复制为制表符分隔的文本，可直接粘贴到电子表格</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="219" />
@@ -718,7 +718,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/main_window.py" line="221" />
             <source>Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)</source>
-            <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O(本程序的格式,或 PyTorch MultiheadAttention 的格式)</translation>
+            <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O（本程序的格式，或 PyTorch MultiheadAttention 的格式）</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="222" />
@@ -728,7 +728,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/main_window.py" line="223" />
             <source>Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)</source>
-            <translation>把当前权重存为 .npz,可选本程序的格式或 PyTorch 的格式(后者要求 d_k = d_v = d_model / h)</translation>
+            <translation>把当前权重存为 .npz，可选本程序的格式或 PyTorch 的格式（后者要求 d_k = d_v = d_model / h）</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="224" />
@@ -738,7 +738,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/main_window.py" line="225" />
             <source>Go back to the seeded random weights (from a real model: of the same sizes)</source>
-            <translation>回到由种子生成的随机权重(从真实模型回来时保持同样的尺寸)</translation>
+            <translation>回到由种子生成的随机权重（从真实模型回来时保持同样的尺寸）</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="226" />
@@ -748,7 +748,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/main_window.py" line="227" />
             <source>Open a saved session: sentence, parameters, weights and edited cells</source>
-            <translation>打开保存过的会话:句子、参数、权重和改过的单元格</translation>
+            <translation>打开保存过的会话：句子、参数、权重和改过的单元格</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="228" />
@@ -778,7 +778,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/main_window.py" line="233" />
             <source>Return every cell you typed over (marked with an orange corner) to its value</source>
-            <translation>把你改过的每个单元格(右上角有橙色标记)恢复原值</translation>
+            <translation>把你改过的每个单元格（右上角有橙色标记）恢复原值</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="234" />
@@ -843,7 +843,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/main_window.py" line="250" />
             <source>Scaling lab: why √d_k</source>
-            <translation>缩放实验室:为什么除以 √d_k</translation>
+            <translation>缩放实验室：为什么除以 √d_k</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="251" />
@@ -858,17 +858,17 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/main_window.py" line="253" />
             <source>One token through one head: dot products, softmax, weighted sum</source>
-            <translation>跟着一个词走过一个头:点积、softmax、加权求和</translation>
+            <translation>跟着一个词走过一个头：点积、softmax、加权求和</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="254" />
             <source>Compare all heads: their attention, entropy and distance</source>
-            <translation>比较所有的头:注意力、熵和距离</translation>
+            <translation>比较所有的头：注意力、熵和距离</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="255" />
             <source>Entropy and largest weight against d_k, with and without scaling</source>
-            <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
+            <translation>有缩放和没缩放时，熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="256" />
@@ -933,7 +933,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/main_window.py" line="294" />
             <source>(none yet)</source>
-            <translation>(还没有)</translation>
+            <translation>（还没有）</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="305" />
@@ -943,7 +943,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/main_window.py" line="306" />
             <source>New value for {0}[{1}, {2}] (every later matrix is recomputed):</source>
-            <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
+            <translation>{0}[{1}, {2}] 的新值（后面的所有矩阵都会重新计算）：</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="317" />
@@ -973,7 +973,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/main_window.py" line="359" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
-            <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
+            <translation>&lt;h3&gt;注意力分步演示（Attention Stepper） {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的：嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O，每个矩阵都显示在屏幕上，也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现，词向量和权重是按种子随机生成的：它展示的是注意力怎样计算，而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
     </context>
     <context>
@@ -1030,13 +1030,13 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/heatmap/pointing.py" line="58" />
             <source>(masked)</source>
-            <translation>(已掩码)</translation>
+            <translation>（已掩码）</translation>
         </message>
         <message>
             <location filename="../../gui/heatmap/pointing.py" line="45" />
             <source>(row {0}, column {1})</source>
             <extracomment>Arrow keys and the step they move the selected cell: (down, right).</extracomment>
-            <translation>(第 {0} 行,第 {1} 列)</translation>
+            <translation>（第 {0} 行，第 {1} 列）</translation>
         </message>
         <message>
             <location filename="../../gui/heatmap/panel.py" line="299" />
@@ -1052,14 +1052,14 @@ Your work is still open; you can go on.</source>
         <message>
             <source>Blue is negative, red positive, pale grey near zero; the colour bar gives the scale (symmetric around 0). Hatched grey cells are masked (−∞).
 Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, double-click to show the whole matrix again.</source>
-            <translation>蓝色为负,红色为正,接近 0 时为浅灰;色条给出刻度(以 0 为中心对称)。带斜线的灰色单元格被掩码遮住(−∞)。
-鼠标悬停可看数值;单击选中这个矩阵;拖动可平移,Ctrl+滚轮缩放,双击恢复显示整个矩阵。</translation>
+            <translation>蓝色为负，红色为正，接近 0 时为浅灰；色条给出刻度（以 0 为中心对称）。带斜线的灰色单元格被掩码遮住（−∞）。
+鼠标悬停可看数值；单击选中这个矩阵；拖动可平移，Ctrl+滚轮缩放，双击恢复显示整个矩阵。</translation>
         </message>
         <message>
             <source>Dark purple is 0, yellow is 1 (each row sums to 1). Hatched grey cells are masked.
 Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, double-click to show the whole matrix again.</source>
-            <translation>深紫色为 0,黄色为 1(每行之和为 1)。带斜线的灰色单元格被掩码遮住。
-鼠标悬停可看数值;单击选中这个矩阵;拖动可平移,Ctrl+滚轮缩放,双击恢复显示整个矩阵。</translation>
+            <translation>深紫色为 0，黄色为 1（每行之和为 1）。带斜线的灰色单元格被掩码遮住。
+鼠标悬停可看数值；单击选中这个矩阵；拖动可平移，Ctrl+滚轮缩放，双击恢复显示整个矩阵。</translation>
         </message>
     </context>
     <context>
@@ -1086,7 +1086,7 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
         <message>
             <location filename="../../gui/model_actions.py" line="78" />
             <source>Show a real model's layer: a local Hugging Face folder with config.json, model.safetensors and tokenizer.json (BERT, RoBERTa, GPT-2, Llama, Qwen2, Mistral)</source>
-            <translation>显示真实模型的某一层:本地的 Hugging Face 模型文件夹,内含 config.json、model.safetensors 和 tokenizer.json(BERT、RoBERTa、GPT-2、Llama、Qwen2、Mistral)</translation>
+            <translation>显示真实模型的某一层：本地的 Hugging Face 模型文件夹，内含 config.json、model.safetensors 和 tokenizer.json（BERT、RoBERTa、GPT-2、Llama、Qwen2、Mistral）</translation>
         </message>
         <message>
             <location filename="../../gui/model_actions.py" line="82" />
@@ -1096,7 +1096,7 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
         <message>
             <location filename="../../gui/model_actions.py" line="83" />
             <source>Open all-MiniLM-L6-v2 (installed from PyPI) at a head that looks at the previous token</source>
-            <translation>打开从 PyPI 安装的 all-MiniLM-L6-v2,显示一个关注前一个词的注意力头</translation>
+            <translation>打开从 PyPI 安装的 all-MiniLM-L6-v2，显示一个关注前一个词的注意力头</translation>
         </message>
         <message>
             <location filename="../../gui/model_actions.py" line="85" />
@@ -1106,22 +1106,22 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
         <message>
             <location filename="../../gui/model_actions.py" line="86" />
             <source>The model's layer whose attention is shown, counted from 0 as in transformers; X is what this layer receives from the layers before it</source>
-            <translation>显示其注意力的模型层,与 transformers 一样从 0 开始计数;X 是这一层从前面各层接收到的输入</translation>
+            <translation>显示其注意力的模型层，与 transformers 一样从 0 开始计数；X 是这一层从前面各层接收到的输入</translation>
         </message>
         <message>
             <location filename="../../gui/model_actions.py" line="91" />
             <source>{0}, layer {1} — Attention Stepper</source>
-            <translation>{0},第 {1} 层 — 注意力分步演示</translation>
+            <translation>{0}，第 {1} 层 — 注意力分步演示</translation>
         </message>
         <message>
             <location filename="../../gui/model_actions.py" line="108" />
             <source>Attention Stepper</source>
-            <translation>注意力分步演示 (Attention Stepper)</translation>
+            <translation>注意力分步演示（Attention Stepper）</translation>
         </message>
         <message>
             <location filename="../../gui/model_actions.py" line="116" />
             <source>Real model: {0} ({1}) · layer {2} of 0–{3}</source>
-            <translation>真实模型:{0}({1})· 第 {2} 层(共 0–{3} 层)</translation>
+            <translation>真实模型：{0}（{1}）· 第 {2} 层（共 0–{3} 层）</translation>
         </message>
         <message>
             <location filename="../../gui/model_actions.py" line="118" />
@@ -1143,7 +1143,7 @@ File → Reset to random weights goes back to seeded weights</source>
 {0}
 
 then start Attention Stepper again.</source>
-            <translation>读取 Hugging Face 模型需要可选的软件包 safetensors 和 tokenizers。请用下面的命令安装:
+            <translation>读取 Hugging Face 模型需要可选的软件包 safetensors 和 tokenizers。请用下面的命令安装：
 
 {0}
 
@@ -1170,27 +1170,27 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/step_bar.py" line="171" />
             <source>First step (Home)</source>
-            <translation>第一步 (Home)</translation>
+            <translation>第一步（Home）</translation>
         </message>
         <message>
             <location filename="../../gui/step_bar.py" line="172" />
             <source>Previous step (←)</source>
-            <translation>上一步 (←)</translation>
+            <translation>上一步（←）</translation>
         </message>
         <message>
             <location filename="../../gui/step_bar.py" line="173" />
             <source>Play / pause (Space): step forward automatically</source>
-            <translation>播放 / 暂停(空格):自动一步步往前走</translation>
+            <translation>播放 / 暂停（空格）：自动一步步往前走</translation>
         </message>
         <message>
             <location filename="../../gui/step_bar.py" line="174" />
             <source>Next step (→)</source>
-            <translation>下一步 (→)</translation>
+            <translation>下一步（→）</translation>
         </message>
         <message>
             <location filename="../../gui/step_bar.py" line="175" />
             <source>Last step (End)</source>
-            <translation>最后一步 (End)</translation>
+            <translation>最后一步（End）</translation>
         </message>
         <message>
             <location filename="../../gui/step_bar.py" line="176" />
@@ -1208,7 +1208,7 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/controls.py" line="181" />
             <source>Allowed: {0} to {1}.</source>
-            <translation>允许范围:{0} 到 {1}。</translation>
+            <translation>允许范围：{0} 到 {1}。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="209" />
@@ -1557,7 +1557,7 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/scaling_lab.py" line="193" />
             <source>Why divide by √d_k? With random queries and keys, a dot product of d_k terms grows like √d_k. Without the scaling (red, dashed) softmax saturates as d_k grows: the entropy falls and one token takes almost all the weight. With it (blue) the attention stays spread out at every d_k. The green line is the current d_k.</source>
-            <translation>为什么要除以 √d_k?查询和键是随机的时候,d_k 项相加的点积大约按 √d_k 增长。不缩放(红色虚线)时,d_k 越大 softmax 越饱和:熵下降,几乎所有权重都落到一个词上。缩放后(蓝色)不管 d_k 多大,注意力都保持分散。绿线是当前的 d_k。</translation>
+            <translation>为什么要除以 √d_k？查询和键是随机的时候，d_k 项相加的点积大约按 √d_k 增长。不缩放（红色虚线）时，d_k 越大 softmax 越饱和：熵下降，几乎所有权重都落到一个词上。缩放后（蓝色）不管 d_k 多大，注意力都保持分散。绿线是当前的 d_k。</translation>
         </message>
         <message>
             <location filename="../../gui/scaling_lab.py" line="205" />
@@ -1572,12 +1572,12 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/scaling_lab.py" line="208" />
             <source>d_k (log scale)</source>
-            <translation>d_k(对数刻度)</translation>
+            <translation>d_k（对数刻度）</translation>
         </message>
         <message>
             <location filename="../../gui/scaling_lab.py" line="209" />
             <source>entropy (nats)</source>
-            <translation>熵(奈特)</translation>
+            <translation>熵（奈特）</translation>
         </message>
         <message>
             <location filename="../../gui/scaling_lab.py" line="210" />
@@ -1587,12 +1587,12 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/scaling_lab.py" line="215" />
             <source>scaled: softmax(QKᵀ/√d_k)</source>
-            <translation>缩放:softmax(QKᵀ/√d_k)</translation>
+            <translation>缩放：softmax(QKᵀ/√d_k)</translation>
         </message>
         <message>
             <location filename="../../gui/scaling_lab.py" line="216" />
             <source>unscaled: softmax(QKᵀ)</source>
-            <translation>不缩放:softmax(QKᵀ)</translation>
+            <translation>不缩放：softmax(QKᵀ)</translation>
         </message>
         <message>
             <location filename="../../gui/scaling_lab.py" line="218" />
@@ -1602,12 +1602,12 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/scaling_lab.py" line="220" />
             <source>even attention (ln n)</source>
-            <translation>均匀注意力(ln n)</translation>
+            <translation>均匀注意力（ln n）</translation>
         </message>
         <message>
             <location filename="../../gui/scaling_lab.py" line="197" />
             <source>Computed by the core for d_k = 1, 2, 4 … 512 with the current sentence, heads, d_model and seed</source>
-            <translation>由核心按当前的句子、头数、d_model 和种子,对 d_k = 1, 2, 4 … 512 计算得到</translation>
+            <translation>由核心按当前的句子、头数、d_model 和种子，对 d_k = 1, 2, 4 … 512 计算得到</translation>
         </message>
     </context>
     <context>
@@ -1616,12 +1616,12 @@ then start Attention Stepper again.</source>
             <location filename="../../gui/controls.py" line="126" />
             <source>Type a sentence, e.g. 我 爱 机器 学习 or 猫吃鱼</source>
             <extracomment>How long typing must pause before the sentence is recomputed. How long typing in a number box must pause before the number is committed (Enter commits at once). The text colour of a value the model refused. Emitted when the debounced text has been handed to the model.</extracomment>
-            <translation>输入一个句子,例如 我 爱 机器 学习 或 猫吃鱼</translation>
+            <translation>输入一个句子，例如 我 爱 机器 学习 或 猫吃鱼</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="128" />
             <source>The text to attend over. Words are split at spaces; Chinese typed without any spaces is split into single characters. At most {0} tokens.</source>
-            <translation>要做注意力计算的文本。按空格切分词语;完全不带空格的中文会按单个汉字切分。最多 {0} 个词。</translation>
+            <translation>要做注意力计算的文本。按空格切分词语；完全不带空格的中文会按单个汉字切分。最多 {0} 个词。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="151" />
@@ -1728,7 +1728,7 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/step_view.py" line="330" />
             <source>Choose one head to see its W_Q, W_K and W_V as well.</source>
-            <translation>选择一个头,就能同时看到它的 W_Q、W_K 和 W_V。</translation>
+            <translation>选择一个头，就能同时看到它的 W_Q、W_K 和 W_V。</translation>
         </message>
     </context>
     <context>
@@ -1964,7 +1964,7 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/tiles_view.py" line="448" />
             <source>Then O = rescale · O_old + PV  and  ℓ = rescale · ℓ_old + rowsum(P), with rescale = e^(m_old − m)</source>
-            <translation>然后 O = rescale · O_old + PV，ℓ = rescale · ℓ_old + rowsum(P)，其中 rescale = e^(m_old − m)</translation>
+            <translation>然后 O = r · O_old + PV，ℓ = r · ℓ_old + 行和(P)，其中缩放系数 r = e^(m_old − m)</translation>
         </message>
         <message>
             <location filename="../../gui/tiles_view.py" line="449" />
@@ -1978,7 +1978,7 @@ then start Attention Stepper again.</source>
             <location filename="../../gui/journey_view.py" line="235" />
             <source>head {0} (choose a head above the panels; with all heads, head 1)</source>
             <extracomment>Each bar's value is written on it up to this many tokens (beyond, hover the arithmetic or the panels). The person picked another token (0-based).</extracomment>
-            <translation>第 {0} 个头(在面板上方选择头;选“全部头”时显示第 1 个头)</translation>
+            <translation>第 {0} 个头（在面板上方选择头；选“全部头”时显示第 1 个头）</translation>
         </message>
         <message>
             <location filename="../../gui/journey_view.py" line="237" />
@@ -1998,7 +1998,7 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/journey_view.py" line="246" />
             <source>Follow one token through one head: its query is compared with every key (dot products), scaled by √d_k, turned into weights by softmax, and its output is the weighted sum of the value vectors. Click a token on any panel, or pick it here; its row is outlined in every panel.</source>
-            <translation>跟着一个词走过一个头:它的查询和每个键比较(点积),除以 √d_k,经 softmax 变成权重,它的输出就是值向量的加权和。在任意面板上点击一个词,或在这里选择;它所在的行会在每个面板里框出来。</translation>
+            <translation>跟着一个词走过一个头：它的查询和每个键比较（点积），除以 √d_k，经 softmax 变成权重，它的输出就是值向量的加权和。在任意面板上点击一个词，或在这里选择；它所在的行会在每个面板里框出来。</translation>
         </message>
         <message>
             <location filename="../../gui/journey_view.py" line="257" />
@@ -2033,7 +2033,7 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/journey_view.py" line="267" />
             <source>softmax weights (sum 1)</source>
-            <translation>softmax 权重(和为 1)</translation>
+            <translation>softmax 权重（和为 1）</translation>
         </message>
         <message>
             <location filename="../../gui/journey_view.py" line="249" />
@@ -2046,7 +2046,7 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/controls.py" line="305" />
             <source>White space (default)</source>
-            <translation>按空格(默认)</translation>
+            <translation>按空格（默认）</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="306" />
@@ -2061,17 +2061,17 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/controls.py" line="309" />
             <source>Install the optional package: pip install attention-stepper[zh]</source>
-            <translation>请安装可选包:pip install attention-stepper[zh]</translation>
+            <translation>请安装可选包：pip install attention-stepper[zh]</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="313" />
             <source>{0} (not installed)</source>
-            <translation>{0}(未安装)</translation>
+            <translation>{0}（未安装）</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="316" />
             <source>How the sentence is split into tokens. jieba segments Chinese into words, so 我爱机器学习 becomes 我 / 爱 / 机器 / 学习 without typing spaces.</source>
-            <translation>句子怎样切分成词。jieba 会把中文切成词语,不用输入空格,我爱机器学习 就会变成 我 / 爱 / 机器 / 学习。</translation>
+            <translation>句子怎样切分成词。jieba 会把中文切成词语，不用输入空格，我爱机器学习 就会变成 我 / 爱 / 机器 / 学习。</translation>
         </message>
     </context>
     <context>
@@ -2079,17 +2079,17 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/controls.py" line="238" />
             <source>Width of the value vectors (and of each head's output).</source>
-            <translation>值向量(也就是每个头输出)的维度。</translation>
+            <translation>值向量（也就是每个头输出）的维度。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="239" />
             <source>Allowed: {0} to {1}.</source>
-            <translation>允许范围:{0} 到 {1}。</translation>
+            <translation>允许范围：{0} 到 {1}。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="240" />
             <source>Keep d_v equal to d_k, as in most Transformers</source>
-            <translation>让 d_v 始终等于 d_k,大多数 Transformer 都是这样</translation>
+            <translation>让 d_v 始终等于 d_k，大多数 Transformer 都是这样</translation>
         </message>
     </context>
     <context>
@@ -2180,11 +2180,11 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <source>Turn queries and keys by their position (RoPE)</source>
-            <translation>按位置旋转查询和键(RoPE)</translation>
+            <translation>按位置旋转查询和键（RoPE）</translation>
         </message>
         <message>
             <source>Share key and value heads (grouped-query attention)</source>
-            <translation>共享键和值的头(分组查询注意力)</translation>
+            <translation>共享键和值的头（分组查询注意力）</translation>
         </message>
         <message>
             <source>Compare every query with every key</source>
@@ -2196,11 +2196,11 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <source>Penalise distance (ALiBi)</source>
-            <translation>按距离扣分(ALiBi)</translation>
+            <translation>按距离扣分（ALiBi）</translation>
         </message>
         <message>
             <source>Hide later, distant and padding tokens (mask)</source>
-            <translation>遮住后面的词、窗口外的词和填充词(掩码)</translation>
+            <translation>遮住后面的词、窗口外的词和填充词（掩码）</translation>
         </message>
         <message>
             <source>Turn scores into attention weights</source>
@@ -2220,51 +2220,51 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <source>Each token becomes a row of numbers, its word vector. Stacked, the rows form X, one row per token. The same word always gets the same row; with positional encoding on, a position-dependent wave pattern is added so word order counts.</source>
-            <translation>每个词变成一行数字,也就是它的词向量。把这些行叠起来就是 X,每个词占一行。同一个词总是得到同一行;打开位置编码后,会再加上一个随位置变化的波形,让词序起作用。</translation>
+            <translation>每个词变成一行数字，也就是它的词向量。把这些行叠起来就是 X，每个词占一行。同一个词总是得到同一行；打开位置编码后，会再加上一个随位置变化的波形，让词序起作用。</translation>
         </message>
         <message>
             <source>Three matrix products give every token three new vectors per head: a query (what it is looking for), a key (what it offers to be found by) and a value (what it passes on). Each head has its own W matrices, so each head can look for something different. In code all heads are one matrix product, X·[W_Q₁ | W_Q₂ | …]; splitting it into heads (the reshape and transpose) only regroups columns, as the outlined blocks show.</source>
-            <translation>三次矩阵乘法让每个词在每个头里得到三个新向量:查询(它想找什么)、键(别人凭什么找到它)和值(它要传递的内容)。每个头有自己的 W 矩阵,所以各个头可以关注不同的东西。在代码里,所有头其实是一次矩阵乘法 X·[W_Q₁ | W_Q₂ | …];把结果分成多个头(reshape 和转置)只是重新分组各列,框出来的块就说明了这一点。</translation>
+            <translation>三次矩阵乘法让每个词在每个头里得到三个新向量：查询（它想找什么）、键（别人凭什么找到它）和值（它要传递的内容）。每个头有自己的 W 矩阵，所以各个头可以关注不同的东西。在代码里，所有头其实是一次矩阵乘法 X·[W_Q₁ | W_Q₂ | …]；把结果分成多个头（reshape 和转置）只是重新分组各列，框出来的块就说明了这一点。</translation>
         </message>
         <message>
             <source>Rotary position embedding turns each pair of entries of a query or a key by an angle proportional to the token's position, each pair at its own speed. A turn keeps a vector's length, and the dot product of two turned vectors depends only on how far apart their angles are: q′ₜ·k′ₛ depends on the distance t − s, not on where the two tokens sit. Values are not turned. "half" pairs entry j with j + d_k/2 (Llama, GPT-NeoX); "interleaved" pairs 2j with 2j+1 (GPT-J): the same idea on other entries, so mixing the two up is a classic porting bug.</source>
-            <translation>旋转位置编码(RoPE)把查询和键的分量两两配对,每一对按与词的位置成正比的角度旋转,每一对转得快慢不同。旋转不改变向量的长度,而两个旋转后的向量的点积只取决于它们转过的角度之差:q′ₜ·k′ₛ 只和距离 t − s 有关,与这两个词在句子里的绝对位置无关。值向量不旋转。“half”把第 j 个分量和第 j + d_k/2 个配对(Llama、GPT-NeoX);“interleaved”把第 2j 个和第 2j+1 个配对(GPT-J):思路相同,配对的分量不同,所以把两者弄混是移植模型时的经典错误。</translation>
+            <translation>旋转位置编码（RoPE）把查询和键的分量两两配对，每一对按与词的位置成正比的角度旋转，每一对转得快慢不同。旋转不改变向量的长度，而两个旋转后的向量的点积只取决于它们转过的角度之差：q′ₜ·k′ₛ 只和距离 t − s 有关，与这两个词在句子里的绝对位置无关。值向量不旋转。“half”把第 j 个分量和第 j + d_k/2 个配对（Llama、GPT-NeoX）；“interleaved”把第 2j 个和第 2j+1 个配对（GPT-J）：思路相同，配对的分量不同，所以把两者弄混是移植模型时的经典错误。</translation>
         </message>
         <message>
             <source>With grouped-query attention there are fewer key/value heads than query heads: each key/value head serves g query heads side by side (the first g heads share the first one, and so on). Repeating them lines the shapes up; a real model never copies them, which is why its cache of keys and values is g times smaller. With a single key/value head this is multi-query attention.</source>
-            <translation>在分组查询注意力(GQA)中,键/值的头比查询的头少:每个键/值头服务相邻的 g 个查询头(前 g 个头共用第一个,依此类推)。把它们重复一遍只是为了让形状对齐;真正的模型并不复制它们,所以它缓存的键和值只有原来的 g 分之一。只有一个键/值头时,就是多查询注意力(MQA)。</translation>
+            <translation>在分组查询注意力（GQA）中，键/值的头比查询的头少：每个键/值头服务相邻的 g 个查询头（前 g 个头共用第一个，依此类推）。把它们重复一遍只是为了让形状对齐；真正的模型并不复制它们，所以它缓存的键和值只有原来的 g 分之一。只有一个键/值头时，就是多查询注意力（MQA）。</translation>
         </message>
         <message>
             <source>A dot product is large when two vectors point the same way, so row t, column s measures how well token t's query matches token s's key. K is transposed so that its rows (one per token) become columns: then one matrix product computes every query-key pair at once.</source>
-            <translation>两个向量方向越一致,点积就越大;所以第 t 行第 s 列衡量的是词 t 的查询和词 s 的键有多匹配。把 K 转置,是为了让它的行(每个词一行)变成列:这样一次矩阵乘法就能算出所有查询和键的配对。</translation>
+            <translation>两个向量方向越一致，点积就越大；所以第 t 行第 s 列衡量的是词 t 的查询和词 s 的键有多匹配。把 K 转置，是为了让它的行（每个词一行）变成列：这样一次矩阵乘法就能算出所有查询和键的配对。</translation>
         </message>
         <message>
             <source>A dot product of d_k random terms grows like √d_k. Dividing by √d_k keeps the scores near unit size whatever d_k is; without it, large d_k pushes softmax towards one-hot rows whose gradients vanish.</source>
-            <translation>由 d_k 个随机项相加的点积,大小大约按 √d_k 增长。除以 √d_k 后,不管 d_k 多大,得分都保持在 1 左右;不这样做的话,d_k 一大,softmax 就会趋向只有一个 1 的行,梯度几乎消失。</translation>
+            <translation>由 d_k 个随机项相加的点积，大小大约按 √d_k 增长。除以 √d_k 后，不管 d_k 多大，得分都保持在 1 左右；不这样做的话，d_k 一大，softmax 就会趋向只有一个 1 的行，梯度几乎消失。</translation>
         </message>
         <message>
             <source>ALiBi adds no position to the vectors. Instead each head subtracts from every score a penalty that grows in a straight line with the distance between query and key. Each head has its own slope mᵢ, steep for the first head and gentle for the last, so some heads look close by and others far away; since the penalty depends only on distance, it works for sentences longer than any seen in training.</source>
-            <translation>ALiBi 不往向量里加任何位置信息,而是让每个头从每个得分里减去一个惩罚,惩罚随查询和键之间的距离线性增大。每个头有自己的斜率 mᵢ:第一个头最陡,最后一个头最平缓,所以有的头只看近处,有的头能看远处。因为惩罚只取决于距离,句子比训练时见过的更长也照样适用。</translation>
+            <translation>ALiBi 不往向量里加任何位置信息，而是让每个头从每个得分里减去一个惩罚，惩罚随查询和键之间的距离线性增大。每个头有自己的斜率 mᵢ：第一个头最陡，最后一个头最平缓，所以有的头只看近处，有的头能看远处。因为惩罚只取决于距离，句子比训练时见过的更长也照样适用。</translation>
         </message>
         <message>
             <source>When a model generates text it must not peek at tokens that come later (the causal mask); a sliding window also hides keys too far back; padding tokens only fill a sentence up to a batch's length, so no query looks at them. Setting those scores to −∞ makes their softmax weight exactly zero.</source>
-            <translation>模型生成文本时不能偷看后面的词(因果掩码);滑动窗口还会遮住太靠前的键;填充词只是把句子补到一批数据的长度,所以没有查询会去看它们。把这些得分设为 −∞,它们的 softmax 权重就正好是 0。</translation>
+            <translation>模型生成文本时不能偷看后面的词（因果掩码）；滑动窗口还会遮住太靠前的键；填充词只是把句子补到一批数据的长度，所以没有查询会去看它们。把这些得分设为 −∞，它们的 softmax 权重就正好是 0。</translation>
         </message>
         <message>
             <source>Softmax exponentiates each score and divides by the row's total, so every row becomes positive weights that sum to 1: how token t shares its attention among all tokens. Bigger scores get a disproportionately bigger share.</source>
-            <translation>softmax 先对每个得分取指数,再除以这一行的总和,于是每一行都变成和为 1 的正权重:表示词 t 怎样把注意力分给所有词。得分越大,分到的份额会不成比例地更大。</translation>
+            <translation>softmax 先对每个得分取指数，再除以这一行的总和，于是每一行都变成和为 1 的正权重：表示词 t 怎样把注意力分给所有词。得分越大，分到的份额会不成比例地更大。</translation>
         </message>
         <message>
             <source>Each token's new vector is the weighted average of all value vectors, using its row of attention weights. A token that attends mostly to one word ends up close to that word's value.</source>
-            <translation>每个词的新向量,是用它那一行注意力权重对所有值向量做的加权平均。一个词如果主要关注某个词,结果就会接近那个词的值向量。</translation>
+            <translation>每个词的新向量，是用它那一行注意力权重对所有值向量做的加权平均。一个词如果主要关注某个词，结果就会接近那个词的值向量。</translation>
         </message>
         <message>
             <source>The heads' outputs are placed side by side, head 1's columns first. Nothing is computed: it is the split into heads undone.</source>
-            <translation>把各个头的输出并排放在一起,第 1 个头的列在最前面。这里没有任何计算:只是把分头的操作还原回去。</translation>
+            <translation>把各个头的输出并排放在一起，第 1 个头的列在最前面。这里没有任何计算：只是把分头的操作还原回去。</translation>
         </message>
         <message>
             <source>W_O mixes what the heads found into one d_model-sized vector per token, so the result can be added back to X in a Transformer layer and heads can combine their findings.</source>
-            <translation>W_O 把各个头找到的信息混合成每个词一个 d_model 维的向量,这样结果可以在 Transformer 层里加回 X,各个头的发现也能结合起来。</translation>
+            <translation>W_O 把各个头找到的信息混合成每个词一个 d_model 维的向量，这样结果可以在 Transformer 层里加回 X，各个头的发现也能结合起来。</translation>
         </message>
         <message>
             <source>X = [x₁; x₂; …; xₙ]</source>
@@ -2316,7 +2316,7 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <source>({n} tokens × d_model {d_model})</source>
-            <translation>({n} 个词 × d_model {d_model})</translation>
+            <translation>（{n} 个词 × d_model {d_model}）</translation>
         </message>
         <message>
             <source>all {h} heads at once: {product}</source>
@@ -2332,11 +2332,11 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <source>(scaling skipped)</source>
-            <translation>(跳过了缩放)</translation>
+            <translation>（跳过了缩放）</translation>
         </message>
         <message>
             <source>({m} memory tokens: K and V come from them)</source>
-            <translation>({m} 个记忆词:K 和 V 由它们算出)</translation>
+            <translation>（{m} 个记忆词：K 和 V 由它们算出）</translation>
         </message>
         <message>
             <source>query heads {first}–{last} share key/value head {shared}</source>
@@ -2344,11 +2344,11 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <source>pairs (j, j + {half}), angle t · {base}^(−2j/{d_k})</source>
-            <translation>配对 (j, j + {half}),角度 t · {base}^(−2j/{d_k})</translation>
+            <translation>配对 (j, j + {half})，角度 t · {base}^(−2j/{d_k})</translation>
         </message>
         <message>
             <source>pairs (2j, 2j + 1), angle t · {base}^(−2j/{d_k})</source>
-            <translation>配对 (2j, 2j + 1),角度 t · {base}^(−2j/{d_k})</translation>
+            <translation>配对 (2j, 2j + 1)，角度 t · {base}^(−2j/{d_k})</translation>
         </message>
         <message>
             <source>slope m{i} = {slope}</source>
@@ -2372,7 +2372,7 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <source>every step computed in {precision}: about {digits} significant digits</source>
-            <translation>每一步都用 {precision} 计算:约 {digits} 位有效数字</translation>
+            <translation>每一步都用 {precision} 计算：约 {digits} 位有效数字</translation>
         </message>
         <message>
             <source>RoPE's two pairings swapped: your queries and keys are rotated pairing entries (j, j + d_k/2) where the configuration pairs (2j, 2j + 1), or the other way round.</source>
