@@ -238,7 +238,7 @@
         <message>
             <location filename="../../gui/controls.py" line="388" />
             <source>An experiment: leave the scores unscaled and watch softmax saturate as d_k grows (see the scaling lab). Export records it in the manifest.</source>
-            <translation>一个小实验：不缩放得分，看 d_k 变大时 softmax 怎样饱和（见“缩放实验室”）。导出时会记录在 manifest 里。</translation>
+            <translation>一个小实验：不缩放得分，看 d_k 变大时 softmax 怎样饱和（见“缩放实验室”）。导出时会记录在 manifest.json 里。</translation>
         </message>
     </context>
     <context>
@@ -1274,7 +1274,7 @@ then start Attention Stepper again.</source>
     <context>
         <name>PresetMenu</name>
         <message>
-            <location filename="../../gui/presets.py" line="194" />
+            <location filename="../../gui/presets.py" line="195" />
             <source>&amp;Presets</source>
             <translation>预设(&amp;P)</translation>
         </message>
@@ -1410,36 +1410,46 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <location filename="../../gui/presets.py" line="137" />
+            <source>half-split</source>
+            <translation>前后两半配对</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="137" />
+            <source>interleaved</source>
+            <translation>相邻交错配对</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="138" />
             <source>RoPE base: {0}</source>
             <translation>RoPE 底数：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="138" />
+            <location filename="../../gui/presets.py" line="139" />
             <source>window: {0}</source>
             <translation>窗口：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="139" />
+            <location filename="../../gui/presets.py" line="140" />
             <source>memory: {0}</source>
             <translation>记忆句子：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="140" />
+            <location filename="../../gui/presets.py" line="141" />
             <source>scale: {0}</source>
             <translation>缩放因子：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="148" />
+            <location filename="../../gui/presets.py" line="149" />
             <source>Sets:</source>
             <translation>会设置：</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="167" />
+            <location filename="../../gui/presets.py" line="168" />
             <source>the preset could not be applied</source>
             <translation>无法应用这个预设</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="190" />
+            <location filename="../../gui/presets.py" line="191" />
             <source>{0} refused: {1}</source>
             <extracomment>A preset was refused: the reason.</extracomment>
             <translation>{0} 未能应用：{1}</translation>
@@ -2228,7 +2238,7 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <source>Rotary position embedding turns each pair of entries of a query or a key by an angle proportional to the token's position, each pair at its own speed. A turn keeps a vector's length, and the dot product of two turned vectors depends only on how far apart their angles are: q′ₜ·k′ₛ depends on the distance t − s, not on where the two tokens sit. Values are not turned. "half" pairs entry j with j + d_k/2 (Llama, GPT-NeoX); "interleaved" pairs 2j with 2j+1 (GPT-J): the same idea on other entries, so mixing the two up is a classic porting bug.</source>
-            <translation>旋转位置编码（RoPE）把查询和键的分量两两配对，每一对按与词的位置成正比的角度旋转，每一对转得快慢不同。旋转不改变向量的长度，而两个旋转后的向量的点积只取决于它们转过的角度之差：q′ₜ·k′ₛ 只和距离 t − s 有关，与这两个词在句子里的绝对位置无关。值向量不旋转。“half”把第 j 个分量和第 j + d_k/2 个配对（Llama、GPT-NeoX）；“interleaved”把第 2j 个和第 2j+1 个配对（GPT-J）：思路相同，配对的分量不同，所以把两者弄混是移植模型时的经典错误。</translation>
+            <translation>旋转位置编码（RoPE）把查询和键的分量两两配对，每一对按与词的位置成正比的角度旋转，每一对转得快慢不同。旋转不改变向量的长度，而两个旋转后的向量的点积只取决于它们转过的角度之差：q′ₜ·k′ₛ 只和距离 t − s 有关，与这两个词在句子里的绝对位置无关。值向量不旋转。“前后两半”把第 j 个分量和第 j + d_k/2 个配对（Llama、GPT-NeoX）；“相邻交错”把第 2j 个和第 2j+1 个配对（GPT-J）：思路相同，配对的分量不同，所以把两者弄混是移植模型时的经典错误。</translation>
         </message>
         <message>
             <source>With grouped-query attention there are fewer key/value heads than query heads: each key/value head serves g query heads side by side (the first g heads share the first one, and so on). Repeating them lines the shapes up; a real model never copies them, which is why its cache of keys and values is g times smaller. With a single key/value head this is multi-query attention.</source>

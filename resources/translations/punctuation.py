@@ -23,6 +23,7 @@ _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _MARK = re.compile(rf"[ \t]*([,;:?!])[ \t]*")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _HAS_CJK = re.compile(f"[{CJK}]")
+_IDEOGRAPH = re.compile("[\u3400-\u9fff]")
 
 
 def _mark(match: re.Match) -> str:
@@ -47,8 +48,8 @@ def is_prose_parenthesis(text: str, start: int, inside: str) -> bool:
         return False
     if _HAS_CJK.search(inside):
         return True
-    left = text[:start].rstrip(" \t")[-1:]
-    return bool(_HAS_CJK.match(left)) and "," not in inside and re.fullmatch(r"&?[A-Z0-9]", inside) is None
+    left = text[:start].rstrip(" \t")[-1:]  # a Chinese word, not a mark: 头 1–2）(5×4) is a title and its shape
+    return bool(_IDEOGRAPH.match(left)) and "," not in inside and re.fullmatch(r"&?[A-Z0-9]", inside) is None
 
 
 def _paren(match: re.Match) -> str:
