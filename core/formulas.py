@@ -45,7 +45,6 @@ SHAPE_PHRASES = (
 TRANSLATABLE_TEXTS: tuple[str, ...] = (STEP_TEXTS + SHAPE_PHRASES + MISTAKE_TEXTS + ARITHMETIC_PHRASES
                                         + JOURNEY_PHRASES)
 
-
 #: Significant decimal digits of each precision, for the note under every formula.
 _DIGITS = {"float32": 7, "float16": 3}
 

@@ -317,6 +317,17 @@ def test_the_steps_formulas_are_translated(qtbot, english_afterwards):
     assert any("（逐行计算）" in tip for tip in tips), "the step bar's tooltips show the translated formulas"
 
 
+def test_the_journeys_arithmetic_is_translated(qtbot, english_afterwards):
+    window = _window(qtbot, "causal")
+    window.tabs.setCurrentWidget(window.journey)
+    window.journey.set_token(1)
+    qtbot.wait(1)
+    assert "e^−∞ = 0 (masked)" in window.journey.arithmetic.toPlainText()
+    i18n.install_language("zh_CN")
+    qtbot.wait(20)
+    assert "e^−∞ = 0 （已掩码）" in window.journey.arithmetic.toPlainText()
+
+
 def test_the_tokenizer_list_reads_in_the_interface_language(qtbot, english_afterwards):
     window = _window(qtbot, "causal")
     combo = window.controls.tokenizer.editor
