@@ -13,19 +13,21 @@ from typing import TYPE_CHECKING
 from .cell_arithmetic import ARITHMETIC_PHRASES
 from .lesson import STEP_TEXTS, step_by_key
 from .mistakes import MISTAKE_TEXTS
+from .numbers import subscript  # noqa: F401 (the app imports it from here)
+from .token_trace import JOURNEY_PHRASES
 from .variants import alibi_slopes
 
 if TYPE_CHECKING:
     from .computation import Computation
 
-_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
 #: The words inside shape lines, translated by the app (``translate`` below) before they are filled in.
+#: Where words meet a formula with a comma or a colon, the phrase holds both (``{shape}``, ``{product}``):
+#: Chinese writes that punctuation full-width.
 SHAPE_PHRASES = (
     "({n} tokens × d_model {d_model})",
-    "all {h} heads at once",
+    "all {h} heads at once: {product}",
     "with −∞ above the diagonal",
-    "each row sums to 1",
+    "{shape}, each row sums to 1",
     "(scaling skipped)",
     "({m} memory tokens: K and V come from them)",
     "query heads {first}–{last} share key/value head {shared}",
@@ -40,15 +42,11 @@ SHAPE_PHRASES = (
 )
 
 #: Every text of the core a person reads in the app, for the translation files.
-TRANSLATABLE_TEXTS: tuple[str, ...] = STEP_TEXTS + SHAPE_PHRASES + MISTAKE_TEXTS + ARITHMETIC_PHRASES
+TRANSLATABLE_TEXTS: tuple[str, ...] = (STEP_TEXTS + SHAPE_PHRASES + MISTAKE_TEXTS + ARITHMETIC_PHRASES
+                                        + JOURNEY_PHRASES)
 
 #: Significant decimal digits of each precision, for the note under every formula.
 _DIGITS = {"float32": 7, "float16": 3}
-
-
-def subscript(number: int) -> str:
-    """1 -> '₁', 12 -> '₁₂': head numbers as formulas write them."""
-    return str(number).translate(_SUBSCRIPT_DIGITS)
 
 
 def shape_lines(computation: Computation, step_key: str, head: int = 0,
@@ -84,7 +82,7 @@ def shape_lines(computation: Computation, step_key: str, head: int = 0,
             f"({size(m, d_model)})({size(d_model, d_k)})",
             f"V{kv_name}{key_index} = {source} W_V{key_index}{plus(f'V{key_index}')} : {size(m, d_v)} = "
             f"({size(m, d_model)})({size(d_model, d_v)})",
-            phrase[SHAPE_PHRASES[1]].format(h=h) + f": X [W_Q₁ | … | W_Q{subscript(h)}] : {size(n, h * d_k)}",
+            phrase[SHAPE_PHRASES[1]].format(h=h, product=f"X [W_Q₁ | … | W_Q{subscript(h)}] : {size(n, h * d_k)}"),
         ],
         "rope": [f"Q′{i} = RoPE(Q{i}), K′{kv_name}{key_index} = RoPE(K{kv_name}{key_index}) : {size(n, d_k)}, "
                  f"{size(m, d_k)}",
@@ -98,7 +96,7 @@ def shape_lines(computation: Computation, step_key: str, head: int = 0,
         "position_bias": [f"biased{i} = scaled{i} − m{i}·|t − s| : {size(n, m)}"],
         "mask": _mask_lines(computation, phrase, f"masked{i} = {'biased' if p.alibi else 'scaled'}{i}",
                             size(n, m)),
-        "softmax": [f"A{i} = softmax({logits}) : {size(n, m)}, {phrase[SHAPE_PHRASES[3]]}"],
+        "softmax": [f"A{i} = softmax({logits}) : " + phrase[SHAPE_PHRASES[3]].format(shape=size(n, m))],
         "weighted_sum": [f"head{i} = A{i} V{i} : {size(n, d_v)} = ({size(n, m)})({size(m, d_v)})"],
         "concat": [f"concat = [head₁ | … | head{subscript(h)}] : {size(n, h * d_v)} = {h} × ({size(n, d_v)})"],
         "output": [f"output = concat W_O{plus('O')} : {size(n, d_model)} = "

@@ -158,4 +158,6 @@ def step_by_key(key: str) -> Step:
 
 
 #: Every text of the lesson a person reads in the app, for the translation files (formulas.py adds its own).
-STEP_TEXTS: tuple[str, ...] = tuple(step.title for step in LESSON) + tuple(step.explanation for step in LESSON)
+#: The formulas are among them: their symbols stay, but words such as "(row by row)" are translated.
+STEP_TEXTS: tuple[str, ...] = (tuple(step.title for step in LESSON) + tuple(step.explanation for step in LESSON)
+                               + tuple(step.formula for step in LESSON))

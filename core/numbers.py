@@ -10,6 +10,13 @@ from __future__ import annotations
 
 import math
 
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def subscript(number: int) -> str:
+    """1 -> '₁', 12 -> '₁₂': head numbers as formulas write them (re-exported by :mod:`.formulas`)."""
+    return str(number).translate(_SUBSCRIPT_DIGITS)
+
 
 def format_number(value: float, decimals: int = 3) -> str:
     """``value`` with ``decimals`` decimals and a real minus sign (−), '−∞' / '∞' / 'NaN' when not finite.

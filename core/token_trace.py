@@ -11,17 +11,20 @@ mask (causal, window, padding).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from .computation import Computation
-from .formulas import subscript
-from .numbers import format_number
+from .numbers import format_number, subscript
 from .variants import MASK_REASONS, alibi_slopes
 
 #: How the arithmetic names each reason a key is hidden (MASK_REASONS order); the causal mask is the plain one.
-_HIDDEN_BECAUSE = {"causal": "masked", "window": "masked: outside the window", "padding": "masked: padding"}
+_HIDDEN_BECAUSE = {"causal": "(masked)", "window": "(masked: outside the window)", "padding": "(masked: padding)"}
+#: The words inside the arithmetic, translated by the app (``translate``) before they are filled in.
+JOURNEY_PHRASES = (*_HIDDEN_BECAUSE.values(), "… {count} more", "… {count} more terms", "… and {count} more weights",
+                   "{token} may see no key, so every weight is 0")
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,23 +104,26 @@ def _number(value: float) -> str:
     return format_number(value, 3)
 
 
-def _vector(values: np.ndarray, most: int) -> str:
+def _vector(values: np.ndarray, most: int, more_text: str) -> str:
     shown = [_number(v) for v in values[:most]]
     more = len(values) - most
-    return "[" + ", ".join(shown) + (f", … {more} more" if more > 0 else "") + "]"
+    return "[" + ", ".join(shown) + (", " + more_text.format(count=more) if more > 0 else "") + "]"
 
 
-def _row(names: list[str], values: np.ndarray, indices: list[int], most: int) -> str:
+def _row(names: list[str], values: np.ndarray, indices: list[int], most: int, more_text: str) -> str:
     """``a 0.123, b −0.456, …`` for the keys ``indices``, shortened past ``most``."""
     shown = ", ".join(f"{names[s]} {_number(values[s])}" for s in indices[:most])
-    return shown + (f", … {len(indices) - most} more" if len(indices) > most else "")
+    return shown + (", " + more_text.format(count=len(indices) - most) if len(indices) > most else "")
 
 
-def arithmetic_lines(journey: TokenJourney, max_terms: int = 6) -> list[str]:
+def arithmetic_lines(journey: TokenJourney, max_terms: int = 6, translate: Callable[[str], str] = str) -> list[str]:
     """The arithmetic written out: the dot products term by term, the scaling (and ALiBi), the softmax, the sum.
 
-    Sums longer than ``max_terms`` are shortened with "… N more terms".
+    Sums longer than ``max_terms`` are shortened with "… N more terms". ``translate`` is applied to each
+    of :data:`JOURNEY_PHRASES` before it is filled in (the app passes its Qt translation).
     """
+    phrase = {text: translate(text) for text in JOURNEY_PHRASES}
+    more, more_terms = phrase["… {count} more"], phrase["… {count} more terms"]
     label, keys = journey.label, journey.key_labels
     turned = "′" if journey.rotated else ""
     lines = []
@@ -125,7 +131,7 @@ def arithmetic_lines(journey: TokenJourney, max_terms: int = 6) -> list[str]:
     for s, key in enumerate(journey.keys):
         terms = [f"({_number(a)})({_number(b)})" for a, b in zip(journey.query[:max_terms], key[:max_terms])]
         if d_k > max_terms:
-            terms.append(f"… {d_k - max_terms} more terms")
+            terms.append(more_terms.format(count=d_k - max_terms))
         lines.append(f"q{turned}({label})·k{turned}({keys[s]}) = " + " + ".join(terms) + f" = {_number(journey.dot[s])}")
     every_key = list(range(len(keys)))
     # The default ÷√d_k needs no line of its own (the softmax line shows the scaled scores); a scale of
@@ -134,28 +140,28 @@ def arithmetic_lines(journey: TokenJourney, max_terms: int = 6) -> list[str]:
     scaling = "" if journey.scale == 1.0 else (f"÷ √{d_k}" if default else f"× {journey.scale:.4g}")
     if journey.position_bias is not None:
         change = ", ".join(part for part in (scaling, f"− {journey.slope:.4g}·|t − s|") if part)
-        lines.append(f"{change} → " + _row(keys, journey.logits, every_key, max_terms))
+        lines.append(f"{change} → " + _row(keys, journey.logits, every_key, max_terms, more))
     elif scaling and not default:
-        lines.append(f"{scaling} → " + _row(keys, journey.scaled, every_key, max_terms))
+        lines.append(f"{scaling} → " + _row(keys, journey.scaled, every_key, max_terms, more))
     visible = [s for s in every_key if journey.visible[s]]
     exps = " + ".join(f"e^{_number(journey.logits[s])}" for s in visible[:max_terms])
     if len(visible) > max_terms:
-        exps += f" + … {len(visible) - max_terms} more terms"
+        exps += " + " + more_terms.format(count=len(visible) - max_terms)
     for s in visible[:max_terms]:
         lines.append(f"softmax → {keys[s]}: e^{_number(journey.logits[s])} / ({exps}) = {_number(journey.weights[s])}")
     if len(visible) > max_terms:
-        lines.append(f"… and {len(visible) - max_terms} more weights")
+        lines.append(phrase["… and {count} more weights"].format(count=len(visible) - max_terms))
     for code, reason in enumerate(MASK_REASONS, start=1):
         hidden = [keys[s] for s in every_key if journey.reasons[s] == code]
         if hidden:
-            names = ", ".join(hidden[:max_terms]) + (f", … {len(hidden) - max_terms} more"
+            names = ", ".join(hidden[:max_terms]) + (", " + more.format(count=len(hidden) - max_terms)
                                                      if len(hidden) > max_terms else "")
-            lines.append(f"softmax → {names}: e^−∞ = 0 ({_HIDDEN_BECAUSE[reason]})")
+            lines.append(f"softmax → {names}: e^−∞ = 0 {phrase[_HIDDEN_BECAUSE[reason]]}")
     if not visible:
-        lines.append(f"softmax: {label} may see no key, so every weight is 0")
+        lines.append("softmax: " + phrase["{token} may see no key, so every weight is 0"].format(token=label))
     parts = [f"{_number(journey.weights[s])}·v({keys[s]})" for s in visible[:max_terms]]
     if len(visible) > max_terms:
-        parts.append(f"… {len(visible) - max_terms} more terms")
+        parts.append(more_terms.format(count=len(visible) - max_terms))
     total = " + ".join(parts) if parts else "0"
-    lines.append(f"head{subscript(journey.head + 1)}[{label}] = {total} = {_vector(journey.output, max_terms)}")
+    lines.append(f"head{subscript(journey.head + 1)}[{label}] = {total} = {_vector(journey.output, max_terms, more)}")
     return lines

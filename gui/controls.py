@@ -317,8 +317,8 @@ class TokenizerChoice(_ParameterControl):
     def retranslate(self) -> None:
         names = {
             "whitespace": self.tr("White space (default)"),
-            "characters": self.tr("Characters (每个汉字一个词)"),
-            "jieba": self.tr("jieba word segmentation"),
+            "characters": self.tr("Characters (one per CJK character)"),
+            "jieba": self.tr("Chinese words (jieba)"),
         }
         hint = self.tr("Install the optional package: pip install attention-stepper[zh]")
         for index, mode in enumerate(TOKENIZERS):

@@ -39,7 +39,7 @@ class ExplanationPane(Retranslating, QTextBrowser):
                              shape_lines(model.computation, step.key, head, translate=core_text))
         text = (
             f"<h3>{number}. {html.escape(core_text(step.title))}</h3>"
-            f"<p style='font-size: large;'><b>{html.escape(step.formula)}</b></p>"
+            f"<p style='font-size: large;'><b>{html.escape(core_text(step.formula))}</b></p>"
             f"<p style='font-family: monospace;'>{shapes}</p>"
             f"<p>{html.escape(core_text(step.explanation))}</p>"
         )

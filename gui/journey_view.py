@@ -18,7 +18,7 @@ from attention_stepper.core.formulas import subscript
 from attention_stepper.core.token_trace import TokenJourney, arithmetic_lines, token_journey
 
 from .fonts import cjk_font
-from .i18n import Retranslating
+from .i18n import Retranslating, core_text
 from .lazy import RefreshWhenShown
 from .heatmap import MatrixPanel, format_cell
 from .heatmap.levels import elide, label_ticks
@@ -303,7 +303,8 @@ class TokenJourneyView(RefreshWhenShown, Retranslating, QWidget):
             [f"{format_cell(w)}·v({s})" for w, s in zip(journey.weights, keys)] + [f"= head{i}({label})"],
             computation.labels("v")[1], f"head{i}({label}) = Σ aₛ·v(s)")
         self.sum_panel.highlight_row(len(keys))
-        self.arithmetic.setHtml("<br>".join(html.escape(line) for line in arithmetic_lines(journey)))
+        lines = arithmetic_lines(journey, translate=core_text)
+        self.arithmetic.setHtml("<br>".join(html.escape(line) for line in lines))
         self._retranslate_titles()
 
     def _head_text(self, journey: TokenJourney) -> str:

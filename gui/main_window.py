@@ -3,13 +3,9 @@ the explanation on the right; menus, shortcuts and remembered settings."""
 
 from __future__ import annotations
 
-from importlib import resources
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -18,7 +14,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +26,7 @@ from .decode_view import DecodeView
 from .explanation import ExplanationPane
 from .exporting import Exporter
 from .head_stats import HeadStatisticsView
+from .help_window import HowToReadWindow
 from .journey_view import TokenJourneyView
 from .i18n import LANGUAGES, Retranslating, current_language, install_language
 from .model import AttentionModel
@@ -394,19 +390,12 @@ class MainWindow(Retranslating, QMainWindow):
         return self.tour
 
     def show_how_to_read(self) -> None:
-        dialog = QDialog(self)
-        dialog.setWindowTitle(self.tr("How to read this"))
-        browser = QTextBrowser(dialog)
-        name = "how_to_read.zh_CN.html" if current_language() == "zh_CN" else "how_to_read.html"
-        browser.setHtml(resources.files("attention_stepper.resources").joinpath(name).read_text(encoding="utf-8"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(browser)
-        layout.addWidget(buttons)
-        dialog.resize(620, 560)
-        self.how_to_dialog = dialog
-        dialog.show()
+        """One How-to-read window (gui/help_window.py), made once and shown again: it follows the language."""
+        if getattr(self, "how_to_dialog", None) is None:
+            self.how_to_dialog = HowToReadWindow(self)
+        self.how_to_dialog.show()
+        self.how_to_dialog.raise_()
+        self.how_to_dialog.activateWindow()
 
     # --- settings -------------------------------------------------------------------
     def restore_geometry(self) -> None:

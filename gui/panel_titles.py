@@ -57,6 +57,8 @@ def panel_title(computation: Computation, key: str, head: int | None, shape: tup
         title = f"scaled{i} = {p.scale:g}·scores{i}"
     elif key == "position_bias" and head is not None:
         title = f"ALiBi{i} = −{alibi_slopes(p.heads)[head]:.4g}·|t−s|"
+    elif key == "memory":  # the formulas call it M
+        title = QCoreApplication.translate("PanelTitles", "memory M")
     elif key in ("packed_k", "packed_v") and p.memory is not None:
         title = "M" + title.removeprefix("X")
     if p.bias and key.startswith("packed_"):

@@ -133,7 +133,8 @@ def setting_text(name: str, value: object) -> str:
         "heads": lambda: translate("Presets", "heads: {0}").format(value),
         "kv_heads": lambda: translate("Presets", "key/value heads: {0}").format(
             translate("Presets", "as many as heads") if value is None else value),
-        "rope": lambda: translate("Presets", "RoPE: {0}").format(missing if value is None else value),
+        "rope": lambda: translate("Presets", "RoPE: {0}").format(missing if value is None else {
+            "half": translate("Presets", "half-split"), "interleaved": translate("Presets", "interleaved")}[value]),
         "rope_base": lambda: translate("Presets", "RoPE base: {0}").format(f"{value:g}"),
         "window": lambda: translate("Presets", "window: {0}").format(missing if value is None else value),
         "memory": lambda: translate("Presets", "memory: {0}").format(missing if value is None else f"“{value}”"),

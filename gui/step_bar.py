@@ -92,7 +92,7 @@ class StageButtons(Retranslating, QWidget):
         labels = self.stage_labels()
         for step in LESSON:
             self.buttons[step.key].setText(labels[step.key])
-            tip = f"{core_text(step.title)}\n{step.formula}"
+            tip = f"{core_text(step.title)}\n{core_text(step.formula)}"
             if step.key == self._diverging:
                 tip += "\n" + self.tr("Your implementation first diverges here (see the Compare tab)")
             self.buttons[step.key].setToolTip(tip)

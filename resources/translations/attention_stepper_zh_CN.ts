@@ -201,22 +201,22 @@
         <message>
             <location filename="../../gui/controls.py" line="387" />
             <source>Number of attention heads h. Each head has its own W_Q, W_K and W_V (default {0}).</source>
-            <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V(默认 {0})。</translation>
+            <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V（默认 {0}）。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="389" />
             <source>Width of each word vector: the columns of X and of the output (default {0}).</source>
-            <translation>每个词向量的维度:X 和输出的列数(默认 {0})。</translation>
+            <translation>每个词向量的维度：X 和输出的列数（默认 {0}）。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="391" />
             <source>Width of queries and keys; the scores are divided by √d_k (default {0}). Free: not tied to d_model / h.</source>
-            <translation>查询和键的维度;得分要除以 √d_k(默认 {0})。可以自由设置,不必等于 d_model / h。</translation>
+            <translation>查询和键的维度；得分要除以 √d_k（默认 {0}）。可以自由设置，不必等于 d_model / h。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="393" />
             <source>Seed of the random word vectors and weights: same seed, same numbers.</source>
-            <translation>随机词向量和权重的种子:种子相同,数字就相同。</translation>
+            <translation>随机词向量和权重的种子：种子相同，数字就相同。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="394" />
@@ -226,7 +226,7 @@
         <message>
             <location filename="../../gui/controls.py" line="396" />
             <source>Hide later tokens: each token attends only to itself and earlier tokens (as in GPT).</source>
-            <translation>遮住后面的词:每个词只能关注它自己和它前面的词(GPT 就是这样)。</translation>
+            <translation>遮住后面的词：每个词只能关注它自己和它前面的词（GPT 就是这样）。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="397" />
@@ -236,7 +236,7 @@
         <message>
             <location filename="../../gui/controls.py" line="399" />
             <source>Add the sinusoidal position pattern to X, so that word order matters.</source>
-            <translation>给 X 加上正弦位置编码,让词的顺序产生影响。</translation>
+            <translation>给 X 加上正弦位置编码，让词的顺序产生影响。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="400" />
@@ -246,7 +246,7 @@
         <message>
             <location filename="../../gui/controls.py" line="402" />
             <source>An experiment: leave the scores unscaled and watch softmax saturate as d_k grows (see the scaling lab). Export records it in the manifest.</source>
-            <translation>一个小实验:不缩放得分,看 d_k 变大时 softmax 怎样饱和(见“缩放实验室”)。导出时会记录在 manifest 里。</translation>
+            <translation>一个小实验：不缩放得分，看 d_k 变大时 softmax 怎样饱和（见“缩放实验室”）。导出时会记录在 manifest 里。</translation>
         </message>
     </context>
     <context>
@@ -411,7 +411,7 @@
 Your work is still open; you can go on.</source>
             <translation>{0}
 
-你的工作仍然保留着,可以继续。</translation>
+你的工作仍然保留着，可以继续。</translation>
         </message>
         <message>
             <location filename="../../gui/errors.py" line="28" />
@@ -424,7 +424,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/explanation.py" line="33" />
             <source>What the current step computes, with the sizes of the matrices right now</source>
-            <translation>当前这一步算的是什么,以及此刻各矩阵的形状</translation>
+            <translation>当前这一步算的是什么，以及此刻各矩阵的形状</translation>
         </message>
     </context>
     <context>
@@ -433,7 +433,7 @@ Your work is still open; you can go on.</source>
             <location filename="../../gui/exporting.py" line="62" />
             <source>Replace folder?</source>
             <extracomment>Weights were loaded from a file (the Weights, the file's name): the window says which weights are in use. The last message shown to the person (tests read it instead of a dialog).</extracomment>
-            <translation>替换文件夹?</translation>
+            <translation>替换文件夹？</translation>
         </message>
         <message>
             <location filename="../../gui/exporting.py" line="63" />
@@ -453,7 +453,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/exporting.py" line="85" />
             <source>{0} is not empty; nothing was written.</source>
-            <translation>{0} 不是空的;没有写入任何内容。</translation>
+            <translation>{0} 不是空的；没有写入任何内容。</translation>
         </message>
         <message>
             <location filename="../../gui/exporting.py" line="92" />
@@ -557,7 +557,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/step_bar.py" line="281" />
             <source>Show all heads side by side, or one head large</source>
-            <translation>并排显示所有头,或者放大显示一个头</translation>
+            <translation>并排显示所有头，或者放大显示一个头</translation>
         </message>
         <message>
             <location filename="../../gui/step_bar.py" line="292" />
@@ -600,7 +600,7 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/head_stats.py" line="187" />
             <source>Every head's attention weights side by side: heads with their own W matrices look at the sentence differently. Low entropy means a head focuses on few tokens; the distance says how far away (in tokens) a query looks on average.</source>
-            <translation>并排显示每个头的注意力权重:各个头有自己的 W 矩阵,看句子的方式也不同。熵低表示这个头只关注少数几个词;距离表示一个查询平均往多远(以词计)的地方看。</translation>
+            <translation>并排显示每个头的注意力权重：各个头有自己的 W 矩阵，看句子的方式也不同。熵低表示这个头只关注少数几个词；距离表示一个查询平均往多远（以词计）的地方看。</translation>
         </message>
         <message>
             <location filename="../../gui/head_stats.py" line="191" />
@@ -610,17 +610,26 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/head_stats.py" line="191" />
             <source>Mean entropy (nats)</source>
-            <translation>平均熵(奈特)</translation>
+            <translation>平均熵（奈特）</translation>
         </message>
         <message>
             <location filename="../../gui/head_stats.py" line="191" />
             <source>Mean distance (tokens)</source>
-            <translation>平均距离(词)</translation>
+            <translation>平均距离（词）</translation>
         </message>
         <message>
             <location filename="../../gui/head_stats.py" line="192" />
             <source>Most attended token, per query</source>
             <translation>每个查询最关注的词</translation>
+        </message>
+    </context>
+    <context>
+        <name>HowToReadWindow</name>
+        <message>
+            <location filename="../../gui/help_window.py" line="43" />
+            <source>How to read this</source>
+            <extracomment>The page of each language; a language without its own page shows the English one.</extracomment>
+            <translation>怎么看这些图</translation>
         </message>
     </context>
     <context>
@@ -649,350 +658,345 @@ Your work is still open; you can go on.</source>
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../gui/main_window.py" line="223" />
+            <location filename="../../gui/main_window.py" line="219" />
             <source>Attention Stepper</source>
             <extracomment>Each tab's page by the name the screenshot command's --tab gives it (cli.SCREENSHOT_TABS).</extracomment>
-            <translation>注意力分步演示 (Attention Stepper)</translation>
+            <translation>注意力分步演示（Attention Stepper）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="225" />
+            <location filename="../../gui/main_window.py" line="221" />
             <source>&amp;Export all matrices…</source>
             <translation>导出全部矩阵(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="226" />
+            <location filename="../../gui/main_window.py" line="222" />
             <source>Write every matrix as CSV, with manifest.json and weights.npz</source>
-            <translation>把每个矩阵写成 CSV,并附带 manifest.json 和 weights.npz</translation>
+            <translation>把每个矩阵写成 CSV，并附带 manifest.json 和 weights.npz</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="227" />
+            <location filename="../../gui/main_window.py" line="223" />
             <source>Export this &amp;step as CSV…</source>
             <translation>把这一步导出为 CSV(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="228" />
+            <location filename="../../gui/main_window.py" line="224" />
             <source>Write the matrices of the current step as CSV files</source>
             <translation>把当前这一步的矩阵写成 CSV 文件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="229" />
+            <location filename="../../gui/main_window.py" line="225" />
             <source>Save panel as &amp;picture (PNG, SVG)…</source>
-            <translation>把面板存为图片(PNG、SVG)(&amp;P)…</translation>
+            <translation>把面板存为图片（PNG、SVG）(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="230" />
+            <location filename="../../gui/main_window.py" line="226" />
             <source>Save the selected panel (click a cell to select it) as PNG or SVG</source>
-            <translation>把选中的面板(点击单元格即可选中)存为 PNG 或 SVG</translation>
+            <translation>把选中的面板（点击单元格即可选中）存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="231" />
+            <location filename="../../gui/main_window.py" line="227" />
             <source>Save step &amp;view as picture (PNG, SVG)…</source>
-            <translation>把整步视图存为图片(PNG、SVG)(&amp;V)…</translation>
+            <translation>把整步视图存为图片（PNG、SVG）(&amp;V)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="232" />
+            <location filename="../../gui/main_window.py" line="228" />
             <source>Save all panels of the current step as PNG or SVG</source>
             <translation>把当前这一步的所有面板存为 PNG 或 SVG</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="233" />
+            <location filename="../../gui/main_window.py" line="229" />
             <source>&amp;Copy matrix</source>
             <translation>复制矩阵(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="234" />
+            <location filename="../../gui/main_window.py" line="230" />
             <source>Copy the selected matrix as tab-separated text for a spreadsheet</source>
-            <translation>把选中的矩阵复制为制表符分隔的文本,可直接粘贴到电子表格</translation>
+            <translation>把选中的矩阵复制为制表符分隔的文本，可直接粘贴到电子表格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="235" />
+            <location filename="../../gui/main_window.py" line="231" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="235" />
+            <location filename="../../gui/main_window.py" line="231" />
             <source>Quit Attention Stepper</source>
             <translation>退出本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="236" />
+            <location filename="../../gui/main_window.py" line="232" />
             <source>&amp;Open weights…</source>
             <translation>打开权重(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="237" />
+            <location filename="../../gui/main_window.py" line="233" />
             <source>Use W_Q, W_K, W_V and W_O from an .npz file (ours, or PyTorch's MultiheadAttention layout)</source>
-            <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O(本程序的格式,或 PyTorch MultiheadAttention 的格式)</translation>
+            <translation>使用 .npz 文件里的 W_Q、W_K、W_V 和 W_O（本程序的格式，或 PyTorch MultiheadAttention 的格式）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="238" />
+            <location filename="../../gui/main_window.py" line="234" />
             <source>Save &amp;weights…</source>
             <translation>保存权重(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="239" />
+            <location filename="../../gui/main_window.py" line="235" />
             <source>Save the current weights as .npz, in our layout or PyTorch's (needs d_k = d_v = d_model / h)</source>
-            <translation>把当前权重存为 .npz,可选本程序的格式或 PyTorch 的格式(后者要求 d_k = d_v = d_model / h)</translation>
+            <translation>把当前权重存为 .npz，可选本程序的格式或 PyTorch 的格式（后者要求 d_k = d_v = d_model / h）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="240" />
+            <location filename="../../gui/main_window.py" line="236" />
             <source>&amp;Reset to random weights</source>
             <translation>重置为随机权重(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="241" />
+            <location filename="../../gui/main_window.py" line="237" />
             <source>Go back to the seeded random weights (from a real model: of the same sizes)</source>
-            <translation>回到由种子生成的随机权重(从真实模型回来时保持同样的尺寸)</translation>
+            <translation>回到由种子生成的随机权重（从真实模型回来时保持同样的尺寸）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="242" />
+            <location filename="../../gui/main_window.py" line="238" />
             <source>&amp;Open session…</source>
             <translation>打开会话(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="243" />
+            <location filename="../../gui/main_window.py" line="239" />
             <source>Open a saved session: sentence, parameters, weights and edited cells</source>
-            <translation>打开保存过的会话:句子、参数、权重和改过的单元格</translation>
+            <translation>打开保存过的会话：句子、参数、权重和改过的单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="244" />
+            <location filename="../../gui/main_window.py" line="240" />
             <source>&amp;Save session…</source>
             <translation>保存会话(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="245" />
+            <location filename="../../gui/main_window.py" line="241" />
             <source>Save the sentence, every parameter, the weights and edited cells in one file</source>
             <translation>把句子、所有参数、权重和改过的单元格保存到一个文件里</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="246" />
+            <location filename="../../gui/main_window.py" line="242" />
             <source>&amp;Compare with my implementation…</source>
             <translation>与我的实现比较(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="247" />
+            <location filename="../../gui/main_window.py" line="243" />
             <source>Open a dump of your own attention code's x, weights and intermediates and see where it differs</source>
             <translation>打开你自己的注意力代码保存的 x、权重和中间结果，看看哪里不同</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="248" />
+            <location filename="../../gui/main_window.py" line="244" />
             <source>&amp;Reset edited cells</source>
             <translation>还原改过的单元格(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="249" />
+            <location filename="../../gui/main_window.py" line="245" />
             <source>Return every cell you typed over (marked with an orange corner) to its value</source>
-            <translation>把你改过的每个单元格(右上角有橙色标记)恢复原值</translation>
+            <translation>把你改过的每个单元格（右上角有橙色标记）恢复原值</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="250" />
+            <location filename="../../gui/main_window.py" line="246" />
             <source>&amp;Next step</source>
             <translation>下一步(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="251" />
+            <location filename="../../gui/main_window.py" line="247" />
             <source>&amp;Previous step</source>
             <translation>上一步(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="252" />
+            <location filename="../../gui/main_window.py" line="248" />
             <source>&amp;First step</source>
             <translation>第一步(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="253" />
+            <location filename="../../gui/main_window.py" line="249" />
             <source>&amp;Last step</source>
             <translation>最后一步(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="254" />
+            <location filename="../../gui/main_window.py" line="250" />
             <source>Play / &amp;pause</source>
             <translation>播放 / 暂停(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="255" />
+            <location filename="../../gui/main_window.py" line="251" />
             <source>&amp;All heads</source>
             <translation>全部头(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="255" />
+            <location filename="../../gui/main_window.py" line="251" />
             <source>Show every head side by side</source>
             <translation>并排显示每一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="256" />
+            <location filename="../../gui/main_window.py" line="252" />
             <source>&amp;How to read this</source>
             <translation>怎么看这些图(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="257" />
+            <location filename="../../gui/main_window.py" line="253" />
             <source>&amp;Guided tour</source>
             <translation>导览(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="258" />
+            <location filename="../../gui/main_window.py" line="254" />
             <source>Follow the word 爱 through every step, with the panel and the control each step is about</source>
             <translation>跟着“爱”这个词走完每一步，并指出每一步要看的面板和可以试的控件</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="259" />
+            <location filename="../../gui/main_window.py" line="255" />
             <source>&amp;About Attention Stepper</source>
             <translation>关于本程序(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="265" />
+            <location filename="../../gui/main_window.py" line="261" />
             <source>Steps</source>
             <translation>分步</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="266" />
+            <location filename="../../gui/main_window.py" line="262" />
             <source>A token's journey</source>
             <translation>一个词的旅程</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="267" />
+            <location filename="../../gui/main_window.py" line="263" />
             <source>Head statistics</source>
             <translation>各头统计</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="268" />
+            <location filename="../../gui/main_window.py" line="264" />
             <source>Scaling lab: why √d_k</source>
-            <translation>缩放实验室:为什么除以 √d_k</translation>
+            <translation>缩放实验室：为什么除以 √d_k</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="269" />
+            <location filename="../../gui/main_window.py" line="265" />
             <source>Compare</source>
             <translation>比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="270" />
+            <location filename="../../gui/main_window.py" line="266" />
             <source>Walk through the computation one step at a time</source>
             <translation>一步一步地走完整个计算</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="271" />
+            <location filename="../../gui/main_window.py" line="267" />
             <source>One token through one head: dot products, softmax, weighted sum</source>
-            <translation>跟着一个词走过一个头:点积、softmax、加权求和</translation>
+            <translation>跟着一个词走过一个头：点积、softmax、加权求和</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="272" />
+            <location filename="../../gui/main_window.py" line="268" />
             <source>Compare all heads: their attention, entropy and distance</source>
-            <translation>比较所有的头:注意力、熵和距离</translation>
+            <translation>比较所有的头：注意力、熵和距离</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="273" />
+            <location filename="../../gui/main_window.py" line="269" />
             <source>Entropy and largest weight against d_k, with and without scaling</source>
-            <translation>有缩放和没缩放时,熵和最大权重随 d_k 的变化</translation>
+            <translation>有缩放和没缩放时，熵和最大权重随 d_k 的变化</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="274" />
+            <location filename="../../gui/main_window.py" line="270" />
             <source>Your own implementation's matrices next to ours, and what went wrong</source>
             <translation>你自己实现的矩阵与我们的并排显示，并指出哪里出了错</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="276" />
+            <location filename="../../gui/main_window.py" line="272" />
             <source>Online softmax (FlashAttention)</source>
             <translation>在线 softmax（FlashAttention）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="277" />
+            <location filename="../../gui/main_window.py" line="273" />
             <source>One head computed tile by tile with a running max and sum: the same numbers without ever holding the n × n scores</source>
             <translation>一个头按块计算，边算边更新最大值和总和：结果完全相同，却从不需要存下整个 n × n 的得分矩阵</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="279" />
+            <location filename="../../gui/main_window.py" line="275" />
             <source>Generate (KV cache)</source>
             <translation>逐词生成（KV 缓存）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="280" />
+            <location filename="../../gui/main_window.py" line="276" />
             <source>The sentence generated one token at a time: keys and values cached, one new row of attention per step</source>
             <translation>一次生成一个词：缓存键和值，每一步只算一行新的注意力</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="284" />
+            <location filename="../../gui/main_window.py" line="280" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="285" />
+            <location filename="../../gui/main_window.py" line="281" />
             <source>Recent &amp;sessions</source>
             <translation>最近的会话(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="287" />
+            <location filename="../../gui/main_window.py" line="283" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="288" />
+            <location filename="../../gui/main_window.py" line="284" />
             <source>&amp;Step</source>
             <translation>步骤(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="289" />
+            <location filename="../../gui/main_window.py" line="285" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="290" />
+            <location filename="../../gui/main_window.py" line="286" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="291" />
+            <location filename="../../gui/main_window.py" line="287" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="314" />
+            <location filename="../../gui/main_window.py" line="310" />
             <source>(none yet)</source>
-            <translation>(还没有)</translation>
+            <translation>（还没有）</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="325" />
+            <location filename="../../gui/main_window.py" line="321" />
             <source>Edit a cell</source>
             <translation>修改单元格</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="326" />
+            <location filename="../../gui/main_window.py" line="322" />
             <source>New value for {0}[{1}, {2}] (every later matrix is recomputed):</source>
-            <translation>{0}[{1}, {2}] 的新值(后面的所有矩阵都会重新计算):</translation>
+            <translation>{0}[{1}, {2}] 的新值（后面的所有矩阵都会重新计算）：</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="337" />
+            <location filename="../../gui/main_window.py" line="333" />
             <source>Compare with my implementation</source>
             <translation>与我的实现比较</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="338" />
+            <location filename="../../gui/main_window.py" line="334" />
             <source>Dumps (*.npz *.safetensors);;All files (*)</source>
             <translation>转储文件 (*.npz *.safetensors);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="359" />
+            <location filename="../../gui/main_window.py" line="355" />
             <source>Could not save the settings to {0}: {1}. Changes will be forgotten when the app closes.</source>
             <translation>无法将设置保存到 {0}：{1}。关闭应用后，这些更改将会丢失。</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="374" />
+            <location filename="../../gui/main_window.py" line="370" />
             <source>{0} tokens · {1} heads · d_model {2} · d_k {3} · d_v {4}</source>
             <translation>{0} 个词 · {1} 个头 · d_model {2} · d_k {3} · d_v {4}</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="378" />
+            <location filename="../../gui/main_window.py" line="374" />
             <source>About Attention Stepper</source>
             <translation>关于本程序</translation>
         </message>
         <message>
-            <location filename="../../gui/main_window.py" line="379" />
+            <location filename="../../gui/main_window.py" line="375" />
             <source>&lt;h3&gt;Attention Stepper {0}&lt;/h3&gt;&lt;p&gt;Watch multi-head self-attention being computed one step at a time: embed, project, QKᵀ, scale, mask, softmax, A·V, concat and W_O, with every matrix on screen and exportable as CSV.&lt;/p&gt;&lt;p&gt;The numbers come from a NumPy reference implementation with random, seeded word vectors and weights: it shows how attention computes, not what a trained model has learnt.&lt;/p&gt;</source>
-            <translation>&lt;h3&gt;注意力分步演示 (Attention Stepper) {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的:嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O,每个矩阵都显示在屏幕上,也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现,词向量和权重是按种子随机生成的:它展示的是注意力怎样计算,而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <location filename="../../gui/main_window.py" line="398" />
-            <source>How to read this</source>
-            <translation>怎么看这些图</translation>
+            <translation>&lt;h3&gt;注意力分步演示（Attention Stepper） {0}&lt;/h3&gt;&lt;p&gt;一步一步地看多头自注意力是怎么算出来的：嵌入、投影、QKᵀ、缩放、掩码、softmax、A·V、拼接和 W_O，每个矩阵都显示在屏幕上，也都能导出为 CSV。&lt;/p&gt;&lt;p&gt;这些数字来自一个 NumPy 参考实现，词向量和权重是按种子随机生成的：它展示的是注意力怎样计算，而不是训练好的模型学到了什么。&lt;/p&gt;</translation>
         </message>
     </context>
     <context>
@@ -1049,13 +1053,13 @@ Your work is still open; you can go on.</source>
         <message>
             <location filename="../../gui/heatmap/pointing.py" line="58" />
             <source>(masked)</source>
-            <translation>(已掩码)</translation>
+            <translation>（已掩码）</translation>
         </message>
         <message>
             <location filename="../../gui/heatmap/pointing.py" line="45" />
             <source>(row {0}, column {1})</source>
             <extracomment>Arrow keys and the step they move the selected cell: (down, right).</extracomment>
-            <translation>(第 {0} 行,第 {1} 列)</translation>
+            <translation>（第 {0} 行，第 {1} 列）</translation>
         </message>
         <message>
             <location filename="../../gui/heatmap/panel.py" line="305" />
@@ -1071,14 +1075,14 @@ Your work is still open; you can go on.</source>
         <message>
             <source>Blue is negative, red positive, pale grey near zero; the colour bar gives the scale (symmetric around 0). Hatched grey cells are masked (−∞).
 Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, double-click to show the whole matrix again.</source>
-            <translation>蓝色为负,红色为正,接近 0 时为浅灰;色条给出刻度(以 0 为中心对称)。带斜线的灰色单元格被掩码遮住(−∞)。
-鼠标悬停可看数值;单击选中这个矩阵;拖动可平移,Ctrl+滚轮缩放,双击恢复显示整个矩阵。</translation>
+            <translation>蓝色为负，红色为正，接近 0 时为浅灰；色条给出刻度（以 0 为中心对称）。带斜线的灰色单元格被掩码遮住（−∞）。
+鼠标悬停可看数值；单击选中这个矩阵；拖动可平移，Ctrl+滚轮缩放，双击恢复显示整个矩阵。</translation>
         </message>
         <message>
             <source>Dark purple is 0, yellow is 1 (each row sums to 1). Hatched grey cells are masked.
 Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel to zoom, double-click to show the whole matrix again.</source>
-            <translation>深紫色为 0,黄色为 1(每行之和为 1)。带斜线的灰色单元格被掩码遮住。
-鼠标悬停可看数值;单击选中这个矩阵;拖动可平移,Ctrl+滚轮缩放,双击恢复显示整个矩阵。</translation>
+            <translation>深紫色为 0，黄色为 1（每行之和为 1）。带斜线的灰色单元格被掩码遮住。
+鼠标悬停可看数值；单击选中这个矩阵；拖动可平移，Ctrl+滚轮缩放，双击恢复显示整个矩阵。</translation>
         </message>
     </context>
     <context>
@@ -1105,7 +1109,7 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
         <message>
             <location filename="../../gui/model_actions.py" line="78" />
             <source>Show a real model's layer: a local Hugging Face folder with config.json, model.safetensors and tokenizer.json (BERT, RoBERTa, GPT-2, Llama, Qwen2, Mistral)</source>
-            <translation>显示真实模型的某一层:本地的 Hugging Face 模型文件夹,内含 config.json、model.safetensors 和 tokenizer.json(BERT、RoBERTa、GPT-2、Llama、Qwen2、Mistral)</translation>
+            <translation>显示真实模型的某一层：本地的 Hugging Face 模型文件夹，内含 config.json、model.safetensors 和 tokenizer.json（BERT、RoBERTa、GPT-2、Llama、Qwen2、Mistral）</translation>
         </message>
         <message>
             <location filename="../../gui/model_actions.py" line="82" />
@@ -1115,7 +1119,7 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
         <message>
             <location filename="../../gui/model_actions.py" line="83" />
             <source>Open all-MiniLM-L6-v2 (installed from PyPI) at a head that looks at the previous token</source>
-            <translation>打开从 PyPI 安装的 all-MiniLM-L6-v2,显示一个关注前一个词的注意力头</translation>
+            <translation>打开从 PyPI 安装的 all-MiniLM-L6-v2，显示一个关注前一个词的注意力头</translation>
         </message>
         <message>
             <location filename="../../gui/model_actions.py" line="85" />
@@ -1125,22 +1129,22 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
         <message>
             <location filename="../../gui/model_actions.py" line="86" />
             <source>The model's layer whose attention is shown, counted from 0 as in transformers; X is what this layer receives from the layers before it</source>
-            <translation>显示其注意力的模型层,与 transformers 一样从 0 开始计数;X 是这一层从前面各层接收到的输入</translation>
+            <translation>显示其注意力的模型层，与 transformers 一样从 0 开始计数；X 是这一层从前面各层接收到的输入</translation>
         </message>
         <message>
             <location filename="../../gui/model_actions.py" line="91" />
             <source>{0}, layer {1} — Attention Stepper</source>
-            <translation>{0},第 {1} 层 — 注意力分步演示</translation>
+            <translation>{0}，第 {1} 层 — 注意力分步演示</translation>
         </message>
         <message>
             <location filename="../../gui/model_actions.py" line="108" />
             <source>Attention Stepper</source>
-            <translation>注意力分步演示 (Attention Stepper)</translation>
+            <translation>注意力分步演示（Attention Stepper）</translation>
         </message>
         <message>
             <location filename="../../gui/model_actions.py" line="116" />
             <source>Real model: {0} ({1}) · layer {2} of 0–{3}</source>
-            <translation>真实模型:{0}({1})· 第 {2} 层(共 0–{3} 层)</translation>
+            <translation>真实模型：{0}({1})· 第 {2} 层（共 0–{3} 层）</translation>
         </message>
         <message>
             <location filename="../../gui/model_actions.py" line="118" />
@@ -1162,7 +1166,7 @@ File → Reset to random weights goes back to seeded weights</source>
 {0}
 
 then start Attention Stepper again.</source>
-            <translation>读取 Hugging Face 模型需要可选的软件包 safetensors 和 tokenizers。请用下面的命令安装:
+            <translation>读取 Hugging Face 模型需要可选的软件包 safetensors 和 tokenizers。请用下面的命令安装：
 
 {0}
 
@@ -1189,27 +1193,27 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/step_bar.py" line="177" />
             <source>First step (Home)</source>
-            <translation>第一步 (Home)</translation>
+            <translation>第一步（Home）</translation>
         </message>
         <message>
             <location filename="../../gui/step_bar.py" line="178" />
             <source>Previous step (←)</source>
-            <translation>上一步 (←)</translation>
+            <translation>上一步（←）</translation>
         </message>
         <message>
             <location filename="../../gui/step_bar.py" line="179" />
             <source>Play / pause (Space): step forward automatically</source>
-            <translation>播放 / 暂停(空格):自动一步步往前走</translation>
+            <translation>播放 / 暂停（空格）：自动一步步往前走</translation>
         </message>
         <message>
             <location filename="../../gui/step_bar.py" line="180" />
             <source>Next step (→)</source>
-            <translation>下一步 (→)</translation>
+            <translation>下一步（→）</translation>
         </message>
         <message>
             <location filename="../../gui/step_bar.py" line="181" />
             <source>Last step (End)</source>
-            <translation>最后一步 (End)</translation>
+            <translation>最后一步（End）</translation>
         </message>
         <message>
             <location filename="../../gui/step_bar.py" line="182" />
@@ -1237,7 +1241,7 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/controls.py" line="182" />
             <source>Allowed: {0} to {1}.</source>
-            <translation>允许范围:{0} 到 {1}。</translation>
+            <translation>允许范围：{0} 到 {1}。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="214" />
@@ -1252,6 +1256,11 @@ then start Attention Stepper again.</source>
             <source>{0} (heads {1}–{2})</source>
             <extracomment>The gap (heatmap.levels.GAPS) of each code of Computation.mask_reasons(): a −∞ cell no mask hides overflowed.</extracomment>
             <translation>{0}（头 {1}–{2}）</translation>
+        </message>
+        <message>
+            <location filename="../../gui/panel_titles.py" line="61" />
+            <source>memory M</source>
+            <translation>记忆句子 M</translation>
         </message>
     </context>
     <context>
@@ -1298,7 +1307,7 @@ then start Attention Stepper again.</source>
     <context>
         <name>PresetMenu</name>
         <message>
-            <location filename="../../gui/presets.py" line="194" />
+            <location filename="../../gui/presets.py" line="195" />
             <source>&amp;Presets</source>
             <translation>预设(&amp;P)</translation>
         </message>
@@ -1434,36 +1443,46 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <location filename="../../gui/presets.py" line="137" />
+            <source>half-split</source>
+            <translation>前后两半配对</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="137" />
+            <source>interleaved</source>
+            <translation>相邻交错配对</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="138" />
             <source>RoPE base: {0}</source>
             <translation>RoPE 底数：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="138" />
+            <location filename="../../gui/presets.py" line="139" />
             <source>window: {0}</source>
             <translation>窗口：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="139" />
+            <location filename="../../gui/presets.py" line="140" />
             <source>memory: {0}</source>
             <translation>记忆句子：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="140" />
+            <location filename="../../gui/presets.py" line="141" />
             <source>scale: {0}</source>
             <translation>缩放因子：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="148" />
+            <location filename="../../gui/presets.py" line="149" />
             <source>Sets:</source>
             <translation>会设置：</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="167" />
+            <location filename="../../gui/presets.py" line="168" />
             <source>the preset could not be applied</source>
             <translation>无法应用这个预设</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="190" />
+            <location filename="../../gui/presets.py" line="191" />
             <source>{0} refused: {1}</source>
             <extracomment>A preset was refused: the reason.</extracomment>
             <translation>{0} 未能应用：{1}</translation>
@@ -1581,7 +1600,7 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/scaling_lab.py" line="193" />
             <source>Why divide by √d_k? With random queries and keys, a dot product of d_k terms grows like √d_k. Without the scaling (red, dashed) softmax saturates as d_k grows: the entropy falls and one token takes almost all the weight. With it (blue) the attention stays spread out at every d_k. The green line is the current d_k.</source>
-            <translation>为什么要除以 √d_k?查询和键是随机的时候,d_k 项相加的点积大约按 √d_k 增长。不缩放(红色虚线)时,d_k 越大 softmax 越饱和:熵下降,几乎所有权重都落到一个词上。缩放后(蓝色)不管 d_k 多大,注意力都保持分散。绿线是当前的 d_k。</translation>
+            <translation>为什么要除以 √d_k？查询和键是随机的时候，d_k 项相加的点积大约按 √d_k 增长。不缩放（红色虚线）时，d_k 越大 softmax 越饱和：熵下降，几乎所有权重都落到一个词上。缩放后（蓝色）不管 d_k 多大，注意力都保持分散。绿线是当前的 d_k。</translation>
         </message>
         <message>
             <location filename="../../gui/scaling_lab.py" line="205" />
@@ -1596,12 +1615,12 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/scaling_lab.py" line="208" />
             <source>d_k (log scale)</source>
-            <translation>d_k(对数刻度)</translation>
+            <translation>d_k（对数刻度）</translation>
         </message>
         <message>
             <location filename="../../gui/scaling_lab.py" line="209" />
             <source>entropy (nats)</source>
-            <translation>熵(奈特)</translation>
+            <translation>熵（奈特）</translation>
         </message>
         <message>
             <location filename="../../gui/scaling_lab.py" line="210" />
@@ -1611,12 +1630,12 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/scaling_lab.py" line="215" />
             <source>scaled: softmax(QKᵀ/√d_k)</source>
-            <translation>缩放:softmax(QKᵀ/√d_k)</translation>
+            <translation>缩放：softmax(QKᵀ/√d_k)</translation>
         </message>
         <message>
             <location filename="../../gui/scaling_lab.py" line="216" />
             <source>unscaled: softmax(QKᵀ)</source>
-            <translation>不缩放:softmax(QKᵀ)</translation>
+            <translation>不缩放：softmax(QKᵀ)</translation>
         </message>
         <message>
             <location filename="../../gui/scaling_lab.py" line="218" />
@@ -1626,12 +1645,12 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/scaling_lab.py" line="220" />
             <source>even attention (ln n)</source>
-            <translation>均匀注意力(ln n)</translation>
+            <translation>均匀注意力（ln n）</translation>
         </message>
         <message>
             <location filename="../../gui/scaling_lab.py" line="197" />
             <source>Computed by the core for d_k = 1, 2, 4 … 512 with the current sentence, heads, d_model and seed</source>
-            <translation>由核心按当前的句子、头数、d_model 和种子,对 d_k = 1, 2, 4 … 512 计算得到</translation>
+            <translation>由核心按当前的句子、头数、d_model 和种子，对 d_k = 1, 2, 4 … 512 计算得到</translation>
         </message>
     </context>
     <context>
@@ -1640,12 +1659,12 @@ then start Attention Stepper again.</source>
             <location filename="../../gui/controls.py" line="127" />
             <source>Type a sentence, e.g. 我 爱 机器 学习 or 猫吃鱼</source>
             <extracomment>How long typing must pause before the sentence is recomputed. How long typing in a number box must pause before the number is committed (Enter commits at once). The text colour of a value the model refused. Emitted when the debounced text has been handed to the model.</extracomment>
-            <translation>输入一个句子,例如 我 爱 机器 学习 或 猫吃鱼</translation>
+            <translation>输入一个句子，例如 我 爱 机器 学习 或 猫吃鱼</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="129" />
             <source>The text to attend over. Words are split at spaces; Chinese typed without any spaces is split into single characters. At most {0} tokens.</source>
-            <translation>要做注意力计算的文本。按空格切分词语;完全不带空格的中文会按单个汉字切分。最多 {0} 个词。</translation>
+            <translation>要做注意力计算的文本。按空格切分词语；完全不带空格的中文会按单个汉字切分。最多 {0} 个词。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="152" />
@@ -1752,7 +1771,7 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/step_view.py" line="255" />
             <source>Choose one head to see its W_Q, W_K and W_V as well.</source>
-            <translation>选择一个头,就能同时看到它的 W_Q、W_K 和 W_V。</translation>
+            <translation>选择一个头，就能同时看到它的 W_Q、W_K 和 W_V。</translation>
         </message>
     </context>
     <context>
@@ -2005,78 +2024,78 @@ then start Attention Stepper again.</source>
         <name>TokenJourneyView</name>
         <message>
             <location filename="../../gui/journey_view.py" line="237" />
-            <location filename="../../gui/journey_view.py" line="330" />
+            <location filename="../../gui/journey_view.py" line="331" />
             <source>Head {0}</source>
             <extracomment>Each bar's value is written on it up to this many tokens (beyond, hover the arithmetic or the panels). Bars are outlined up to this many tokens; narrower bars are drawn in their colour alone. Pixels between two labels drawn side by side. The person picked another token (0-based).</extracomment>
             <translation>第 {0} 个头</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="312" />
+            <location filename="../../gui/journey_view.py" line="313" />
             <source>head {0} (choose it here or on the Steps tab)</source>
             <translation>第 {0} 个头（在这里或“分步”标签页上选择）</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="314" />
+            <location filename="../../gui/journey_view.py" line="315" />
             <source>its keys and values are key/value head {0}'s, shared</source>
             <translation>它的键和值来自共享的第 {0} 个键/值头</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="316" />
+            <location filename="../../gui/journey_view.py" line="317" />
             <source>the keys are the memory sentence's tokens</source>
             <translation>键是记忆句子的词</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="318" />
+            <location filename="../../gui/journey_view.py" line="319" />
             <source>q′ and k′ are turned by RoPE</source>
             <translation>q′ 和 k′ 经过 RoPE 旋转</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="323" />
+            <location filename="../../gui/journey_view.py" line="324" />
             <source>Follow one token through one head: its query is compared with every key (dot products), scaled by √d_k, turned into weights by softmax, and its output is the weighted sum of the value vectors. Click a token on any panel, or pick it here; its row is outlined in every panel.</source>
-            <translation>跟着一个词走过一个头:它的查询和每个键比较(点积),除以 √d_k,经 softmax 变成权重,它的输出就是值向量的加权和。在任意面板上点击一个词,或在这里选择;它所在的行会在每个面板里框出来。</translation>
+            <translation>跟着一个词走过一个头：它的查询和每个键比较（点积），除以 √d_k，经 softmax 变成权重，它的输出就是值向量的加权和。在任意面板上点击一个词，或在这里选择；它所在的行会在每个面板里框出来。</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="327" />
+            <location filename="../../gui/journey_view.py" line="328" />
             <source>The head to follow (choosing a head on the Steps tab chooses it here too)</source>
             <translation>要跟踪的头（在“分步”标签页上选择的头，这里也会跟着选中）</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="338" />
+            <location filename="../../gui/journey_view.py" line="339" />
             <source>q·k for every key</source>
             <translation>与每个键的点积 q·k</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="338" />
+            <location filename="../../gui/journey_view.py" line="339" />
             <source>q′·k′ for every key</source>
             <translation>与每个键的点积 q′·k′</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="340" />
+            <location filename="../../gui/journey_view.py" line="341" />
             <source>not scaled</source>
             <translation>不缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="342" />
+            <location filename="../../gui/journey_view.py" line="343" />
             <source>× {0}</source>
             <translation>× {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="346" />
+            <location filename="../../gui/journey_view.py" line="347" />
             <source>{0}, + ALiBi</source>
             <translation>{0}，+ ALiBi</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="347" />
+            <location filename="../../gui/journey_view.py" line="348" />
             <source>{0} (grey: masked)</source>
             <translation>{0}（灰色：已掩码）</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="348" />
+            <location filename="../../gui/journey_view.py" line="349" />
             <source>softmax weights (sum 1)</source>
-            <translation>softmax 权重(和为 1)</translation>
+            <translation>softmax 权重（和为 1）</translation>
         </message>
         <message>
-            <location filename="../../gui/journey_view.py" line="326" />
+            <location filename="../../gui/journey_view.py" line="327" />
             <source>The token to follow</source>
             <translation>要跟踪的词</translation>
         </message>
@@ -2086,32 +2105,32 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/controls.py" line="319" />
             <source>White space (default)</source>
-            <translation>按空格(默认)</translation>
+            <translation>按空格（默认）</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="320" />
-            <source>Characters (每个汉字一个词)</source>
-            <translation>按字(每个汉字一个词)</translation>
+            <source>Characters (one per CJK character)</source>
+            <translation>按字（每个汉字一个词）</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="321" />
-            <source>jieba word segmentation</source>
-            <translation>jieba 分词</translation>
+            <source>Chinese words (jieba)</source>
+            <translation>中文词语（jieba 分词）</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="323" />
             <source>Install the optional package: pip install attention-stepper[zh]</source>
-            <translation>请安装可选包:pip install attention-stepper[zh]</translation>
+            <translation>请安装可选包：pip install attention-stepper[zh]</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="327" />
             <source>{0} (not installed)</source>
-            <translation>{0}(未安装)</translation>
+            <translation>{0}（未安装）</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="330" />
             <source>How the sentence is split into tokens. jieba segments Chinese into words, so 我爱机器学习 becomes 我 / 爱 / 机器 / 学习 without typing spaces.</source>
-            <translation>句子怎样切分成词。jieba 会把中文切成词语,不用输入空格,我爱机器学习 就会变成 我 / 爱 / 机器 / 学习。</translation>
+            <translation>句子怎样切分成词。jieba 会把中文切成词语，不用输入空格，我爱机器学习 就会变成 我 / 爱 / 机器 / 学习。</translation>
         </message>
     </context>
     <context>
@@ -2247,17 +2266,17 @@ then start Attention Stepper again.</source>
         <message>
             <location filename="../../gui/controls.py" line="243" />
             <source>Width of the value vectors (and of each head's output).</source>
-            <translation>值向量(也就是每个头输出)的维度。</translation>
+            <translation>值向量（也就是每个头输出）的维度。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="244" />
             <source>Allowed: {0} to {1}.</source>
-            <translation>允许范围:{0} 到 {1}。</translation>
+            <translation>允许范围：{0} 到 {1}。</translation>
         </message>
         <message>
             <location filename="../../gui/controls.py" line="245" />
             <source>Keep d_v equal to d_k, as in most Transformers</source>
-            <translation>让 d_v 始终等于 d_k,大多数 Transformer 都是这样</translation>
+            <translation>让 d_v 始终等于 d_k，大多数 Transformer 都是这样</translation>
         </message>
     </context>
     <context>
@@ -2513,11 +2532,11 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <source>Turn queries and keys by their position (RoPE)</source>
-            <translation>按位置旋转查询和键(RoPE)</translation>
+            <translation>按位置旋转查询和键（RoPE）</translation>
         </message>
         <message>
             <source>Share key and value heads (grouped-query attention)</source>
-            <translation>共享键和值的头(分组查询注意力)</translation>
+            <translation>共享键和值的头（分组查询注意力）</translation>
         </message>
         <message>
             <source>Compare every query with every key</source>
@@ -2529,11 +2548,11 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <source>Penalise distance (ALiBi)</source>
-            <translation>按距离扣分(ALiBi)</translation>
+            <translation>按距离扣分（ALiBi）</translation>
         </message>
         <message>
             <source>Hide later, distant and padding tokens (mask)</source>
-            <translation>遮住后面的词、窗口外的词和填充词(掩码)</translation>
+            <translation>遮住后面的词、窗口外的词和填充词（掩码）</translation>
         </message>
         <message>
             <source>Turn scores into attention weights</source>
@@ -2553,75 +2572,123 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <source>Each token becomes a row of numbers, its word vector. Stacked, the rows form X, one row per token. The same word always gets the same row; with positional encoding on, a position-dependent wave pattern is added so word order counts.</source>
-            <translation>每个词变成一行数字,也就是它的词向量。把这些行叠起来就是 X,每个词占一行。同一个词总是得到同一行;打开位置编码后,会再加上一个随位置变化的波形,让词序起作用。</translation>
+            <translation>每个词变成一行数字，也就是它的词向量。把这些行叠起来就是 X，每个词占一行。同一个词总是得到同一行；打开位置编码后，会再加上一个随位置变化的波形，让词序起作用。</translation>
         </message>
         <message>
             <source>Three matrix products give every token three new vectors per head: a query (what it is looking for), a key (what it offers to be found by) and a value (what it passes on). Each head has its own W matrices, so each head can look for something different. In code all heads are one matrix product, X·[W_Q₁ | W_Q₂ | …]; splitting it into heads (the reshape and transpose) only regroups columns, as the outlined blocks show.</source>
-            <translation>三次矩阵乘法让每个词在每个头里得到三个新向量:查询(它想找什么)、键(别人凭什么找到它)和值(它要传递的内容)。每个头有自己的 W 矩阵,所以各个头可以关注不同的东西。在代码里,所有头其实是一次矩阵乘法 X·[W_Q₁ | W_Q₂ | …];把结果分成多个头(reshape 和转置)只是重新分组各列,框出来的块就说明了这一点。</translation>
+            <translation>三次矩阵乘法让每个词在每个头里得到三个新向量：查询（它想找什么）、键（别人凭什么找到它）和值（它要传递的内容）。每个头有自己的 W 矩阵，所以各个头可以关注不同的东西。在代码里，所有头其实是一次矩阵乘法 X·[W_Q₁ | W_Q₂ | …]；把结果分成多个头（reshape 和转置）只是重新分组各列，框出来的块就说明了这一点。</translation>
         </message>
         <message>
             <source>Rotary position embedding turns each pair of entries of a query or a key by an angle proportional to the token's position, each pair at its own speed. A turn keeps a vector's length, and the dot product of two turned vectors depends only on how far apart their angles are: q′ₜ·k′ₛ depends on the distance t − s, not on where the two tokens sit. Values are not turned. "half" pairs entry j with j + d_k/2 (Llama, GPT-NeoX); "interleaved" pairs 2j with 2j+1 (GPT-J): the same idea on other entries, so mixing the two up is a classic porting bug.</source>
-            <translation>旋转位置编码(RoPE)把查询和键的分量两两配对,每一对按与词的位置成正比的角度旋转,每一对转得快慢不同。旋转不改变向量的长度,而两个旋转后的向量的点积只取决于它们转过的角度之差:q′ₜ·k′ₛ 只和距离 t − s 有关,与这两个词在句子里的绝对位置无关。值向量不旋转。“half”把第 j 个分量和第 j + d_k/2 个配对(Llama、GPT-NeoX);“interleaved”把第 2j 个和第 2j+1 个配对(GPT-J):思路相同,配对的分量不同,所以把两者弄混是移植模型时的经典错误。</translation>
+            <translation>旋转位置编码（RoPE）把查询和键的分量两两配对，每一对按与词的位置成正比的角度旋转，每一对转得快慢不同。旋转不改变向量的长度，而两个旋转后的向量的点积只取决于它们转过的角度之差：q′ₜ·k′ₛ 只和距离 t − s 有关，与这两个词在句子里的绝对位置无关。值向量不旋转。“half”把第 j 个分量和第 j + d_k/2 个配对（Llama、GPT-NeoX）；“interleaved”把第 2j 个和第 2j+1 个配对（GPT-J）：思路相同，配对的分量不同，所以把两者弄混是移植模型时的经典错误。</translation>
         </message>
         <message>
             <source>With grouped-query attention there are fewer key/value heads than query heads: each key/value head serves g query heads side by side (the first g heads share the first one, and so on). Repeating them lines the shapes up; a real model never copies them, which is why its cache of keys and values is g times smaller. With a single key/value head this is multi-query attention.</source>
-            <translation>在分组查询注意力(GQA)中,键/值的头比查询的头少:每个键/值头服务相邻的 g 个查询头(前 g 个头共用第一个,依此类推)。把它们重复一遍只是为了让形状对齐;真正的模型并不复制它们,所以它缓存的键和值只有原来的 g 分之一。只有一个键/值头时,就是多查询注意力(MQA)。</translation>
+            <translation>在分组查询注意力（GQA）中，键/值的头比查询的头少：每个键/值头服务相邻的 g 个查询头（前 g 个头共用第一个，依此类推）。把它们重复一遍只是为了让形状对齐；真正的模型并不复制它们，所以它缓存的键和值只有原来的 g 分之一。只有一个键/值头时，就是多查询注意力（MQA）。</translation>
         </message>
         <message>
             <source>A dot product is large when two vectors point the same way, so row t, column s measures how well token t's query matches token s's key. K is transposed so that its rows (one per token) become columns: then one matrix product computes every query-key pair at once.</source>
-            <translation>两个向量方向越一致,点积就越大;所以第 t 行第 s 列衡量的是词 t 的查询和词 s 的键有多匹配。把 K 转置,是为了让它的行(每个词一行)变成列:这样一次矩阵乘法就能算出所有查询和键的配对。</translation>
+            <translation>两个向量方向越一致，点积就越大；所以第 t 行第 s 列衡量的是词 t 的查询和词 s 的键有多匹配。把 K 转置，是为了让它的行（每个词一行）变成列：这样一次矩阵乘法就能算出所有查询和键的配对。</translation>
         </message>
         <message>
             <source>A dot product of d_k random terms grows like √d_k. Dividing by √d_k keeps the scores near unit size whatever d_k is; without it, large d_k pushes softmax towards one-hot rows whose gradients vanish.</source>
-            <translation>由 d_k 个随机项相加的点积,大小大约按 √d_k 增长。除以 √d_k 后,不管 d_k 多大,得分都保持在 1 左右;不这样做的话,d_k 一大,softmax 就会趋向只有一个 1 的行,梯度几乎消失。</translation>
+            <translation>由 d_k 个随机项相加的点积，大小大约按 √d_k 增长。除以 √d_k 后，不管 d_k 多大，得分都保持在 1 左右；不这样做的话，d_k 一大，softmax 就会趋向只有一个 1 的行，梯度几乎消失。</translation>
         </message>
         <message>
             <source>ALiBi adds no position to the vectors. Instead each head subtracts from every score a penalty that grows in a straight line with the distance between query and key. Each head has its own slope mᵢ, steep for the first head and gentle for the last, so some heads look close by and others far away; since the penalty depends only on distance, it works for sentences longer than any seen in training.</source>
-            <translation>ALiBi 不往向量里加任何位置信息,而是让每个头从每个得分里减去一个惩罚,惩罚随查询和键之间的距离线性增大。每个头有自己的斜率 mᵢ:第一个头最陡,最后一个头最平缓,所以有的头只看近处,有的头能看远处。因为惩罚只取决于距离,句子比训练时见过的更长也照样适用。</translation>
+            <translation>ALiBi 不往向量里加任何位置信息，而是让每个头从每个得分里减去一个惩罚，惩罚随查询和键之间的距离线性增大。每个头有自己的斜率 mᵢ：第一个头最陡，最后一个头最平缓，所以有的头只看近处，有的头能看远处。因为惩罚只取决于距离，句子比训练时见过的更长也照样适用。</translation>
         </message>
         <message>
             <source>When a model generates text it must not peek at tokens that come later (the causal mask); a sliding window also hides keys too far back; padding tokens only fill a sentence up to a batch's length, so no query looks at them. Setting those scores to −∞ makes their softmax weight exactly zero.</source>
-            <translation>模型生成文本时不能偷看后面的词(因果掩码);滑动窗口还会遮住太靠前的键;填充词只是把句子补到一批数据的长度,所以没有查询会去看它们。把这些得分设为 −∞,它们的 softmax 权重就正好是 0。</translation>
+            <translation>模型生成文本时不能偷看后面的词（因果掩码）；滑动窗口还会遮住太靠前的键；填充词只是把句子补到一批数据的长度，所以没有查询会去看它们。把这些得分设为 −∞，它们的 softmax 权重就正好是 0。</translation>
         </message>
         <message>
             <source>Softmax exponentiates each score and divides by the row's total, so every row becomes positive weights that sum to 1: how token t shares its attention among all tokens. Bigger scores get a disproportionately bigger share.</source>
-            <translation>softmax 先对每个得分取指数,再除以这一行的总和,于是每一行都变成和为 1 的正权重:表示词 t 怎样把注意力分给所有词。得分越大,分到的份额会不成比例地更大。</translation>
+            <translation>softmax 先对每个得分取指数，再除以这一行的总和，于是每一行都变成和为 1 的正权重：表示词 t 怎样把注意力分给所有词。得分越大，分到的份额会不成比例地更大。</translation>
         </message>
         <message>
             <source>Each token's new vector is the weighted average of all value vectors, using its row of attention weights. A token that attends mostly to one word ends up close to that word's value.</source>
-            <translation>每个词的新向量,是用它那一行注意力权重对所有值向量做的加权平均。一个词如果主要关注某个词,结果就会接近那个词的值向量。</translation>
+            <translation>每个词的新向量，是用它那一行注意力权重对所有值向量做的加权平均。一个词如果主要关注某个词，结果就会接近那个词的值向量。</translation>
         </message>
         <message>
             <source>The heads' outputs are placed side by side, head 1's columns first. Nothing is computed: it is the split into heads undone.</source>
-            <translation>把各个头的输出并排放在一起,第 1 个头的列在最前面。这里没有任何计算:只是把分头的操作还原回去。</translation>
+            <translation>把各个头的输出并排放在一起，第 1 个头的列在最前面。这里没有任何计算：只是把分头的操作还原回去。</translation>
         </message>
         <message>
             <source>W_O mixes what the heads found into one d_model-sized vector per token, so the result can be added back to X in a Transformer layer and heads can combine their findings.</source>
-            <translation>W_O 把各个头找到的信息混合成每个词一个 d_model 维的向量,这样结果可以在 Transformer 层里加回 X,各个头的发现也能结合起来。</translation>
+            <translation>W_O 把各个头找到的信息混合成每个词一个 d_model 维的向量，这样结果可以在 Transformer 层里加回 X，各个头的发现也能结合起来。</translation>
+        </message>
+        <message>
+            <source>X = [x₁; x₂; …; xₙ]</source>
+            <translation>X = [x₁; x₂; …; xₙ]</translation>
+        </message>
+        <message>
+            <source>Qᵢ = X W_Qᵢ,  Kᵢ = X W_Kᵢ,  Vᵢ = X W_Vᵢ</source>
+            <translation>Qᵢ = X W_Qᵢ,  Kᵢ = X W_Kᵢ,  Vᵢ = X W_Vᵢ</translation>
+        </message>
+        <message>
+            <source>q′ₜ = R(t·θ) qₜ,  k′ₛ = R(s·θ) kₛ</source>
+            <translation>q′ₜ = R(t·θ) qₜ,  k′ₛ = R(s·θ) kₛ</translation>
+        </message>
+        <message>
+            <source>K_i = K_kv[⌊i / g⌋],  V_i = V_kv[⌊i / g⌋],  g = h / kv_heads</source>
+            <translation>K_i = K_kv[⌊i / g⌋],  V_i = V_kv[⌊i / g⌋],  g = h / kv_heads</translation>
+        </message>
+        <message>
+            <source>scoresᵢ = Qᵢ Kᵢᵀ</source>
+            <translation>scoresᵢ = Qᵢ Kᵢᵀ</translation>
+        </message>
+        <message>
+            <source>scaledᵢ = scoresᵢ / √d_k</source>
+            <translation>scaledᵢ = scoresᵢ / √d_k</translation>
+        </message>
+        <message>
+            <source>biasedᵢ = scaledᵢ − mᵢ·|t − s|</source>
+            <translation>biasedᵢ = scaledᵢ − mᵢ·|t − s|</translation>
+        </message>
+        <message>
+            <source>maskedᵢ[t, s] = −∞ for s &gt; t, |t − s| ≥ W, s = pad</source>
+            <translation>maskedᵢ[t, s] = −∞，当 s &gt; t、|t − s| ≥ W 或 s 是填充词</translation>
+        </message>
+        <message>
+            <source>Aᵢ = softmax(scaledᵢ)  (row by row)</source>
+            <translation>Aᵢ = softmax(scaledᵢ)（逐行计算）</translation>
+        </message>
+        <message>
+            <source>headᵢ = Aᵢ Vᵢ</source>
+            <translation>headᵢ = Aᵢ Vᵢ</translation>
+        </message>
+        <message>
+            <source>concat = [head₁ | head₂ | … | head_h]</source>
+            <translation>concat = [head₁ | head₂ | … | head_h]</translation>
+        </message>
+        <message>
+            <source>output = concat · W_O</source>
+            <translation>output = concat · W_O</translation>
         </message>
         <message>
             <source>({n} tokens × d_model {d_model})</source>
-            <translation>({n} 个词 × d_model {d_model})</translation>
+            <translation>（{n} 个词 × d_model {d_model}）</translation>
         </message>
         <message>
-            <source>all {h} heads at once</source>
-            <translation>{h} 个头一次算完</translation>
+            <source>all {h} heads at once: {product}</source>
+            <translation>{h} 个头一次算完：{product}</translation>
         </message>
         <message>
             <source>with −∞ above the diagonal</source>
             <translation>对角线以上设为 −∞</translation>
         </message>
         <message>
-            <source>each row sums to 1</source>
-            <translation>每行之和为 1</translation>
+            <source>{shape}, each row sums to 1</source>
+            <translation>{shape}，每行之和为 1</translation>
         </message>
         <message>
             <source>(scaling skipped)</source>
-            <translation>(跳过了缩放)</translation>
+            <translation>（跳过了缩放）</translation>
         </message>
         <message>
             <source>({m} memory tokens: K and V come from them)</source>
-            <translation>({m} 个记忆词:K 和 V 由它们算出)</translation>
+            <translation>（{m} 个记忆词：K 和 V 由它们算出）</translation>
         </message>
         <message>
             <source>query heads {first}–{last} share key/value head {shared}</source>
@@ -2629,11 +2696,11 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <source>pairs (j, j + {half}), angle t · {base}^(−2j/{d_k})</source>
-            <translation>配对 (j, j + {half}),角度 t · {base}^(−2j/{d_k})</translation>
+            <translation>配对 (j, j + {half})，角度 t · {base}^(−2j/{d_k})</translation>
         </message>
         <message>
             <source>pairs (2j, 2j + 1), angle t · {base}^(−2j/{d_k})</source>
-            <translation>配对 (2j, 2j + 1),角度 t · {base}^(−2j/{d_k})</translation>
+            <translation>配对 (2j, 2j + 1)，角度 t · {base}^(−2j/{d_k})</translation>
         </message>
         <message>
             <source>slope m{i} = {slope}</source>
@@ -2657,7 +2724,7 @@ then start Attention Stepper again.</source>
         </message>
         <message>
             <source>every step computed in {precision}: about {digits} significant digits</source>
-            <translation>每一步都用 {precision} 计算:约 {digits} 位有效数字</translation>
+            <translation>每一步都用 {precision} 计算：约 {digits} 位有效数字</translation>
         </message>
         <message>
             <source>RoPE's two pairings swapped: your queries and keys are rotated pairing entries (j, j + d_k/2) where the configuration pairs (2j, 2j + 1), or the other way round.</source>
@@ -2834,6 +2901,34 @@ then start Attention Stepper again.</source>
         <message>
             <source>every key of this row is hidden: its weights are all 0</source>
             <translation>这一行的键全被遮住：权重全为 0</translation>
+        </message>
+        <message>
+            <source>(masked)</source>
+            <translation>（已掩码）</translation>
+        </message>
+        <message>
+            <source>(masked: outside the window)</source>
+            <translation>（已掩码：窗口之外）</translation>
+        </message>
+        <message>
+            <source>(masked: padding)</source>
+            <translation>（已掩码：填充词）</translation>
+        </message>
+        <message>
+            <source>… {count} more</source>
+            <translation>……还有 {count} 个</translation>
+        </message>
+        <message>
+            <source>… {count} more terms</source>
+            <translation>……还有 {count} 项</translation>
+        </message>
+        <message>
+            <source>… and {count} more weights</source>
+            <translation>……还有 {count} 个权重</translation>
+        </message>
+        <message>
+            <source>{token} may see no key, so every weight is 0</source>
+            <translation>{token} 看不到任何键，所以每个权重都是 0</translation>
         </message>
     </context>
 </TS>

@@ -105,7 +105,7 @@ def test_switching_to_chinese_translates_everything_and_loses_nothing(window, qt
     assert not phrases, f"English phrases in the Chinese UI: {phrases}"
 
     window.step_view.panel("masked", 0).hover_cell(0, 2)
-    assert window.hover_label.text().endswith("−∞ (已掩码)  (第 1 行,第 3 列)"), "the status bar's hover text too"
+    assert window.hover_label.text().endswith("−∞ （已掩码）  （第 1 行，第 3 列）"), "the status bar's hover text too"
     window.step_view.panel("masked", 0).hover_cell(-1, -1)  # the mouse leaves: the status bar clears
     assert window.model.parameters.heads == 3 and window.model.step.key == "mask"
     assert_panels_show_core(window)

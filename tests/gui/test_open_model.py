@@ -133,8 +133,8 @@ def test_the_model_texts_are_chinese_in_chinese(opened, qtbot):
     try:
         opened.language_actions["zh_CN"].trigger()
         qtbot.wait(50)
-        assert opened.windowTitle() == "tiny-qwen2,第 0 层 — 注意力分步演示"
-        assert opened.model_actions.badge.text().startswith("真实模型:tiny-qwen2")
+        assert opened.windowTitle() == "tiny-qwen2，第 0 层 — 注意力分步演示"
+        assert opened.model_actions.badge.text().startswith("真实模型：tiny-qwen2")
         assert opened.model_actions.open_action.text() == "打开模型(&M)…"
         assert opened.reset_weights_action.text() == "重置为随机权重(&R)"
     finally:
