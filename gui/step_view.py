@@ -242,7 +242,8 @@ class StepView(Retranslating, QWidget):
         self._place_footer()
 
     def retranslate(self) -> None:
-        self._update_note()
+        """The panels' titles are written in the language too ("memory M", "(heads 1–2)"): draw them anew."""
+        self.refresh()
 
     def _update_note(self, slots: list[Slot] | None = None) -> None:
         """A hint under the panels when the chosen view hides something (re-set on language change)."""

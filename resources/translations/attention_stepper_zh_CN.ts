@@ -246,7 +246,7 @@
         <message>
             <location filename="../../gui/controls.py" line="402" />
             <source>An experiment: leave the scores unscaled and watch softmax saturate as d_k grows (see the scaling lab). Export records it in the manifest.</source>
-            <translation>一个小实验：不缩放得分，看 d_k 变大时 softmax 怎样饱和（见“缩放实验室”）。导出时会记录在 manifest 里。</translation>
+            <translation>一个小实验：不缩放得分，看 d_k 变大时 softmax 怎样饱和（见“缩放实验室”）。导出时会记录在 manifest.json 里。</translation>
         </message>
     </context>
     <context>
