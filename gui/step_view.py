@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 import numpy as np
 
 from attention_stepper.core.formulas import subscript
-from attention_stepper.core.matrices import matrix_info
+from attention_stepper.core.matrices import TOKEN_AXES, matrix_info
 from attention_stepper.core.provenance import Cells, lit_by, rope_pair
 
 from .arithmetic_view import ArithmeticView
@@ -52,6 +52,10 @@ def matrix_title(key: str, head: int | None, shape: tuple[int, ...]) -> str:
     title = matrix_info(key).title.format(i="" if head is None else subscript(head + 1))
     return f"{title}  ({'×'.join(map(str, shape))})"
 
+
+#: From this many tokens on, the columns of n×n panels stretch SQUARE_STRETCH times as much as the others.
+SQUARE_FROM_TOKENS = 16
+SQUARE_STRETCH = 3
 
 class StepView(Retranslating, QWidget):
     """The grid of MatrixPanels for the model's current step and head."""
@@ -177,7 +181,8 @@ class StepView(Retranslating, QWidget):
             if place is not None and panel.isHidden():
                 appearing.append(panel)
             panel.setVisible(place is not None)
-        moved = places != self._places
+        stretched = self._give_room(computation, slots)
+        moved = places != self._places or stretched
         self._places = places
         self._update_note(slots)
         if moved:
@@ -240,6 +245,22 @@ class StepView(Retranslating, QWidget):
         p = self.model.parameters
         self.legend.show_entries(gaps, p.window, p.causal, p.precision)
         self._place_footer()
+
+    def _give_room(self, computation, slots: list[Slot]) -> bool:
+        """At a long sentence the n×n panels (scores, weights…) get the room: their columns stretch
+        SQUARE_STRETCH times as much as the narrow n×d_k ones beside them. True if a stretch changed."""
+        long = len(computation.tokens) >= SQUARE_FROM_TOKENS
+        used = max((slot.column for slot in slots), default=-1) + 1
+        changed = False
+        for column in range(max(used, self.grid.columnCount())):
+            square = long and any(slot.column == column and not slot.transposed
+                                  and matrix_info(slot.key).rows in TOKEN_AXES
+                                  and matrix_info(slot.key).columns in TOKEN_AXES for slot in slots)
+            stretch = SQUARE_STRETCH if square else 1
+            if self.grid.columnStretch(column) != stretch:
+                self.grid.setColumnStretch(column, stretch)
+                changed = True
+        return changed
 
     def retranslate(self) -> None:
         """The panels' titles are written in the language too ("memory M", "(heads 1–2)"): draw them anew."""

@@ -62,3 +62,16 @@ def test_heatmap_row_labels_never_overlap_at_any_height(panel, tokens):
             shown = label_axis(panel, orientation).shown_labels()
             assert shown, (height, orientation)
             assert _overlaps([rect for _, _, rect in shown]) == [], (height, orientation)
+
+
+@pytest.mark.parametrize("step, square, narrow", [("weighted_sum", "weights", "head_output"),
+                                                  ("scores", "scores", "q")])
+def test_the_n_by_n_panels_get_the_room_at_200_tokens(window, qtbot, step, square, narrow):
+    window.resize(1280, 800)
+    window.model.set_parameter("sentence", " ".join(f"w{i}" for i in range(200)))
+    qtbot.waitUntil(lambda: not window.model.busy, timeout=20_000)
+    window.model.go_to(step)
+    window.model.set_head(0)
+    window.grab()  # lay the window out
+    view = window.step_view
+    assert view.panel(square, 0).width() >= 2 * view.panel(narrow, 0).width()
