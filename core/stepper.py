@@ -26,7 +26,7 @@ from .parameters import Parameters
 from .weights import Weights
 
 #: Changing one of these makes the weights anew (given ones are replaced by seeded ones of the new sizes).
-_SHAPE_PARAMETERS = ("heads", "kv_heads", "d_model", "d_k", "d_v", "seed", "bias", "checkpoint", "layer")
+SHAPE_PARAMETERS = ("heads", "kv_heads", "d_model", "d_k", "d_v", "seed", "bias", "checkpoint", "layer")
 
 #: Rough speeds for :meth:`Plan.estimated_seconds`, taken low (a shared, busy two-core machine): matrix
 #: products in float64, elementwise work per matrix entry held, and seeded draws per weight entry.
@@ -227,7 +227,7 @@ class Stepper:
         base = self._state(after)
         parameters = dataclasses.replace(base.parameters, **changes)
         keep_weights = base.custom is not None and not any(
-            getattr(parameters, name) != getattr(base.parameters, name) for name in _SHAPE_PARAMETERS
+            getattr(parameters, name) != getattr(base.parameters, name) for name in SHAPE_PARAMETERS
         )
         custom = base.custom if keep_weights else None
         return self._plan(parameters, custom, base.edits, fit_edits=True, step=base.step)

@@ -18,13 +18,14 @@ from types import MappingProxyType
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QWidget
 
 from attention_stepper.core.computation import check_inputs
 from attention_stepper.core.parameters import Parameters
 
 from .i18n import Retranslating
 from .model import AttentionModel
+from .weights_guard import keeps_loaded_weights
 
 #: What every preset sets, so that choosing one never keeps another's leftovers.
 _PLAIN = dict(causal=False, positional_encoding=False, bias=False, kv_heads=None, rope=None, alibi=False,
@@ -150,18 +151,21 @@ def preset_tooltip(key: str) -> str:
     return f"{preset_description(key)}\n{heading}\n{settings}"
 
 
-def apply_preset(model: AttentionModel, key: str) -> str:
+def apply_preset(model: AttentionModel, key: str, parent: QWidget | None = None) -> str:
     """Set the preset's parameters in one change of the model; "" on success, else why it is refused.
 
     The change is checked before it reaches the model, so a refusal (RoPE
     with an odd d_k) changes nothing and is reported once, not under every
-    control the preset touches.
+    control the preset touches. A preset that would replace loaded weights
+    asks first (``parent`` owns the question); Cancel applies nothing.
     """
     chosen = preset(key)
     try:
         check_inputs(chosen.applied_to(model.parameters), fit_edits=True)
     except ValueError as error:
         return str(error)
+    if keeps_loaded_weights(parent, model, chosen.values):
+        return QCoreApplication.translate("Presets", "not applied: the loaded weights are kept")
     if model.set_parameters(**chosen.values):
         return ""
     return next((message for name, message in model.errors.items() if name in chosen.values and message),
@@ -186,7 +190,7 @@ class PresetMenu(Retranslating, QMenu):
         self.retranslate()
 
     def choose(self, key: str) -> None:
-        message = apply_preset(self.model, key)
+        message = apply_preset(self.model, key, self.parentWidget())
         if message:
             self.refused.emit(QCoreApplication.translate("Presets", "{0} refused: {1}").format(
                 preset_name(key), message))

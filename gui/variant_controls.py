@@ -22,8 +22,8 @@ from attention_stepper.core.variants import ROPE_STYLES
 
 from .controls import TYPING_DEBOUNCE_MS, ErrorLabel
 from .i18n import Retranslating
-from .model import Change
-from .model import AttentionModel
+from .model import AttentionModel, Change
+from .weights_guard import keeps_loaded_weights
 
 
 def typed_number(text: str) -> float | str:
@@ -90,6 +90,9 @@ class VariantControl(Retranslating, QWidget):
                 self._show_error()
                 return False
         self._own_error = ""
+        if keeps_loaded_weights(self, self.model, changes):  # Cancel: the loaded weights and the old value stay
+            self._refresh()
+            return False
         accepted = self.model.set_parameters(**changes)
         self._show_error()
         return accepted

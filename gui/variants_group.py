@@ -60,7 +60,7 @@ class PresetChoice(Retranslating, QWidget):
         if key is None:
             self._refresh()
             return
-        message = apply_preset(self.model, key)
+        message = apply_preset(self.model, key, self)
         self.error_label.show_message(message)
         if message:
             self._refresh()  # back to what the parameters are

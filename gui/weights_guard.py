@@ -2,7 +2,7 @@
 
 The core keeps loaded weights while only the sentence, the mask or the
 positions change, and replaces them with seeded ones when a size or the seed
-does (core/stepper.py, ``_SHAPE_PARAMETERS``): the file's sizes no longer fit.
+does (core/stepper.py, ``SHAPE_PARAMETERS``): the file's sizes no longer fit.
 That used to happen without a word; a control now asks first
 (:func:`keeps_loaded_weights`), and on Cancel puts its value back.
 """
@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 # The core's own list of what replaces given weights: asking and replacing follow one rule.
-from attention_stepper.core.stepper import _SHAPE_PARAMETERS as REPLACING_PARAMETERS
+from attention_stepper.core.stepper import SHAPE_PARAMETERS as REPLACING_PARAMETERS
 
 from .model import AttentionModel
 

@@ -635,22 +635,22 @@ Your work is still open; you can go on.</source>
     <context>
         <name>KvHeadsChoice</name>
         <message>
-            <location filename="../../gui/variant_controls.py" line="142" />
+            <location filename="../../gui/variant_controls.py" line="145" />
             <source>Fewer key/value heads than query heads: neighbouring query heads share one K and V (grouped-query attention, as Llama 2 70B, Llama 3, Qwen, Mistral); 1 is multi-query attention. It must divide the number of heads.</source>
             <translation>键/值头比查询头少：相邻的几个查询头共用一组 K 和 V（分组查询注意力，Llama 2 70B、Llama 3、Qwen、Mistral 都这样做）；只有 1 个时就是多查询注意力。它必须能整除头数。</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="158" />
+            <location filename="../../gui/variant_controls.py" line="161" />
             <source>{0} (= heads)</source>
             <translation>{0}（= 头数）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="160" />
+            <location filename="../../gui/variant_controls.py" line="163" />
             <source>1 (multi-query)</source>
             <translation>1（多查询）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="162" />
+            <location filename="../../gui/variant_controls.py" line="165" />
             <source>{0} (grouped, {1} query heads each)</source>
             <translation>{0}（分组，每组 {1} 个查询头）</translation>
         </message>
@@ -1088,12 +1088,12 @@ Hover a cell for its value; click to select this matrix; drag to pan, Ctrl+wheel
     <context>
         <name>MemoryEdit</name>
         <message>
-            <location filename="../../gui/variant_controls.py" line="285" />
+            <location filename="../../gui/variant_controls.py" line="288" />
             <source>Another sentence: K and V come from it</source>
             <translation>另一个句子：K 和 V 由它得来</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="287" />
+            <location filename="../../gui/variant_controls.py" line="290" />
             <source>Cross-attention (as a translation model's decoder reads its encoder): the queries come from the sentence, the keys and values from this memory sentence. Leave it empty for self-attention. The causal mask, RoPE, ALiBi and a window compare positions, so they are refused with a memory.</source>
             <translation>交叉注意力（就像翻译模型的解码器读取编码器的输出）：查询来自句子，键和值来自这个记忆句子。留空就是自注意力。因果掩码、RoPE、ALiBi 和窗口都要比较位置，所以有记忆句子时不能使用。</translation>
         </message>
@@ -1266,22 +1266,22 @@ then start Attention Stepper again.</source>
     <context>
         <name>PrecisionChoice</name>
         <message>
-            <location filename="../../gui/variant_controls.py" line="371" />
+            <location filename="../../gui/variant_controls.py" line="374" />
             <source>float64 (reference)</source>
             <translation>float64（参考精度）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="371" />
+            <location filename="../../gui/variant_controls.py" line="374" />
             <source>float32 (about 7 digits)</source>
             <translation>float32（约 7 位有效数字）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="372" />
+            <location filename="../../gui/variant_controls.py" line="375" />
             <source>float16 (about 3 digits, ±65504)</source>
             <translation>float16（约 3 位有效数字，±65504）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="376" />
+            <location filename="../../gui/variant_controls.py" line="379" />
             <source>Compute every step in this precision. float16 rounds to about 3 digits and overflows past 65504: unscaled or large scores become ±∞ and softmax then gives NaN, drawn hatched in the panels.</source>
             <translation>用这个精度计算每一步。float16 只保留约 3 位有效数字，超过 65504 就会溢出：不缩放的得分或很大的得分会变成 ±∞，softmax 随之得到 NaN，面板里用斜线格子标出。</translation>
         </message>
@@ -1307,7 +1307,7 @@ then start Attention Stepper again.</source>
     <context>
         <name>PresetMenu</name>
         <message>
-            <location filename="../../gui/presets.py" line="195" />
+            <location filename="../../gui/presets.py" line="199" />
             <source>&amp;Presets</source>
             <translation>预设(&amp;P)</translation>
         </message>
@@ -1315,174 +1315,179 @@ then start Attention Stepper again.</source>
     <context>
         <name>Presets</name>
         <message>
-            <location filename="../../gui/presets.py" line="82" />
+            <location filename="../../gui/presets.py" line="83" />
             <source>Transformer (2017)</source>
             <extracomment>What every preset sets, so that choosing one never keeps another's leftovers.</extracomment>
             <translation>Transformer（2017）</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="83" />
+            <location filename="../../gui/presets.py" line="84" />
             <source>GPT-2</source>
             <translation>GPT-2</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="84" />
+            <location filename="../../gui/presets.py" line="85" />
             <source>BERT</source>
             <translation>BERT</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="85" />
+            <location filename="../../gui/presets.py" line="86" />
             <source>Llama / Qwen (GQA + RoPE)</source>
             <translation>Llama / Qwen（GQA + RoPE）</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="86" />
+            <location filename="../../gui/presets.py" line="87" />
             <source>Mistral (sliding window)</source>
             <translation>Mistral（滑动窗口）</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="87" />
+            <location filename="../../gui/presets.py" line="88" />
             <source>BLOOM (ALiBi)</source>
             <translation>BLOOM（ALiBi）</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="88" />
+            <location filename="../../gui/presets.py" line="89" />
             <source>T5-style cross-attention</source>
             <translation>T5 式交叉注意力</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="95" />
+            <location filename="../../gui/presets.py" line="96" />
             <source>The attention of “Attention Is All You Need”: the sinusoidal positions added to X, no mask (the encoder's self-attention), the scores divided by √d_k.</source>
             <translation>2017 年 Transformer 论文里的注意力：把正弦位置编码加到 X 上，不用掩码（编码器的自注意力），得分除以 √d_k。</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="98" />
+            <location filename="../../gui/presets.py" line="99" />
             <source>A decoder: the causal mask, biases on every projection (GPT-2's c_attn and c_proj) and absolute positions (learned in GPT-2, the sinusoidal ones here).</source>
             <translation>解码器：因果掩码，每个投影都有偏置（GPT-2 的 c_attn 和 c_proj），绝对位置编码（GPT-2 里是学出来的，这里用正弦编码代替）。</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="101" />
+            <location filename="../../gui/presets.py" line="102" />
             <source>An encoder: every token sees every other, biases on every projection, absolute positions (learned in BERT, the sinusoidal ones here). Type [PAD] in the sentence to see padding masked.</source>
             <translation>编码器：每个词都能看到其他所有词，每个投影都有偏置，绝对位置编码（BERT 里是学出来的，这里用正弦编码代替）。在句子里输入 [PAD]，就能看到填充词被掩码。</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="104" />
+            <location filename="../../gui/presets.py" line="105" />
             <source>Grouped-query attention (two query heads share each key/value head) and rotary positions with the half-split pairs of HF's rotate_half, the causal mask, no biases (Qwen2 adds biases to Q, K and V). RoPE needs an even d_k.</source>
             <translation>分组查询注意力（每两个查询头共用一个键/值头），旋转位置编码按 HF 的 rotate_half 把前后两半配对，因果掩码，没有偏置（Qwen2 给 Q、K、V 加了偏置）。RoPE 要求 d_k 是偶数。</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="108" />
+            <location filename="../../gui/presets.py" line="109" />
             <source>Llama's attention with a sliding window: each token sees only the 3 latest tokens, itself included (Mistral 7B: 4096). RoPE needs an even d_k.</source>
             <translation>Llama 的注意力加上滑动窗口：每个词只能看到最近的 3 个词，包括它自己（Mistral 7B 是 4096 个）。RoPE 要求 d_k 是偶数。</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="111" />
+            <location filename="../../gui/presets.py" line="112" />
             <source>No position is added to the vectors: ALiBi subtracts a penalty that grows with the distance, with a slope of its own for each head; the causal mask and biases.</source>
             <translation>向量上不加位置编码：ALiBi 从得分里减去一个随距离增长的惩罚，每个头有自己的斜率；另外有因果掩码和偏置。</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="114" />
+            <location filename="../../gui/presets.py" line="115" />
             <source>Cross-attention: the queries from the sentence, the keys and values from a memory sentence, as a T5 decoder reads its encoder's output; no biases, and no ÷√d_k (T5 folds it into the initialisation of its weights).</source>
             <translation>交叉注意力：查询来自句子，键和值来自记忆句子，就像 T5 的解码器读取编码器的输出；没有偏置，也不除以 √d_k（T5 把它并进了权重的初始化）。</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="125" />
+            <location filename="../../gui/presets.py" line="126" />
             <source>on</source>
             <translation>开</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="125" />
             <location filename="../../gui/presets.py" line="126" />
+            <location filename="../../gui/presets.py" line="127" />
             <source>off</source>
             <translation>关</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="128" />
+            <location filename="../../gui/presets.py" line="129" />
             <source>causal mask: {0}</source>
             <translation>因果掩码：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="129" />
+            <location filename="../../gui/presets.py" line="130" />
             <source>positional encoding: {0}</source>
             <translation>位置编码：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="130" />
+            <location filename="../../gui/presets.py" line="131" />
             <source>biases: {0}</source>
             <translation>偏置：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="131" />
+            <location filename="../../gui/presets.py" line="132" />
             <source>ALiBi: {0}</source>
             <translation>ALiBi：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="132" />
+            <location filename="../../gui/presets.py" line="133" />
             <source>skip the ÷√d_k scaling: {0}</source>
             <translation>跳过 ÷√d_k 缩放：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="133" />
+            <location filename="../../gui/presets.py" line="134" />
             <source>heads: {0}</source>
             <translation>头数：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="134" />
+            <location filename="../../gui/presets.py" line="135" />
             <source>key/value heads: {0}</source>
             <translation>键/值头：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="135" />
+            <location filename="../../gui/presets.py" line="136" />
             <source>as many as heads</source>
             <translation>与头数相同</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="136" />
+            <location filename="../../gui/presets.py" line="137" />
             <source>RoPE: {0}</source>
             <translation>RoPE：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="137" />
+            <location filename="../../gui/presets.py" line="138" />
             <source>half-split</source>
             <translation>前后两半配对</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="137" />
+            <location filename="../../gui/presets.py" line="138" />
             <source>interleaved</source>
             <translation>相邻交错配对</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="138" />
+            <location filename="../../gui/presets.py" line="139" />
             <source>RoPE base: {0}</source>
             <translation>RoPE 底数：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="139" />
+            <location filename="../../gui/presets.py" line="140" />
             <source>window: {0}</source>
             <translation>窗口：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="140" />
+            <location filename="../../gui/presets.py" line="141" />
             <source>memory: {0}</source>
             <translation>记忆句子：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="141" />
+            <location filename="../../gui/presets.py" line="142" />
             <source>scale: {0}</source>
             <translation>缩放因子：{0}</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="149" />
+            <location filename="../../gui/presets.py" line="150" />
             <source>Sets:</source>
             <translation>会设置：</translation>
         </message>
         <message>
             <location filename="../../gui/presets.py" line="168" />
+            <source>not applied: the loaded weights are kept</source>
+            <translation>没有应用：保留了载入的权重</translation>
+        </message>
+        <message>
+            <location filename="../../gui/presets.py" line="172" />
             <source>the preset could not be applied</source>
             <translation>无法应用这个预设</translation>
         </message>
         <message>
-            <location filename="../../gui/presets.py" line="191" />
+            <location filename="../../gui/presets.py" line="195" />
             <source>{0} refused: {1}</source>
             <extracomment>A preset was refused: the reason.</extracomment>
             <translation>{0} 未能应用：{1}</translation>
@@ -1491,32 +1496,32 @@ then start Attention Stepper again.</source>
     <context>
         <name>RopeChoice</name>
         <message>
-            <location filename="../../gui/variant_controls.py" line="209" />
+            <location filename="../../gui/variant_controls.py" line="212" />
             <source>off</source>
             <translation>关</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="209" />
+            <location filename="../../gui/variant_controls.py" line="212" />
             <source>half-split (Llama, Qwen, GPT-NeoX)</source>
             <translation>前后两半配对（Llama、Qwen、GPT-NeoX）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="210" />
+            <location filename="../../gui/variant_controls.py" line="213" />
             <source>interleaved (GPT-J, RoFormer)</source>
             <translation>相邻交错配对（GPT-J、RoFormer）</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="214" />
+            <location filename="../../gui/variant_controls.py" line="217" />
             <source>Rotary position embedding: turn each pair of entries of every query and key by an angle that grows with the token's position. "half" pairs entry j with j + d_k/2, "interleaved" pairs 2j with 2j+1. d_k must be even.</source>
             <translation>旋转位置编码：把每个查询和键的分量两两配对，按随词的位置增大的角度旋转。“前后两半”把第 j 个分量和第 j + d_k/2 个配对，“相邻交错”把第 2j 个和第 2j+1 个配对。d_k 必须是偶数。</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="218" />
+            <location filename="../../gui/variant_controls.py" line="221" />
             <source>The base B of the angles t · B^(−2j/d_k): 10000 in most models (Llama 3: 500000). A number above {0:g} up to {1:g}.</source>
             <translation>角度 t · B^(−2j/d_k) 的底数 B：大多数模型用 10000（Llama 3 用 500000）。取值大于 {0:g}，最大 {1:g}。</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="220" />
+            <location filename="../../gui/variant_controls.py" line="223" />
             <source>base</source>
             <translation>底数</translation>
         </message>
@@ -1524,17 +1529,17 @@ then start Attention Stepper again.</source>
     <context>
         <name>ScaleChoice</name>
         <message>
-            <location filename="../../gui/variant_controls.py" line="320" />
+            <location filename="../../gui/variant_controls.py" line="323" />
             <source>own S =</source>
             <translation>自定 S =</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="322" />
+            <location filename="../../gui/variant_controls.py" line="325" />
             <source>Multiply the scores by a scale S of your own instead of dividing them by √d_k (T5, for one, uses S = 1). Choosing a scale un-ticks “Skip the ÷√d_k scaling”: the two are one choice.</source>
             <translation>用自己选的缩放因子 S 乘以得分，而不是除以 √d_k（比如 T5 就用 S = 1）。选了缩放因子，“跳过 ÷√d_k 缩放”就会取消勾选：两者只能选其一。</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="324" />
+            <location filename="../../gui/variant_controls.py" line="327" />
             <source>The scale S: a number above 0 up to {0:g}.</source>
             <translation>缩放因子 S：大于 0、最大 {0:g} 的数。</translation>
         </message>
@@ -1758,18 +1763,18 @@ then start Attention Stepper again.</source>
     <context>
         <name>StepView</name>
         <message>
-            <location filename="../../gui/step_view.py" line="210" />
+            <location filename="../../gui/step_view.py" line="215" />
             <source>head {0}</source>
-            <extracomment>A bias is one row: its panel is short (the title, the labels and one row of cells). Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column). A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column). A token's label was clicked on an axis: the token's index (0-based).</extracomment>
+            <extracomment>A bias is one row: its panel is short (the title, the labels and one row of cells). From this many tokens on, the columns of n×n panels stretch SQUARE_STRETCH times as much as the others. Hover text of the cell under the mouse ("" when it leaves). A cell was clicked: (matrix key, head or -1, row, column). A cell of X or a W matrix was double-clicked to type a value: (matrix key, head or -1, row, column). A token's label was clicked on an axis: the token's index (0-based).</extracomment>
             <translation>头 {0}</translation>
         </message>
         <message>
-            <location filename="../../gui/step_view.py" line="253" />
+            <location filename="../../gui/step_view.py" line="275" />
             <source>Choose one head to see its W_Q, W_K and W_V and its biases as well.</source>
             <translation>选择一个头，就能同时看到它的 W_Q、W_K、W_V 和偏置。</translation>
         </message>
         <message>
-            <location filename="../../gui/step_view.py" line="255" />
+            <location filename="../../gui/step_view.py" line="277" />
             <source>Choose one head to see its W_Q, W_K and W_V as well.</source>
             <translation>选择一个头，就能同时看到它的 W_Q、W_K 和 W_V。</translation>
         </message>
@@ -2510,12 +2515,12 @@ then start Attention Stepper again.</source>
     <context>
         <name>WindowChoice</name>
         <message>
-            <location filename="../../gui/variant_controls.py" line="253" />
+            <location filename="../../gui/variant_controls.py" line="256" />
             <source>off</source>
             <translation>关</translation>
         </message>
         <message>
-            <location filename="../../gui/variant_controls.py" line="255" />
+            <location filename="../../gui/variant_controls.py" line="258" />
             <source>Sliding window W: with the causal mask each token sees the W latest tokens, itself included (Mistral); without it, the tokens less than W positions away. From {0} to {1}, or off.</source>
             <translation>滑动窗口 W：有因果掩码时，每个词只看最近的 W 个词，包括它自己（Mistral）；没有因果掩码时，只看相距不到 W 个位置的词。取值 {0} 到 {1}，或者关闭。</translation>
         </message>

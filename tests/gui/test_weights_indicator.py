@@ -142,3 +142,25 @@ def test_a_long_file_name_is_shortened_and_never_widens_the_window(window, tmp_p
     qtbot.wait(20)
     assert window.minimumSizeHint().width() <= window_width
     assert window.statusBar().minimumSizeHint().width() <= bar_width
+
+
+def test_the_variant_controls_and_presets_ask_too(loaded, qtbot, monkeypatch):
+    """kv_heads, bias and a preset replace loaded weights as a size does: each asks, and Cancel keeps all."""
+    from PySide6.QtCore import Qt
+
+    asked = _answer(monkeypatch, QMessageBox.StandardButton.Cancel)
+    group = loaded.controls.variants
+    group.header.setChecked(True)
+    kv = group.kv_heads.editor
+    kv.setCurrentIndex(kv.findData(1))
+    kv.activated.emit(kv.currentIndex())
+    assert len(asked) == 1 and loaded.model.custom_weights is not None
+    assert loaded.model.parameters.kv_heads is None and kv.currentData() is None, "the box shows the model again"
+    qtbot.mouseClick(group.bias.editor, Qt.MouseButton.LeftButton)
+    assert len(asked) == 2 and not loaded.model.parameters.bias and not group.bias.editor.isChecked()
+    presets = group.preset.editor
+    presets.setCurrentIndex(presets.findData("gpt2"))  # biases: new weights
+    presets.activated.emit(presets.currentIndex())
+    assert len(asked) == 3 and loaded.model.custom_weights is not None
+    assert not loaded.model.parameters.causal and presets.currentData() is None
+    assert "loaded weights are kept" in group.preset.error_label.text()
