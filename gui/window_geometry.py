@@ -14,7 +14,7 @@ whole (see ControlsScroll).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, QTimer
 from PySide6.QtWidgets import QScrollArea, QSplitter, QWidget
 
 #: The window's size where the screen has room for it.
@@ -70,6 +70,10 @@ class ControlsScroll(QScrollArea):
         self.setWidgetResizable(True)
         self.setWidget(controls)
         self.setMinimumWidth(self.MINIMUM_WIDTH)
+        self._widen_soon = QTimer(self)
+        self._widen_soon.setSingleShot(True)
+        self._widen_soon.setInterval(0)
+        self._widen_soon.timeout.connect(self._widen_now)
         controls.installEventFilter(self)
 
     def needed_width(self) -> int:
@@ -106,7 +110,13 @@ class ControlsScroll(QScrollArea):
         self.widen()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()
-            self.widen()  # new texts (a language, a zoom) may need more width
+        if watched is self.widget() and event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange):
+            # New texts (a language, a zoom) may need more width: measured once they are laid out.
+            # Not at every LayoutRequest: an error label or a typed sentence would resize the
+            # panels in the middle of their own update, leaving stale pixels on screen.
+            self._widen_soon.start()
         return super().eventFilter(watched, event)
+
+    def _widen_now(self) -> None:
+        self.updateGeometry()
+        self.widen()

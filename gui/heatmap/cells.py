@@ -364,7 +364,9 @@ class CellOverlay(pg.GraphicsObject):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
         def on_screen(row: float, column: float, rows: float, columns: float) -> QRectF:
-            return transform.mapRect(QRectF(column - 0.5, row - 0.5, columns, rows))
+            # Whole pixels: unantialiased lines at fractional places round by where the widget sits in its
+            # window, so the same panel drew its outlines a pixel apart on screen and in a picture of it.
+            return QRectF(transform.mapRect(QRectF(column - 0.5, row - 0.5, columns, rows)).toRect())
 
         for first, width, label in marks.blocks:
             rect = on_screen(0, first, self._rows, width).adjusted(1, 1, -1, -1)

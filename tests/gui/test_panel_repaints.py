@@ -103,3 +103,16 @@ def test_the_step_view_on_screen_follows_the_controls(qtbot, window):
     window.controls.sentence.editor.setText("猫吃鱼")
     window.controls.sentence.submit()
     assert_screen_is_fresh(qtbot, area, "a new sentence")
+
+
+@pytest.mark.parametrize("wider_controls", [-60, 13, 76])
+def test_the_step_view_on_screen_is_fresh_at_other_widths(qtbot, window, wider_controls):
+    """Outlines drawn at fractional pixels once rounded by the panel's place in the window: fresh at one width only."""
+    sizes = window.splitter.sizes()
+    window.splitter.setSizes([sizes[0] + wider_controls, sizes[1] - wider_controls, *sizes[2:]])
+    window.model.go_to("softmax")
+    area = window.panels_scroll.viewport()
+    assert_screen_is_fresh(qtbot, area, "going to a step")
+    window.controls.sentence.editor.setText("猫吃鱼")
+    window.controls.sentence.submit()
+    assert_screen_is_fresh(qtbot, area, "a new sentence")
