@@ -303,6 +303,9 @@ class TokenizerChoice(_ParameterControl):
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(model, parent)
         self.editor = QComboBox(self)
+        # The entries are long ("Characters (one per CJK character)"): the list opens wide, the box stays narrow.
+        self.editor.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.editor.setMinimumContentsLength(14)
         for mode in TOKENIZERS:
             self.editor.addItem(mode, mode)
         self.jieba_installed = jieba_available()
@@ -327,6 +330,7 @@ class TokenizerChoice(_ParameterControl):
                 text = self.tr("{0} (not installed)").format(text)
                 self.editor.setItemData(index, hint, Qt.ItemDataRole.ToolTipRole)
             self.editor.setItemText(index, text)
+        self.editor.view().setMinimumWidth(self.editor.view().sizeHintForColumn(0) + 8)  # the open list: whole
         tip = self.tr("How the sentence is split into tokens. jieba segments Chinese into words, so 我爱机器学习 "
                       "becomes 我 / 爱 / 机器 / 学习 without typing spaces.")
         if not self.jieba_installed:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QStaticText
 
 from .levels import elide, label_room, label_ticks
+from .pixels import on_whole_pixels
 from .style import prepared_text
 
 #: Tick marks point this many pixels into the view box.
@@ -204,11 +205,11 @@ class TokenAxis(pg.AxisItem):
         line, ticks, clip, texts = self._plan
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(self._line_pen)
-        painter.drawLine(*line)
+        painter.drawLine(*(on_whole_pixels(painter, end) for end in line))
         if not texts and not ticks:
             return
         for tick in ticks:
-            painter.drawLine(*tick)
+            painter.drawLine(*(on_whole_pixels(painter, end) for end in tick))
         painter.setFont(self._font)
         painter.setClipRect(clip)
         for _, corner, static in texts:

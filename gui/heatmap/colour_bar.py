@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QGradient, QLinearGradient, QPen
 
 from .levels import scale_ticks
+from .pixels import on_whole_pixels
 from .style import FOREGROUND, prepared_text
 
 
@@ -119,7 +120,8 @@ class ColourBar(pg.GraphicsWidget):
         text_left = right + self.TICK_LENGTH + 2
         for value, text in self.ticks():
             y = strip.bottom() - (value - low) / (high - low) * strip.height()
-            painter.drawLine(QPointF(right, y), QPointF(right + self.TICK_LENGTH, y))
+            painter.drawLine(on_whole_pixels(painter, QPointF(right, y)),
+                             on_whole_pixels(painter, QPointF(right + self.TICK_LENGTH, y)))
             top = min(max(y - half_text, rect.top()), rect.bottom() - 2 * half_text)
             static = prepared_text(text, self._font)  # the same few tick texts recur
             painter.drawStaticText(QPointF(text_left, top + half_text - static.size().height() / 2), static)
@@ -131,3 +133,4 @@ class ColourBar(pg.GraphicsWidget):
             painter.rotate(-90)
             painter.drawStaticText(QPointF(0, 0), static)
             painter.restore()
+

@@ -116,3 +116,28 @@ def test_the_step_view_on_screen_is_fresh_at_other_widths(qtbot, window, wider_c
     window.controls.sentence.editor.setText("猫吃鱼")
     window.controls.sentence.submit()
     assert_screen_is_fresh(qtbot, area, "a new sentence")
+
+
+def test_the_step_view_on_screen_is_fresh_in_the_apps_own_font(qtbot, model):
+    """The app's CJK font moves the colour bar's ticks to other fractional rows: drawn at whole pixels, still fresh."""
+    from PySide6.QtWidgets import QApplication
+
+    from attention_stepper.gui.fonts import apply_app_font
+    from attention_stepper.gui.main_window import MainWindow
+
+    app = QApplication.instance()
+    before = app.font()
+    apply_app_font(app)
+    try:
+        window = MainWindow(model)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.model.go_to("softmax")
+        area = window.panels_scroll.viewport()
+        assert_screen_is_fresh(qtbot, area, "going to a step")
+        window.controls.sentence.editor.setText("猫吃鱼")
+        window.controls.sentence.submit()
+        assert_screen_is_fresh(qtbot, area, "a new sentence")
+    finally:
+        app.setFont(before)
