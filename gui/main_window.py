@@ -242,7 +242,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.compare_action: (self.tr("&Compare with my implementation…"), self.tr(
                 "Open a dump of your own attention code's x, weights and intermediates and see where it differs")),
             self.reset_edits_action: (self.tr("&Reset edited cells"), self.tr(
-                "Return every cell you typed over (marked with an orange corner) to its value")),
+                "Return every cell you typed over (outlined in orange) to its value")),
             self.next_action: (self.tr("&Next step"), ""),
             self.previous_action: (self.tr("&Previous step"), ""),
             self.first_action: (self.tr("&First step"), ""),

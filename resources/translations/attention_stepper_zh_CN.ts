@@ -179,72 +179,72 @@
     <context>
         <name>ControlsPanel</name>
         <message>
-            <location filename="../../gui/controls.py" line="379" />
+            <location filename="../../gui/controls.py" line="383" />
             <source>&amp;Sentence</source>
             <translation>句子(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="380" />
+            <location filename="../../gui/controls.py" line="384" />
             <source>&amp;Tokens</source>
             <translation>分词(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="381" />
+            <location filename="../../gui/controls.py" line="385" />
             <source>&amp;Heads h</source>
             <translation>头数 h(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="385" />
+            <location filename="../../gui/controls.py" line="389" />
             <source>S&amp;eed</source>
             <translation>随机种子(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="387" />
+            <location filename="../../gui/controls.py" line="391" />
             <source>Number of attention heads h. Each head has its own W_Q, W_K and W_V (default {0}).</source>
             <translation>注意力头的个数 h。每个头都有自己的 W_Q、W_K 和 W_V（默认 {0}）。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="389" />
+            <location filename="../../gui/controls.py" line="393" />
             <source>Width of each word vector: the columns of X and of the output (default {0}).</source>
             <translation>每个词向量的维度：X 和输出的列数（默认 {0}）。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="391" />
+            <location filename="../../gui/controls.py" line="395" />
             <source>Width of queries and keys; the scores are divided by √d_k (default {0}). Free: not tied to d_model / h.</source>
             <translation>查询和键的维度；得分要除以 √d_k（默认 {0}）。可以自由设置，不必等于 d_model / h。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="393" />
+            <location filename="../../gui/controls.py" line="397" />
             <source>Seed of the random word vectors and weights: same seed, same numbers.</source>
             <translation>随机词向量和权重的种子：种子相同，数字就相同。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="394" />
+            <location filename="../../gui/controls.py" line="398" />
             <source>Causal mask</source>
             <translation>因果掩码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="396" />
+            <location filename="../../gui/controls.py" line="400" />
             <source>Hide later tokens: each token attends only to itself and earlier tokens (as in GPT).</source>
             <translation>遮住后面的词：每个词只能关注它自己和它前面的词（GPT 就是这样）。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="397" />
+            <location filename="../../gui/controls.py" line="401" />
             <source>Positional encoding</source>
             <translation>位置编码</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="399" />
+            <location filename="../../gui/controls.py" line="403" />
             <source>Add the sinusoidal position pattern to X, so that word order matters.</source>
             <translation>给 X 加上正弦位置编码，让词的顺序产生影响。</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="400" />
+            <location filename="../../gui/controls.py" line="404" />
             <source>Skip the ÷√d_k scaling</source>
             <translation>跳过 ÷√d_k 缩放</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="402" />
+            <location filename="../../gui/controls.py" line="406" />
             <source>An experiment: leave the scores unscaled and watch softmax saturate as d_k grows (see the scaling lab). Export records it in the manifest.</source>
             <translation>一个小实验：不缩放得分，看 d_k 变大时 softmax 怎样饱和（见“缩放实验室”）。导出时会记录在 manifest.json 里。</translation>
         </message>
@@ -790,8 +790,8 @@ Your work is still open; you can go on.</source>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="245" />
-            <source>Return every cell you typed over (marked with an orange corner) to its value</source>
-            <translation>把你改过的每个单元格（右上角有橙色标记）恢复原值</translation>
+            <source>Return every cell you typed over (outlined in orange) to its value</source>
+            <translation>把你改过的每个单元格（橙色框出）恢复原值</translation>
         </message>
         <message>
             <location filename="../../gui/main_window.py" line="246" />
@@ -2108,32 +2108,32 @@ then start Attention Stepper again.</source>
     <context>
         <name>TokenizerChoice</name>
         <message>
-            <location filename="../../gui/controls.py" line="319" />
+            <location filename="../../gui/controls.py" line="322" />
             <source>White space (default)</source>
             <translation>按空格（默认）</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="320" />
+            <location filename="../../gui/controls.py" line="323" />
             <source>Characters (one per CJK character)</source>
             <translation>按字（每个汉字一个词）</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="321" />
+            <location filename="../../gui/controls.py" line="324" />
             <source>Chinese words (jieba)</source>
             <translation>中文词语（jieba 分词）</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="323" />
+            <location filename="../../gui/controls.py" line="326" />
             <source>Install the optional package: pip install attention-stepper[zh]</source>
             <translation>请安装可选包：pip install attention-stepper[zh]</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="327" />
+            <location filename="../../gui/controls.py" line="330" />
             <source>{0} (not installed)</source>
             <translation>{0}（未安装）</translation>
         </message>
         <message>
-            <location filename="../../gui/controls.py" line="330" />
+            <location filename="../../gui/controls.py" line="334" />
             <source>How the sentence is split into tokens. jieba segments Chinese into words, so 我爱机器学习 becomes 我 / 爱 / 机器 / 学习 without typing spaces.</source>
             <translation>句子怎样切分成词。jieba 会把中文切成词语，不用输入空格，我爱机器学习 就会变成 我 / 爱 / 机器 / 学习。</translation>
         </message>
