@@ -9,7 +9,6 @@ from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDoubleSpinBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from attention_stepper.core.lesson import LESSON
 
 from .i18n import Retranslating, core_text
 from .model import AttentionModel, Change
+from .walker import add_media_buttons
 
 #: A computation that runs longer than this shows the busy indicator (a shorter one would only flicker).
 BUSY_DELAY_MS = 150
@@ -132,29 +132,8 @@ class Navigator(Retranslating, QWidget):
     def __init__(self, model: AttentionModel, parent=None):
         super().__init__(parent)
         self.model = model
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-
-        def tool(icon: QStyle.StandardPixmap, slot) -> QToolButton:
-            button = QToolButton(self)
-            button.setIcon(self.style().standardIcon(icon))
-            button.clicked.connect(slot)
-            layout.addWidget(button)
-            return button
-
-        pixmap = QStyle.StandardPixmap
-        self.first_button = tool(pixmap.SP_MediaSkipBackward, model.first)
-        self.previous_button = tool(pixmap.SP_MediaSeekBackward, model.previous)
-        self.play_button = tool(pixmap.SP_MediaPlay, self.toggle_play)
-        self.play_button.setCheckable(True)
-        self.next_button = tool(pixmap.SP_MediaSeekForward, model.next)
-        self.last_button = tool(pixmap.SP_MediaSkipForward, model.last)
-        self.speed = QDoubleSpinBox(self)
-        self.speed.setRange(0.2, 10.0)
-        self.speed.setSingleStep(0.2)
-        self.speed.setValue(1.5)
-        layout.addWidget(self.speed)
+        layout = add_media_buttons(self, (model.first, model.previous, self.toggle_play, model.next, model.last),
+                                   seconds=1.5, step=0.2)
         # Fills the current step's result in (gui/step_animation.py); shown once an animation is attached.
         self.show_me_button = QToolButton(self)
         self.show_me_button.hide()

@@ -9,8 +9,41 @@ tooltips (in its own words: "Next tile", "Next token").
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QStyle, QToolButton, QWidget
+
+
+
+def add_media_buttons(owner: QWidget, slots: tuple[Callable[[], object], ...], seconds: float,
+                      step: float) -> QHBoxLayout:
+    """⏮ ◀ ▶ ▶ ⏭ and a seconds-per-position box in a row on ``owner`` (the Walker, the step bar's navigator).
+
+    ``slots`` are first, previous, play/pause, next, last. Sets ``owner.first_button``,
+    ``previous_button``, ``play_button`` (checkable), ``next_button``, ``last_button`` and
+    ``speed`` (from ``step`` to 10 s, in steps of ``step``); returns the row's layout.
+    """
+    layout = QHBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    pixmap = QStyle.StandardPixmap
+    icons = (pixmap.SP_MediaSkipBackward, pixmap.SP_MediaSeekBackward, pixmap.SP_MediaPlay,
+             pixmap.SP_MediaSeekForward, pixmap.SP_MediaSkipForward)
+    names = ("first_button", "previous_button", "play_button", "next_button", "last_button")
+    for name, icon, slot in zip(names, icons, slots):
+        button = QToolButton(owner)
+        button.setIcon(owner.style().standardIcon(icon))
+        button.clicked.connect(lambda _checked=False, slot=slot: slot())
+        layout.addWidget(button)
+        setattr(owner, name, button)
+    owner.play_button.setCheckable(True)
+    owner.speed = QDoubleSpinBox(owner)
+    owner.speed.setRange(step, 10.0)
+    owner.speed.setSingleStep(step)
+    owner.speed.setValue(seconds)
+    layout.addWidget(owner.speed)
+    return layout
 
 
 class Walker(QWidget):
@@ -21,29 +54,8 @@ class Walker(QWidget):
         super().__init__(parent)
         self._count = 1
         self._position = 0
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-
-        def tool(icon: QStyle.StandardPixmap, slot) -> QToolButton:
-            button = QToolButton(self)
-            button.setIcon(self.style().standardIcon(icon))
-            button.clicked.connect(lambda _checked=False: slot())
-            layout.addWidget(button)
-            return button
-
-        pixmap = QStyle.StandardPixmap
-        self.first_button = tool(pixmap.SP_MediaSkipBackward, self.first)
-        self.previous_button = tool(pixmap.SP_MediaSeekBackward, self.previous)
-        self.play_button = tool(pixmap.SP_MediaPlay, self.toggle_play)
-        self.play_button.setCheckable(True)
-        self.next_button = tool(pixmap.SP_MediaSeekForward, self.next)
-        self.last_button = tool(pixmap.SP_MediaSkipForward, self.last)
-        self.speed = QDoubleSpinBox(self)
-        self.speed.setRange(0.1, 10.0)
-        self.speed.setSingleStep(0.1)
-        self.speed.setValue(seconds)
-        layout.addWidget(self.speed)
+        add_media_buttons(self, (self.first, self.previous, self.toggle_play, self.next, self.last),
+                          seconds, step=0.1)
         self._icon_playing: bool | None = None  # the state the play button's icon shows
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._advance)

@@ -12,7 +12,7 @@
     <context>
         <name>BusyIndicator</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="323" />
+            <location filename="../../gui/step_bar.py" line="302" />
             <source>Computing… the panels show the last result until the new one is ready</source>
             <translation>正在计算……新结果就绪之前，面板显示上一次的结果</translation>
         </message>
@@ -555,17 +555,17 @@ Your work is still open; you can go on.</source>
     <context>
         <name>HeadSelector</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="281" />
+            <location filename="../../gui/step_bar.py" line="260" />
             <source>Show all heads side by side, or one head large</source>
             <translation>并排显示所有头，或者放大显示一个头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="292" />
+            <location filename="../../gui/step_bar.py" line="271" />
             <source>All heads</source>
             <translation>全部头</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="296" />
+            <location filename="../../gui/step_bar.py" line="275" />
             <source>Head {0}</source>
             <translation>第 {0} 个头</translation>
         </message>
@@ -1191,47 +1191,47 @@ then start Attention Stepper again.</source>
     <context>
         <name>Navigator</name>
         <message>
-            <location filename="../../gui/step_bar.py" line="177" />
+            <location filename="../../gui/step_bar.py" line="156" />
             <source>First step (Home)</source>
             <translation>第一步（Home）</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="178" />
+            <location filename="../../gui/step_bar.py" line="157" />
             <source>Previous step (←)</source>
             <translation>上一步（←）</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="179" />
+            <location filename="../../gui/step_bar.py" line="158" />
             <source>Play / pause (Space): step forward automatically</source>
             <translation>播放 / 暂停（空格）：自动一步步往前走</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="180" />
+            <location filename="../../gui/step_bar.py" line="159" />
             <source>Next step (→)</source>
             <translation>下一步（→）</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="181" />
+            <location filename="../../gui/step_bar.py" line="160" />
             <source>Last step (End)</source>
             <translation>最后一步（End）</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="182" />
+            <location filename="../../gui/step_bar.py" line="161" />
             <source> s/step</source>
             <translation> 秒/步</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="183" />
+            <location filename="../../gui/step_bar.py" line="162" />
             <source>Seconds per step while playing</source>
             <translation>播放时每一步停留的秒数</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="184" />
+            <location filename="../../gui/step_bar.py" line="163" />
             <source>Show me</source>
             <translation>演示</translation>
         </message>
         <message>
-            <location filename="../../gui/step_bar.py" line="186" />
+            <location filename="../../gui/step_bar.py" line="165" />
             <source>Fill this step's result in cell by cell, lighting the cells each number comes from (Esc shows it all)</source>
             <translation>逐格填出这一步的结果，同时点亮每个数由哪些格子算出（按 Esc 立即显示全部）</translation>
         </message>
