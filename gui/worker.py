@@ -23,6 +23,7 @@ two shared cores a 256-token update took 420 ms with two BLAS threads and
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import threading
@@ -30,7 +31,7 @@ import weakref
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal, Slot
 
 
 class _Mailbox:
@@ -96,23 +97,23 @@ def _the_relay() -> _Relay:
     return _relay
 
 
-class _Job(QRunnable):
-    def __init__(self, mailbox: _Mailbox, relay: _Relay, ticket: int, function: Callable[[], object]):
-        super().__init__()
-        self._mailbox, self._relay, self._ticket, self._function = mailbox, relay, ticket, function
+def _run_job(mailbox: _Mailbox, relay: _Relay, ticket: int, function: Callable[[], object]) -> None:
+    """On the pool's thread: run ``function`` unless superseded, and send its result to the relay.
 
-    def run(self) -> None:
-        mailbox = self._mailbox
-        with mailbox.lock:
-            if not mailbox.wanted(self._ticket):
-                return  # superseded before it started
-        try:
-            result, succeeded = self._function(), True
-        except Exception as error:  # noqa: BLE001 (the GUI thread reports it: a refusal, or a bug to show)
-            result, succeeded = error, False
-        with mailbox.lock:  # close() takes the lock too: once it has returned, nothing more is sent
-            if mailbox.wanted(self._ticket):
-                self._relay.arrived.emit(mailbox.number, self._ticket, succeeded, result)
+    A plain function handed to ``QThreadPool.start``, not a QRunnable subclass: PySide kept every
+    subclassed runnable's Python object (and the plan it held) alive after it ran, about 600 bytes
+    a computation (benchmarks/soak.py --worker).
+    """
+    with mailbox.lock:
+        if not mailbox.wanted(ticket):
+            return  # superseded before it started
+    try:
+        result, succeeded = function(), True
+    except Exception as error:  # noqa: BLE001 (the GUI thread reports it: a refusal, or a bug to show)
+        result, succeeded = error, False
+    with mailbox.lock:  # close() takes the lock too: once it has returned, nothing more is sent
+        if mailbox.wanted(ticket):
+            relay.arrived.emit(mailbox.number, ticket, succeeded, result)
 
 
 class ComputeWorker(QObject):
@@ -145,7 +146,7 @@ class ComputeWorker(QObject):
         self._pool.clear()
         if not closed:
             _leave_a_core_to_the_gui()  # here, not at start-up: small computations never come here
-            self._pool.start(_Job(self._mailbox, self._relay, ticket, function))
+            self._pool.start(functools.partial(_run_job, self._mailbox, self._relay, ticket, function))
         return ticket
 
     def supersede(self) -> None:

@@ -299,3 +299,21 @@ def test_a_result_from_the_worker_switches_the_panels_in_one_repaint(window, on_
         QApplication.processEvents()
     assert [paints.count[id(viewport)] for viewport in viewports] == [1] * len(viewports)
     assert_panels_show_core(window, Parameters(d_k=6))
+
+
+
+def test_finished_computations_keep_no_plan_alive(qtbot):
+    """A plan (the parameters, the weights) is let go once its computation is shown: a QRunnable subclass
+    handed to the pool stayed alive in PySide with the plan it held, about 600 bytes a computation."""
+    import gc
+
+    from attention_stepper.gui.model import AttentionModel
+
+    model = AttentionModel()
+    model.immediate_seconds = -1.0  # every computation on the worker
+    for number in range(20):
+        with qtbot.waitSignal(model.busyChanged, timeout=10_000, check_params_cb=lambda busy: not busy):
+            model.set_parameters(heads=1 + number % 4)
+    gc.collect()
+    assert sum(type(thing) is Plan for thing in gc.get_objects()) <= 2
+    model.close()
