@@ -32,12 +32,11 @@ from .heatmap import MatrixPanel
 from .i18n import Retranslating
 from .lazy import RefreshWhenShown
 from .model import AttentionModel, Change
-from .walker import WalkedView, Walker
+from .walker import CHECK_STYLE, WalkedView, Walker
 from .worker import ComputeWorker
 
 PANELS = ("q", "k", "v", "k_cache", "v_cache", "scores", "weights", "head_output", "output", "full")
 NOTE_STYLE = "QLabel { background: #fff8e1; border: 1px solid #ffe082; padding: 4px; }"
-CHECK_STYLE = "QLabel { background: #e8f5e9; border: 1px solid #a5d6a7; padding: 4px; }"
 
 
 class DecodeView(WalkedView, RefreshWhenShown, Retranslating, QWidget):

@@ -45,7 +45,7 @@ from .i18n import Retranslating
 from .lazy import RefreshWhenShown
 from .model import AttentionModel, Change
 from .worker import ComputeWorker
-from .walker import WalkedView, Walker
+from .walker import CHECK_STYLE, WalkedView, Walker
 
 #: The queries of a tile explained one by one, at most (the rest: "… and N more").
 MAX_EXPLAINED_ROWS = 6
@@ -233,7 +233,7 @@ class TilesView(WalkedView, RefreshWhenShown, Retranslating, QWidget):
         self.check = QLabel(self)
         self.check.setWordWrap(True)
         self.check.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.check.setStyleSheet("QLabel { background: #e8f5e9; border: 1px solid #a5d6a7; padding: 4px; }")
+        self.check.setStyleSheet(CHECK_STYLE)
         text = QSplitter(Qt.Orientation.Vertical, self)
         text.addWidget(sides)
         text.addWidget(self.explanation)

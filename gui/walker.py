@@ -146,6 +146,10 @@ class Walker(QWidget):
             self._icon_playing = self.playing
 
 
+#: The green line under an inference view that says its result equals the full pass.
+CHECK_STYLE = "QLabel { background: #e8f5e9; border: 1px solid #a5d6a7; padding: 4px; }"
+
+
 class WalkedView:
     """Mixin for a view that owns a :class:`Walker` (``self.walker``), an explanation
     (``self.explanation``, a QTextBrowser) and a check line (``self.check``): moving and reading,
